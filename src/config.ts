@@ -1,0 +1,109 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting the server reads, validated in one place. This is the only module that reads
+ * `process.env`; everything else receives a {@link Config}.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default("./data"),
+  BLOB_DIR: z.string().min(1).optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  MODEL_REFERENCE: z.string().min(1).optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  MAX_ALIASES: z.coerce.number().int().min(1).max(500).default(30),
+  MAX_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2000),
+  MAX_COST: z.coerce.number().int().min(100).default(20_000),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  REQUEST_EXPIRY_SECONDS: z.coerce.number().int().min(10).default(20 * 60),
+  MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  REDIS_PREFIX: z.string().default("horde:"),
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  blobDir: string;
+  publicUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Prefix of the Redis pub/sub channels, so several deployments can share one Redis. */
+  redisPrefix: string;
+  logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+  nodeEnv: z.infer<typeof schema>["NODE_ENV"];
+  modelReference: string | undefined;
+  maxBodyBytes: number;
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+  rateLimit: { perIpPerMinute: number; perKeyPerMinute: number };
+  requestExpirySeconds: number;
+  maxImageBytes: number;
+  sweepIntervalMs: number;
+  trustProxy: boolean;
+}
+
+/** Raised for a bad setting; the message names the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads and validates settings; throws {@link ConfigError} naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir,
+    blobDir: path.resolve(e.BLOB_DIR ?? path.join(dataDir, "blobs")),
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    nodeEnv: e.NODE_ENV,
+    modelReference: e.MODEL_REFERENCE,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    limits: {
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxCost: e.MAX_COST,
+    },
+    rateLimit: { perIpPerMinute: e.RATE_LIMIT_PER_MINUTE, perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE },
+    requestExpirySeconds: e.REQUEST_EXPIRY_SECONDS,
+    maxImageBytes: e.MAX_IMAGE_BYTES,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

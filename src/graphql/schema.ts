@@ -1,0 +1,13 @@
+import { lexicographicSortSchema, printSchema } from "graphql";
+import { builder } from "./builder.ts";
+import "./scalars.ts";
+import "./errors.ts";
+import "../modules/users/users.graphql.ts";
+
+/** The executable schema, built once from every module's types. */
+export const schema = builder.toSchema({ sortSchema: true });
+
+/** The SDL committed as schema.graphql. */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

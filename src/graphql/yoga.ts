@@ -1,0 +1,133 @@
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { GraphQLError } from "graphql";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { authenticate, type Viewer } from "../modules/users/users.service.ts";
+import type { Context } from "./context.ts";
+import { schema } from "./schema.ts";
+
+/** What the HTTP and WebSocket front ends put into every operation's initial context. */
+export interface ServerContext {
+  requestId: string;
+  ip: string;
+  /** Set by the WebSocket front end, which authenticates once at connection_init. */
+  viewer?: Viewer;
+  signal?: AbortSignal;
+}
+
+/** Reads the API key the way the contract says: `apikey`, or `Authorization: Bearer`. */
+export function apiKeyFrom(headers: Headers): string | null {
+  const direct = headers.get("apikey");
+  if (direct) return direct.trim();
+  const auth = headers.get("authorization");
+  const m = auth ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
+  return m?.[1]?.trim() ?? null;
+}
+
+/** The request-level error for a key that matches nobody. */
+export function invalidApiKeyError(): GraphQLError {
+  return new GraphQLError("The API key is not valid", {
+    extensions: { code: "InvalidAPIKey", http: { status: 401 } },
+  });
+}
+
+function tag(code: string) {
+  return (_ctx: unknown, err: GraphQLError) => {
+    (err.extensions as Record<string, unknown>).code = code;
+  };
+}
+
+/** Adds a stable `extensions.code` to GraphQL's own errors (parse and validation). */
+const errorCodes: Plugin = {
+  onValidate() {
+    return ({ result, setResult }) => {
+      if (result.length === 0) return;
+      setResult(
+        result.map((e) =>
+          e.extensions?.code
+            ? e
+            : new GraphQLError(e.message, {
+                nodes: e.nodes,
+                source: e.source,
+                positions: e.positions,
+                path: e.path,
+                originalError: e.originalError,
+                extensions: { ...e.extensions, code: "GRAPHQL_VALIDATION_FAILED" },
+              }),
+        ),
+      );
+    };
+  },
+};
+
+/** The Yoga instance: schema, context, limits, masking, GraphiQL over WebSocket. */
+export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, Context> {
+  const { limits } = deps.config;
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: {
+      title: "Horde GraphQL",
+      subscriptionsProtocol: "WS",
+      defaultQuery: "{\n  me {\n    id\n    username\n    kudos\n  }\n}\n",
+    },
+    renderGraphiQL,
+    maskedErrors: {
+      isDev: false,
+      maskError(error, message) {
+        if (error instanceof GraphQLError) {
+          const original = error.originalError;
+          // GraphQL's own errors (syntax, validation, variables) and ours are meant for the client.
+          if (!original || original instanceof GraphQLError) return error;
+          if (original instanceof DomainError) {
+            return new GraphQLError(original.message, {
+              nodes: error.nodes,
+              path: error.path,
+              extensions: { code: original.code },
+            });
+          }
+          deps.logger.error({ err: original, path: error.path }, "unexpected error");
+          return new GraphQLError(message, {
+            nodes: error.nodes,
+            path: error.path,
+            extensions: { code: "INTERNAL_SERVER_ERROR" },
+          });
+        }
+        deps.logger.error({ err: error }, "unexpected error");
+        return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+      },
+    },
+    logging: false,
+    batching: false,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: limits.maxDepth, onReject: [tag("MaxDepthExceeded")] },
+        maxAliases: { n: limits.maxAliases, onReject: [tag("MaxAliasesExceeded")] },
+        maxTokens: { n: limits.maxTokens, onReject: [tag("MaxTokensExceeded")] },
+        maxDirectives: { n: 50, onReject: [tag("MaxDirectivesExceeded")] },
+        costLimit: { maxCost: limits.maxCost, onReject: [tag("MaxCostExceeded")] },
+        blockFieldSuggestion: { enabled: deps.config.nodeEnv === "production" },
+      }),
+      errorCodes,
+    ],
+    context: async (initial): Promise<Context> => {
+      let viewer = initial.viewer;
+      if (!viewer) {
+        const found = await authenticate(deps.db, apiKeyFrom(initial.request.headers));
+        if (!found) throw invalidApiKeyError();
+        viewer = found;
+      }
+      return {
+        deps,
+        viewer,
+        requestId: initial.requestId,
+        ip: initial.ip,
+        cache: new Map(),
+        signal: initial.signal ?? initial.request.signal,
+      };
+    },
+  });
+}

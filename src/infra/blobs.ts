@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+export type ImageFormat = "png" | "webp" | "jpeg";
+
+const CONTENT_TYPES: Record<ImageFormat, string> = {
+  png: "image/png",
+  webp: "image/webp",
+  jpeg: "image/jpeg",
+};
+
+// Keys are generated here, never taken from a user, and checked on read so that a URL can
+// never name a file outside the store.
+const KEY = /^[0-9a-f-]{36}\.(png|webp|jpeg)$/;
+
+/** Where images live; rows hold keys. A local directory by default. */
+export interface BlobStore {
+  put(bytes: Uint8Array, format: ImageFormat): Promise<string>;
+  get(key: string): Promise<{ bytes: Buffer; contentType: string } | null>;
+  delete(key: string): Promise<void>;
+}
+
+/** A blob store in a local directory, written atomically (temp file, then rename). */
+export function createLocalBlobStore(dir: string): BlobStore {
+  let made: Promise<unknown> | undefined;
+  const ensure = () => {
+    made ??= mkdir(dir, { recursive: true });
+    return made;
+  };
+  return {
+    async put(bytes, format) {
+      await ensure();
+      const key = `${randomUUID()}.${format}`;
+      const tmp = path.join(dir, `.${key}.tmp`);
+      await writeFile(tmp, bytes);
+      await rename(tmp, path.join(dir, key));
+      return key;
+    },
+    async get(key) {
+      const m = KEY.exec(key);
+      if (!m) return null;
+      try {
+        const bytes = await readFile(path.join(dir, key));
+        return { bytes, contentType: CONTENT_TYPES[m[1] as ImageFormat] };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw err;
+      }
+    },
+    async delete(key) {
+      if (!KEY.test(key)) return;
+      await unlink(path.join(dir, key)).catch(() => {});
+    },
+  };
+}

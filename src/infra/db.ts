@@ -1,0 +1,145 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../../generated/prisma/client.ts";
+
+/** Something that runs SQL: the pool, or one transaction's connection. */
+export interface Sql {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a script of several statements with no parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+/**
+ * The database as the services see it: raw SQL for hot paths and transactions, and a Prisma
+ * client over the same connections for the Pothos read paths. Works the same on Postgres and on
+ * the embedded PGlite.
+ */
+export interface Db extends Sql {
+  readonly kind: "postgres" | "pglite";
+  readonly prisma: PrismaClient;
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Counts statements sent since start; tests and benchmarks use it to guard against N+1. */
+  readonly stats: { statements: number };
+  close(): Promise<void>;
+}
+
+// numeric arrives as a string from both drivers, so money is never a float on the way out of the
+// database. int8 (counts, sums of integers) is a number on PGlite; make Postgres agree.
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** Connects to Postgres with a pool shared by raw SQL and Prisma. */
+export function connectPostgres(url: string, poolSize: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+  pool.on("error", () => {
+    // An idle client's connection dropped; the pool replaces it. Queries in flight report their
+    // own errors.
+  });
+  const stats = { statements: 0 };
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {
+    stats.statements++;
+    const res = await client.query({ text, values: params as unknown[] | undefined });
+    return res.rows as T[];
+  };
+  return {
+    kind: "postgres",
+    prisma,
+    stats,
+    query: (text, params) => run(pool, text, params),
+    async exec(text) {
+      stats.statements++;
+      await pool.query(text);
+    },
+    async tx(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        stats.statements++;
+        await client.query("BEGIN");
+        const result = await fn({
+          query: (text, params) => run(client, text, params),
+          async exec(text) {
+            stats.statements++;
+            await client.query(text);
+          },
+        });
+        stats.statements++;
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        try {
+          await client.query("ROLLBACK");
+        } catch {
+          broken = true;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+/** Opens the embedded PGlite database in `dataDir` (or in memory for `memory://`). */
+export async function openPglite(dataDir: string, loadFrom?: Blob): Promise<Db> {
+  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir === "memory://" ? {} : { dataDir }),
+    ...(loadFrom ? { loadDataDir: loadFrom } : {}),
+  });
+  return wrapPglite(pglite);
+}
+
+/** Wraps an open PGlite instance; PGlite has one connection, so transactions queue. */
+export function wrapPglite(pglite: PGlite): Db {
+  const stats = { statements: 0 };
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    kind: "pglite",
+    prisma,
+    stats,
+    async query<T>(text: string, params?: readonly unknown[]) {
+      stats.statements++;
+      const res = await pglite.query<T>(text, params as unknown[] | undefined);
+      return res.rows;
+    },
+    async exec(text) {
+      stats.statements++;
+      await pglite.exec(text);
+    },
+    tx(fn) {
+      stats.statements += 2;
+      return pglite.transaction((t) =>
+        fn({
+          async query<T>(text: string, params?: readonly unknown[]) {
+            stats.statements++;
+            const res = await t.query<T>(text, params as unknown[] | undefined);
+            return res.rows;
+          },
+          async exec(text: string) {
+            stats.statements++;
+            await t.exec(text);
+          },
+        }),
+      );
+    },
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** The Anonymous account: id 0, key 0000000000. */
+export const ANONYMOUS_ID = 0;
+export const ANONYMOUS_KEY = "0000000000";
+
+/** SHA-256 of a key; only this is stored. Keys are 128 random bits, so no salt is needed. */
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** A new API key: 22 url-safe characters (128 bits). */
+export function newApiKey(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+const PROFANITY = ["fuck", "shit", "cunt", "nigger", "faggot", "retard", "whore"];
+
+export type UsernameCheck = { ok: true; username: string } | { ok: false; code: string; message: string };
+
+/**
+ * The AI Horde's username rules: trimmed, 1 to 30 characters, no profanity. Beyond them, names
+ * are shown as `name#id`, so `#` is refused, as are control characters and the reserved name
+ * of the Anonymous account.
+ */
+export function checkUsername(raw: string): UsernameCheck {
+  const username = raw.trim().normalize("NFC");
+  if (username.length === 0) return { ok: false, code: "InvalidUsername", message: "A username cannot be empty" };
+  if ([...username].length > 30) {
+    return { ok: false, code: "UsernameTooLong", message: "A username may have at most 30 characters" };
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (/[#\u0000-\u001f\u007f]/.test(username)) {
+    return { ok: false, code: "InvalidUsername", message: "A username may not contain '#' or control characters" };
+  }
+  if (username.toLowerCase() === "anonymous") {
+    return { ok: false, code: "UsernameTaken", message: "That username is reserved" };
+  }
+  const lower = username.toLowerCase();
+  if (PROFANITY.some((w) => lower.includes(w))) {
+    return { ok: false, code: "ProfaneUsername", message: "That username is not allowed" };
+  }
+  return { ok: true, username };
+}

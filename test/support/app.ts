@@ -1,0 +1,159 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { type App, createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createDeps, type Deps } from "../../src/deps.ts";
+import type { Clock } from "../../src/infra/clock.ts";
+import type { Db } from "../../src/infra/db.ts";
+import { createLogger } from "../../src/infra/logger.ts";
+
+export interface TestApp {
+  app: App;
+  deps: Deps;
+  url: string;
+  wsUrl: string;
+  /** POSTs one GraphQL operation; returns the parsed body and the HTTP status. */
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { apikey?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; data: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  /** A graphql-ws client; closed with the app. */
+  ws(apikey?: string): Client;
+  stop(): Promise<void>;
+}
+
+/** Starts a real server on port 0 over the given database. */
+export async function startTestApp(
+  db: Db,
+  opts: { env?: Record<string, string>; clock?: Clock; tasks?: boolean } = {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "horde-app-"));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    NODE_ENV: "test",
+    RATE_LIMIT_PER_MINUTE: "0",
+    RATE_LIMIT_PER_KEY_PER_MINUTE: "0",
+    REDIS_PREFIX: `test-${Math.random().toString(36).slice(2)}:`,
+    ...opts.env,
+  });
+  const deps = await createDeps(config, {
+    db,
+    clock: opts.clock,
+    logger: createLogger(config.logLevel),
+  });
+  const app = createApp(deps, { tasks: opts.tasks ?? false });
+  const { port } = await app.start(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const wsUrl = `ws://127.0.0.1:${port}/graphql`;
+  const clients: Client[] = [];
+  return {
+    app,
+    deps,
+    url,
+    wsUrl,
+    async gql(query, variables, o = {}) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(o.apikey ? { apikey: o.apikey } : {}),
+          ...o.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data: any; errors?: any[] };
+      return { status: res.status, data: body.data, errors: body.errors };
+    },
+    ws(apikey) {
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: apikey ? { apikey } : {},
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const c of clients) await c.dispose();
+      await app.stop();
+      await deps.bus.close();
+    },
+  };
+}
+
+/** Collects a subscription's events; `next()` awaits the next one (never a sleep). */
+export function subscribe<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const events: { data?: T; errors?: unknown[] }[] = [];
+  const waiters: (() => void)[] = [];
+  let done = false;
+  let error: unknown = null;
+  const wake = () => {
+    for (const w of waiters.splice(0)) w();
+  };
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (v) => {
+        events.push(v as { data?: T; errors?: unknown[] });
+        wake();
+      },
+      error: (e) => {
+        error = e;
+        done = true;
+        wake();
+      },
+      complete: () => {
+        done = true;
+        wake();
+      },
+    },
+  );
+  let read = 0;
+  return {
+    events,
+    get done() {
+      return done;
+    },
+    get error() {
+      return error;
+    },
+    /** Resolves with the next event, or rejects when the stream ends first or after `ms`. */
+    async next(ms = 10_000): Promise<{ data?: T; errors?: unknown[] }> {
+      const deadline = Date.now() + ms;
+      while (read >= events.length) {
+        if (done) throw new Error(`subscription ended: ${error ? JSON.stringify(error) : "complete"}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error("no event within the time limit");
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, left).unref();
+        });
+      }
+      return events[read++]!;
+    },
+    /** Resolves when the server completes the subscription. */
+    async completed(ms = 10_000) {
+      const deadline = Date.now() + ms;
+      while (!done) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error("subscription did not complete in time");
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, left).unref();
+        });
+      }
+    },
+    unsubscribe,
+  };
+}
