@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
-import { type Context as WsContext } from "graphql-ws";
+import type { Context as WsContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Deps } from "./deps.ts";
+import { apiKeyFrom, createYogaServer } from "./graphql/yoga.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { hashKey } from "./modules/users/users.rules.ts";
 import { authenticate, type Viewer } from "./modules/users/users.service.ts";
-import { apiKeyFrom, createYogaServer } from "./graphql/yoga.ts";
 import { startTasks, type Tasks } from "./tasks/index.ts";
 
 /** A running server: HTTP GraphQL, graphql-ws and GraphiQL on one port. */
@@ -28,7 +28,13 @@ type WsExtra = {
   abort?: AbortController;
 };
 
-function jsonError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+function jsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
@@ -92,7 +98,12 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
       return res.end(JSON.stringify({ status: stopping ? "stopping" : "ok" }));
     }
     if (url.pathname === "/ready") {
-      const ok = !stopping && (await deps.db.query("SELECT 1").then(() => true, () => false));
+      const ok =
+        !stopping &&
+        (await deps.db.query("SELECT 1").then(
+          () => true,
+          () => false,
+        ));
       res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
       return res.end(JSON.stringify({ status: ok ? "ready" : "unavailable" }));
     }

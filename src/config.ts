@@ -23,15 +23,27 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   MODEL_REFERENCE: z.string().min(1).optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   MAX_ALIASES: z.coerce.number().int().min(1).max(500).default(30),
   MAX_TOKENS: z.coerce.number().int().min(50).max(100_000).default(2000),
   MAX_COST: z.coerce.number().int().min(100).default(20_000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
-  REQUEST_EXPIRY_SECONDS: z.coerce.number().int().min(10).default(20 * 60),
-  MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  REQUEST_EXPIRY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(20 * 60),
+  MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   REDIS_PREFIX: z.string().default("horde:"),
   TRUST_PROXY: z
@@ -70,9 +82,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates settings; throws {@link ConfigError} naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);

@@ -15,7 +15,11 @@ export class DomainError extends Error {
 
 /** The input breaks a rule (size, steps, names, lists, formats). */
 export class ValidationError extends DomainError {
-  constructor(code: string, message: string, readonly field: string | null = null) {
+  constructor(
+    code: string,
+    message: string,
+    readonly field: string | null = null,
+  ) {
     super(code, message);
   }
 }

@@ -17,7 +17,11 @@ async function main() {
   const app = createApp(deps);
   const { url } = await app.start();
   deps.logger.info(
-    { url, database: config.databaseUrl ? "postgres" : `pglite (${config.dataDir})`, pubsub: config.redisUrl ? "redis" : "in-process" },
+    {
+      url,
+      database: config.databaseUrl ? "postgres" : `pglite (${config.dataDir})`,
+      pubsub: config.redisUrl ? "redis" : "in-process",
+    },
     `Horde GraphQL listening: open ${url} for GraphiQL`,
   );
   let stopping = false;

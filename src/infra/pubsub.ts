@@ -96,7 +96,12 @@ export function createLocalBus(): Bus {
       return true;
     },
   };
-  return busOver(asyncTarget, "", async () => {}, async () => {});
+  return busOver(
+    asyncTarget,
+    "",
+    async () => {},
+    async () => {},
+  );
 }
 
 /** Redis pub/sub through @graphql-yoga/redis-event-target: every instance sees every event. */

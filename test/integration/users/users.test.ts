@@ -81,7 +81,10 @@ describe("accounts", () => {
 
   it("rejects an unknown key on a WebSocket connection with close code 4403", async () => {
     const client = t.ws("not-a-real-key");
-    const s = subscribe(client, "subscription { imageRequestUpdated(id: \"00000000-0000-0000-0000-000000000000\") { id } }");
+    const s = subscribe(
+      client,
+      'subscription { imageRequestUpdated(id: "00000000-0000-0000-0000-000000000000") { id } }',
+    );
     await s.completed();
     expect((s.error as { code?: number }).code).toBe(4403);
   });
@@ -96,7 +99,9 @@ describe("accounts", () => {
 
   it("pages users as a Relay connection, never more than 100 a page", async () => {
     for (let i = 0; i < 3; i++) await seedUser(tdb.db);
-    const page1 = await t.gql("{ users(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }");
+    const page1 = await t.gql(
+      "{ users(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }",
+    );
     expect(page1.data.users.edges).toHaveLength(2);
     expect(page1.data.users.pageInfo.hasNextPage).toBe(true);
     const page2 = await t.gql("query($a: String) { users(first: 2, after: $a) { edges { node { id } } } }", {
