@@ -229,7 +229,8 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
           viewer: extra.viewer,
           signal: extra.abort?.signal,
           params: payload,
-          request: new Request("http://localhost/graphql"),
+          // The upgrade request's host, so URLs handed out over the socket point back at this server.
+          request: new Request(`http://${extra.request.headers.host ?? "localhost"}/graphql`),
         });
         let document: import("graphql").DocumentNode;
         try {

@@ -5,6 +5,7 @@ import { connectPostgres, type Db, openPglite } from "./infra/db.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
 import { migrate } from "./infra/migrate.ts";
 import { type Bus, createLocalBus, createRedisBus } from "./infra/pubsub.ts";
+import { syncModelReference } from "./modules/models/models.service.ts";
 
 /** Everything with IO, created in one place and handed to the app and the services. */
 export interface Deps {
@@ -37,7 +38,7 @@ export async function createDeps(
       ? createRedisBus(config.redisUrl, config.redisPrefix, (err) => logger.warn({ err: err.message }, "redis error"))
       : createLocalBus());
   await bus.ready();
-  return {
+  const deps: Deps = {
     config,
     db,
     bus,
@@ -45,6 +46,8 @@ export async function createDeps(
     clock: overrides.clock ?? systemClock,
     logger,
   };
+  await syncModelReference(deps);
+  return deps;
 }
 
 /** Closes what createDeps opened. */

@@ -42,4 +42,4 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({});
 builder.mutationType({});
-// SUBTMP builder.subscriptionType({});
+builder.subscriptionType({});

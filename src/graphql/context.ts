@@ -22,3 +22,23 @@ export function perRequest<T>(ctx: Context, key: string, make: () => T): T {
   }
   return v;
 }
+
+/**
+ * The origin clients reach this server at, for URLs the API hands out (images): PUBLIC_URL
+ * when set, else the origin the request itself was sent to.
+ */
+export function publicBaseUrl(ctx: Context): string {
+  if (ctx.deps.config.publicUrl) return ctx.deps.config.publicUrl;
+  const request = (ctx as unknown as { request?: Request }).request;
+  try {
+    if (request?.url) return new URL(request.url).origin;
+  } catch {
+    // fall through
+  }
+  return `http://localhost:${ctx.deps.config.port}`;
+}
+
+/** The URL of a stored blob. */
+export function blobUrl(ctx: Context, key: string): string {
+  return `${publicBaseUrl(ctx)}/blobs/${key}`;
+}

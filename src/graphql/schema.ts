@@ -3,6 +3,10 @@ import { builder } from "./builder.ts";
 import "./scalars.ts";
 import "./errors.ts";
 import "../modules/users/users.graphql.ts";
+import "../modules/workers/workers.graphql.ts";
+import "../modules/models/models.graphql.ts";
+import "../modules/requests/requests.graphql.ts";
+import "../modules/jobs/jobs.graphql.ts";
 
 /** The executable schema, built once from every module's types. */
 export const schema = builder.toSchema({ sortSchema: true });

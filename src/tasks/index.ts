@@ -1,11 +1,106 @@
 import type { Deps } from "../deps.ts";
+import type { Sql } from "../infra/db.ts";
+import { feedHub } from "../modules/jobs/jobs.feed.ts";
+import { MAX_FAULTED_JOBS } from "../modules/jobs/jobs.rules.ts";
+import { announceReleased } from "../modules/jobs/jobs.service.ts";
+import { afterFault, requeueExpiredJobs } from "../modules/jobs/jobs.sql.ts";
+import { syncModelReference } from "../modules/models/models.service.ts";
+import { expireRequests } from "../modules/requests/requests.sql.ts";
 
-/** Background sweeps of this instance; each acts only while it holds its advisory lock. */
+/** Background sweeps of this instance. */
 export interface Tasks {
+  /** Runs every sweep once now (tests call it instead of waiting for the timers). */
+  runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
 
+// Advisory lock keys (namespace 2) of the sweeps that must run once across instances.
+const LOCKS = { requeue: 1, expire: 2 } as const;
+
+/**
+ * Runs `fn` in a transaction holding a transaction-scoped advisory lock, or skips it when
+ * another instance holds the lock: N instances do each shared sweep once per interval.
+ */
+async function exclusive<T>(deps: Deps, key: number, fn: (sql: Sql) => Promise<T>): Promise<T | null> {
+  return deps.db.tx(async (sql) => {
+    const rows = await sql.query<{ got: boolean }>("SELECT pg_try_advisory_xact_lock(2, $1) AS got", [key]);
+    return rows[0]?.got ? fn(sql) : null;
+  });
+}
+
+/** Re-queues jobs whose TTL ran out and tells their feeds and watchers. */
+export async function sweepExpiredJobs(deps: Deps): Promise<number> {
+  const released = await exclusive(deps, LOCKS.requeue, (sql) => requeueExpiredJobs(sql, deps.clock.now()));
+  if (!released?.length) return 0;
+  announceReleased(deps, released);
+  const byRequest = new Map<string, number>();
+  for (const r of released) byRequest.set(r.request_id, (byRequest.get(r.request_id) ?? 0) + 1);
+
+  for (const [requestId, count] of byRequest) {
+    const { faulted } = await afterFault(deps.db, requestId, false, MAX_FAULTED_JOBS, deps.clock.now());
+    deps.bus.publish("requestChanged", { id: requestId, ended: faulted });
+    if (!faulted) {
+      const rows = await deps.db.query<{ models: string[]; pixels: number; nsfw: boolean; user_id: number }>(
+        "SELECT models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
+        [requestId],
+      );
+      const r = rows[0];
+      if (r)
+        deps.bus.publish("jobsAvailable", {
+          requestId,
+          count,
+          models: r.models,
+          pixels: r.pixels,
+          nsfw: r.nsfw,
+          userId: r.user_id,
+        });
+    }
+  }
+  return released.length;
+}
+
+/** Expires requests with no progress for REQUEST_EXPIRY_SECONDS. */
+export async function sweepExpiredRequests(deps: Deps): Promise<number> {
+  const ids = (await exclusive(deps, LOCKS.expire, (sql) => expireRequests(sql, deps.clock.now()))) ?? [];
+  for (const id of ids) deps.bus.publish("requestChanged", { id, ended: true });
+  return ids.length;
+}
+
 /** Starts every background task; stop() waits for a sweep in progress to finish. */
-export function startTasks(_deps: Deps): Tasks {
-  return { async stop() {} };
+export function startTasks(deps: Deps): Tasks {
+  const hub = feedHub(deps);
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const runOnce = async () => {
+    await sweepExpiredJobs(deps);
+    await sweepExpiredRequests(deps);
+    await hub.sweep();
+  };
+  const guard = (name: string, fn: () => Promise<unknown>) => () => {
+    if (stopped) return;
+    running = running
+      .then(fn)
+      .then(() => undefined)
+      .catch((err) => deps.logger.warn({ err: (err as Error).message, task: name }, "background task failed"));
+  };
+  const timers = [
+    setInterval(guard("sweep", runOnce), deps.config.sweepIntervalMs),
+    setInterval(
+      guard("heartbeat", () => hub.heartbeat()),
+      60_000,
+    ),
+    setInterval(
+      guard("models", () => syncModelReference(deps)),
+      3_600_000,
+    ),
+  ];
+  for (const t of timers) t.unref();
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await running;
+    },
+  };
 }

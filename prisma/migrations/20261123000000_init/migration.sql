@@ -114,6 +114,7 @@ CREATE TABLE requests (
   needs_post_processing boolean NOT NULL DEFAULT false,
   needs_controlnet      boolean NOT NULL DEFAULT false,
   needs_lora            boolean NOT NULL DEFAULT false,
+  job_ttl               integer NOT NULL DEFAULT 150,
   shared                boolean NOT NULL DEFAULT false,
   job_kudos             numeric(20,2) NOT NULL,
   consumed_kudos        numeric(20,2) NOT NULL DEFAULT 0,
@@ -202,3 +203,27 @@ CREATE TABLE known_models (
   description text NOT NULL DEFAULT '',
   info        jsonb NOT NULL DEFAULT '{}'
 );
+
+-- Whether worker w may take a job of request r. The one definition of image eligibility: the
+-- claim (jobs.sql.ts) and isPossible (requests.sql.ts) both call it, and Postgres inlines it
+-- into each plan. `owner_trusted` is the worker owner's trust, which lives on users.
+CREATE FUNCTION image_eligible(r requests, w workers, owner_trusted boolean)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT r.width * r.height <= w.max_pixels
+    AND (cardinality(r.models) = 0 OR r.models && w.models)
+    AND (NOT r.nsfw OR w.nsfw)
+    AND (NOT r.trusted_workers OR owner_trusted)
+    AND (r.slow_workers OR w.speed >= 500000)
+    AND (NOT r.needs_img2img OR w.allow_img2img)
+    AND (NOT r.needs_painting OR w.allow_painting)
+    AND (NOT r.needs_post_processing OR w.allow_post_processing)
+    AND (NOT r.needs_controlnet OR w.allow_controlnet)
+    AND (NOT r.needs_lora OR w.allow_lora)
+    AND (cardinality(r.worker_ids) = 0 OR ((w.id = ANY (r.worker_ids)) <> r.worker_blacklist))
+    AND (NOT w.maintenance OR r.user_id = w.user_id)
+    AND NOT w.paused
+    AND NOT EXISTS (
+      SELECT 1 FROM unnest(w.blacklist) AS b(word)
+      WHERE b.word <> '' AND strpos(lower(r.prompt), lower(b.word)) > 0
+    )
+$$;

@@ -10,6 +10,8 @@ export interface Viewer {
   trusted: boolean;
   moderator: boolean;
   flagged: boolean;
+  /** Extra workers a moderator allowed this user to run. */
+  workerInvited: number;
   /** Set when the key was a shared key; the viewer then acts for the key's owner, within it. */
   sharedKeyId: string | null;
 }
@@ -21,6 +23,7 @@ export const ANONYMOUS_VIEWER: Viewer = {
   trusted: false,
   moderator: false,
   flagged: false,
+  workerInvited: 0,
   sharedKeyId: null,
 };
 
@@ -30,6 +33,7 @@ interface AuthRow {
   trusted: boolean;
   moderator: boolean;
   flagged: boolean;
+  worker_invited: number;
   shared_key_id: string | null;
 }
 
@@ -42,10 +46,10 @@ export async function authenticate(db: Db, apikey: string | null | undefined): P
   if (!apikey || apikey === "0000000000") return ANONYMOUS_VIEWER;
   const hash = hashKey(apikey);
   const rows = await db.query<AuthRow>(
-    `SELECT u.id, u.username, u.trusted, u.moderator, u.flagged, NULL::uuid AS shared_key_id
+    `SELECT u.id, u.username, u.trusted, u.moderator, u.flagged, u.worker_invited, NULL::uuid AS shared_key_id
        FROM users u WHERE u.api_key_hash = $1
      UNION ALL
-     SELECT u.id, u.username, u.trusted, u.moderator, u.flagged, k.id
+     SELECT u.id, u.username, u.trusted, u.moderator, u.flagged, u.worker_invited, k.id
        FROM shared_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1
      LIMIT 1`,
     [hash],
@@ -59,6 +63,7 @@ export async function authenticate(db: Db, apikey: string | null | undefined): P
     trusted: r.trusted,
     moderator: r.moderator,
     flagged: r.flagged,
+    workerInvited: r.worker_invited,
     sharedKeyId: r.shared_key_id,
   };
 }

@@ -1,0 +1,4 @@
+/** Whether `s` is a UUID in its text form (the ids of workers, requests and jobs). */
+export function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

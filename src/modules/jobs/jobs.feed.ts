@@ -1,0 +1,278 @@
+import type { Deps } from "../../deps.ts";
+import type { WakeHint } from "../../infra/pubsub.ts";
+import type { ImageWorkerDeclaration } from "../workers/workers.rules.ts";
+import type { CheckedInWorker } from "../workers/workers.sql.ts";
+import { touchWorkers } from "../workers/workers.sql.ts";
+import { claimFor } from "./jobs.service.ts";
+import { type ClaimedJob, outstandingJobs, requestsWithWaitingJobs, unclaimJobs } from "./jobs.sql.ts";
+
+/**
+ * Worker feeds: each `imageJobAssigned` subscription is a {@link Feed} that claims a job when it
+ * has a free slot and something may fit, and otherwise sleeps. The {@link FeedHub} of an
+ * instance decides whom to wake:
+ *
+ * - a new request (or a released job) wakes at most as many parked feeds as it has jobs, in the
+ *   order they parked, choosing only feeds whose declaration could fit (models, size, nsfw);
+ *   the claim's SQL decides for real. A woken feed that claims nothing hands the wake-up on to
+ *   the next candidate, so a job is not stranded by a feed the hint misjudged;
+ * - a submit or a TTL re-queue frees a slot of that worker's feed;
+ * - a slow sweep (tasks/) re-announces requests that still have waiting jobs, covering a lost
+ *   wake-up (a Redis hiccup, a race with a claim in progress).
+ *
+ * With several instances each instance wakes its own feeds; SKIP LOCKED makes the claims
+ * exactly-once.
+ */
+export class FeedHub {
+  private parked = new Set<Feed>();
+  private feeds = new Set<Feed>();
+  private byWorker = new Map<string, Set<Feed>>();
+
+  constructor(private readonly deps: Deps) {
+    deps.bus.subscribe("jobsAvailable", (hint) => this.wake(hint, new Set()));
+    deps.bus.subscribe("workerSlotFreed", ({ workerId, jobIds }) => {
+      for (const f of this.byWorker.get(workerId) ?? []) f.release(jobIds);
+    });
+  }
+
+  /** Live feeds on this instance. */
+  get size(): number {
+    return this.feeds.size;
+  }
+
+  get parkedCount(): number {
+    return this.parked.size;
+  }
+
+  register(f: Feed): void {
+    this.feeds.add(f);
+    let set = this.byWorker.get(f.workerId);
+    if (!set) {
+      set = new Set();
+      this.byWorker.set(f.workerId, set);
+    }
+    set.add(f);
+  }
+
+  unregister(f: Feed): void {
+    this.feeds.delete(f);
+    this.parked.delete(f);
+    const set = this.byWorker.get(f.workerId);
+    set?.delete(f);
+    if (set?.size === 0) this.byWorker.delete(f.workerId);
+  }
+
+  park(f: Feed): void {
+    this.parked.add(f);
+  }
+
+  unpark(f: Feed): void {
+    this.parked.delete(f);
+  }
+
+  /**
+   * Wakes up to `hint.count` parked feeds that could take the request's jobs, skipping those
+   * already tried for this hint. When not enough parked feeds fit, busy feeds that fit are told
+   * to look again before they sleep, so a request that arrives during their claim is not missed.
+   */
+  wake(hint: WakeHint, tried: Set<Feed>): void {
+    let n = hint.count;
+    for (const f of this.parked) {
+      if (n <= 0) return;
+      if (tried.has(f) || !f.mightTake(hint)) continue;
+      this.parked.delete(f);
+      f.poke(hint, tried);
+      n--;
+    }
+    if (n <= 0) return;
+    for (const f of this.feeds) {
+      if (!this.parked.has(f) && !tried.has(f) && f.mightTake(hint)) f.lookAgain();
+    }
+  }
+
+  /** Marks every worker with a live feed here as checked in (one statement). */
+  async heartbeat(): Promise<void> {
+    await touchWorkers(this.deps.db, [...this.byWorker.keys()], this.deps.clock.now());
+  }
+
+  /** Re-announces requests with waiting jobs when feeds are parked (the safety net). */
+  async sweep(): Promise<void> {
+    if (this.parked.size === 0) return;
+    const rows = await requestsWithWaitingJobs(this.deps.db, this.deps.clock.now());
+    for (const r of rows) {
+      this.wake(
+        { requestId: r.id, count: r.count, models: r.models, pixels: r.pixels, nsfw: r.nsfw, userId: r.user_id },
+        new Set(),
+      );
+    }
+  }
+}
+
+const hubs = new WeakMap<Deps, FeedHub>();
+
+/** This instance's feed hub (created on first use). */
+export function feedHub(deps: Deps): FeedHub {
+  let h = hubs.get(deps);
+  if (!h) {
+    h = new FeedHub(deps);
+    hubs.set(deps, h);
+  }
+  return h;
+}
+
+const DONE = { value: undefined, done: true } as const;
+
+/**
+ * One worker's subscription. A plain async iterator rather than an async generator: graphql-ws
+ * calls `return()` when the client leaves, and a generator suspended in an `await` would only
+ * see that after its next wake-up; here `return()` closes the feed at once, and a claim that was
+ * in flight when the client left is handed straight back to the queue.
+ */
+export class Feed implements AsyncIterableIterator<ClaimedJob> {
+  private outstanding = new Set<string>();
+  private ready: ClaimedJob[] = [];
+  private closed = false;
+  private signalled = true;
+  private hint: { hint: WakeHint; tried: Set<Feed> } | null = null;
+  private wakeUp: (() => void) | null = null;
+  private failures = 0;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly hub: FeedHub,
+    private readonly worker: CheckedInWorker,
+    private readonly declaration: ImageWorkerDeclaration,
+    signal?: AbortSignal,
+  ) {
+    signal?.addEventListener("abort", () => void this.close(), { once: true });
+    hub.register(this);
+  }
+
+  get workerId(): string {
+    return this.worker.id;
+  }
+
+  /** Counts the jobs this worker already holds (a reconnect) against its limit. */
+  async init(): Promise<this> {
+    for (const id of await outstandingJobs(this.deps.db, this.worker.id)) this.outstanding.add(id);
+    return this;
+  }
+
+  private get slots(): number {
+    return this.declaration.maxConcurrentJobs - this.outstanding.size;
+  }
+
+  /** A cheap guess from the hint; the claim's SQL has the last word. */
+  mightTake(h: WakeHint): boolean {
+    if (this.closed || this.slots <= 0) return false;
+    if (h.pixels > this.declaration.maxPixels) return false;
+    if (h.nsfw && !this.declaration.nsfw) return false;
+    if (this.worker.maintenance && h.userId !== this.worker.user_id) return false;
+    return h.models.length === 0 || h.models.some((m) => this.declaration.models.includes(m));
+  }
+
+  poke(hint: WakeHint, tried: Set<Feed>): void {
+    this.hint = { hint, tried };
+    this.lookAgain();
+  }
+
+  lookAgain(): void {
+    this.signalled = true;
+    this.wakeUp?.();
+  }
+
+  /** Jobs of this worker were settled or taken back: their slots are free again. */
+  release(jobIds: string[]): void {
+    let freed = false;
+    for (const id of jobIds) freed = this.outstanding.delete(id) || freed;
+    if (freed) this.lookAgain();
+  }
+
+  async next(): Promise<IteratorResult<ClaimedJob>> {
+    for (;;) {
+      if (this.closed) return DONE;
+      const job = this.ready.shift();
+      if (job) return { value: job, done: false };
+      if (this.signalled && this.slots > 0) {
+        this.signalled = false;
+        const woken = this.hint;
+        this.hint = null;
+        this.hub.unpark(this);
+        let jobs: ClaimedJob[];
+        try {
+          jobs = await claimFor(this.deps, this.worker, this.declaration, this.slots);
+          this.failures = 0;
+        } catch (err) {
+          // A database hiccup must not end the worker's subscription: back off and retry.
+          this.failures++;
+          this.deps.logger.warn({ err: (err as Error).message, worker: this.worker.id }, "feed claim failed");
+          await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** this.failures, 10_000)).unref());
+          this.signalled = true;
+          continue;
+        }
+        if (this.closed) {
+          await unclaimJobs(
+            this.deps.db,
+            jobs.map((j) => j.id),
+          ).catch(() => {});
+          for (const j of jobs) this.deps.bus.publish("requestChanged", { id: j.request_id, ended: false });
+          return DONE;
+        }
+        if (jobs.length > 0) {
+          for (const j of jobs) this.outstanding.add(j.id);
+          this.ready.push(...jobs);
+          this.signalled = true; // there may be more where these came from
+          continue;
+        }
+        if (woken) {
+          woken.tried.add(this);
+          this.hub.wake({ ...woken.hint, count: 1 }, woken.tried);
+        }
+      }
+      if (this.signalled && this.slots > 0) continue;
+      if (this.slots > 0) this.hub.park(this);
+      await new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  async return(): Promise<IteratorResult<ClaimedJob>> {
+    await this.close();
+    return DONE;
+  }
+
+  async throw(err?: unknown): Promise<IteratorResult<ClaimedJob>> {
+    await this.close();
+    throw err;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.unregister(this);
+    this.wakeUp?.();
+    const undelivered = this.ready.splice(0);
+    if (undelivered.length > 0) {
+      await unclaimJobs(
+        this.deps.db,
+        undelivered.map((j) => j.id),
+      ).catch(() => {});
+      for (const j of undelivered) this.deps.bus.publish("requestChanged", { id: j.request_id, ended: false });
+    }
+  }
+}
+
+/** Opens a worker's feed: the jobs it already holds count against its limit. */
+export function openFeed(
+  deps: Deps,
+  worker: CheckedInWorker,
+  declaration: ImageWorkerDeclaration,
+  signal?: AbortSignal,
+): Promise<Feed> {
+  return new Feed(deps, feedHub(deps), worker, declaration, signal).init();
+}

@@ -1,0 +1,63 @@
+import { readFile } from "node:fs/promises";
+import type { Deps } from "../../deps.ts";
+import { BUNDLED_MODELS, indexModels, type ModelInfo, parseModelReference } from "./models.rules.ts";
+
+/** The image models this instance knows, by name; replaced whole on every refresh. */
+export interface ModelCatalog {
+  byName: ReadonlyMap<string, ModelInfo>;
+  list: readonly ModelInfo[];
+  source: string;
+}
+
+const catalogs = new WeakMap<Deps, ModelCatalog>();
+
+/** The catalog of this instance (the bundled reference until the first sync). */
+export function modelCatalog(deps: Deps): ModelCatalog {
+  let c = catalogs.get(deps);
+  if (!c) {
+    c = { byName: indexModels(BUNDLED_MODELS), list: BUNDLED_MODELS, source: "bundled" };
+    catalogs.set(deps, c);
+  }
+  return c;
+}
+
+/** Reads the configured reference: a file path or an http(s) URL; the bundled copy otherwise. */
+async function readReference(source: string | undefined): Promise<ModelInfo[]> {
+  if (!source) return BUNDLED_MODELS;
+  const text = /^https?:\/\//.test(source)
+    ? await fetch(source, { signal: AbortSignal.timeout(10_000) }).then((r) => {
+        if (!r.ok) throw new Error(`model reference ${source}: HTTP ${r.status}`);
+        return r.text();
+      })
+    : await readFile(source, "utf8");
+  return parseModelReference(JSON.parse(text));
+}
+
+/**
+ * Loads the model reference into the database and this instance's catalog. A reference that
+ * cannot be read or parsed keeps the previous catalog (at start-up: the bundled one) and is
+ * reported; models are added and updated, never deleted, so requests naming a model that a
+ * newer reference dropped still read correctly.
+ */
+export async function syncModelReference(deps: Deps): Promise<ModelCatalog> {
+  const source = deps.config.modelReference;
+  let models: ModelInfo[];
+  try {
+    models = await readReference(source);
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message, source }, "model reference not loaded; keeping the previous one");
+    return modelCatalog(deps);
+  }
+  await deps.db.query(
+    `INSERT INTO known_models (name, kind, baseline, nsfw, inpainting, description, info)
+     SELECT m->>'name', 'image', m->>'baseline', (m->>'nsfw')::boolean, (m->>'inpainting')::boolean,
+            m->>'description', m->'requirements'
+       FROM jsonb_array_elements($1::jsonb) AS m
+     ON CONFLICT (name) DO UPDATE SET baseline = EXCLUDED.baseline, nsfw = EXCLUDED.nsfw,
+       inpainting = EXCLUDED.inpainting, description = EXCLUDED.description, info = EXCLUDED.info`,
+    [JSON.stringify(models)],
+  );
+  const catalog = { byName: indexModels(models), list: models, source: source ?? "bundled" };
+  catalogs.set(deps, catalog);
+  return catalog;
+}

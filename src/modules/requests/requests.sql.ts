@@ -1,0 +1,268 @@
+import type { Sql } from "../../infra/db.ts";
+
+/**
+ * Queue order. A request's priority is its requester's kudos when accepted, aged upward by
+ * 5 per second of waiting (the AI Horde adds 50 every 10 s). Ordering by
+ * `priority + 5·(now − created)` is the same as ordering by `priority − 5·created`, which needs
+ * no sweep to age anything and no `now` at all.
+ */
+export const QUEUE_ORDER = "(r.priority - 5 * extract(epoch FROM r.created_at)) DESC, r.created_at ASC";
+
+/** A live request can still hand out jobs. */
+export const LIVE = "NOT r.faulted AND NOT r.cancelled AND NOT r.expired";
+
+/** What createImageRequest stores. */
+export interface NewImageRequest {
+  userId: number;
+  sharedKeyId: string | null;
+  prompt: string;
+  params: unknown;
+  models: string[];
+  n: number;
+  width: number;
+  height: number;
+  steps: number;
+  nsfw: boolean;
+  trustedWorkers: boolean;
+  slowWorkers: boolean;
+  workerIds: string[];
+  workerBlacklist: boolean;
+  sourceImageKey: string | null;
+  sourceMaskKey: string | null;
+  sourceProcessing: string | null;
+  needsImg2img: boolean;
+  needsPainting: boolean;
+  needsPostProc: boolean;
+  needsControlnet: boolean;
+  needsLora: boolean;
+  jobTtl: number;
+  shared: boolean;
+  jobKudos: number;
+  expiresAt: Date;
+  now: Date;
+}
+
+/**
+ * Serialises a user's request admissions (transaction-scoped), so the concurrency check and the
+ * insert that follows cannot interleave with another request of the same user, and returns the
+ * jobs the user has waiting or processing and their balance.
+ */
+export async function lockRequester(
+  sql: Sql,
+  userId: number,
+): Promise<{ active: number; kudos: number; trusted: boolean; concurrency: number }> {
+  await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId]);
+  const rows = await sql.query<{ active: number; kudos: string; trusted: boolean; concurrency: number }>(
+    `SELECT (SELECT count(*)::int FROM jobs j JOIN requests r ON r.id = j.request_id
+              WHERE r.user_id = u.id AND ${LIVE} AND j.state IN ('waiting', 'processing')) AS active,
+            u.kudos, u.trusted, u.concurrency
+       FROM users u WHERE u.id = $1`,
+    [userId],
+  );
+  const r = rows[0];
+  if (!r) throw new Error(`user ${userId} vanished`);
+  return { active: r.active, kudos: Number(r.kudos), trusted: r.trusted, concurrency: r.concurrency };
+}
+
+/** Inserts a request and its n WAITING jobs in one statement; returns the request id. */
+export async function insertImageRequest(sql: Sql, q: NewImageRequest, priority: number): Promise<string> {
+  const rows = await sql.query<{ id: string }>(
+    `WITH r AS (
+       INSERT INTO requests (kind, user_id, shared_key_id, prompt, params, models, n, width, height, steps,
+         nsfw, trusted_workers, slow_workers, worker_ids, worker_blacklist, source_image_key, source_mask_key,
+         source_processing, needs_img2img, needs_painting, needs_post_processing, needs_controlnet, needs_lora,
+         job_ttl, shared, job_kudos, priority, expires_at, created_at, updated_at)
+       VALUES ('image', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+         $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)
+       RETURNING id
+     ), j AS (
+       INSERT INTO jobs (request_id, idx, created_at) SELECT r.id, g, $28 FROM r, generate_series(0, $6 - 1) g
+     )
+     SELECT id FROM r`,
+    [
+      q.userId,
+      q.sharedKeyId,
+      q.prompt,
+      JSON.stringify(q.params),
+      q.models,
+      q.n,
+      q.width,
+      q.height,
+      q.steps,
+      q.nsfw,
+      q.trustedWorkers,
+      q.slowWorkers,
+      q.workerIds,
+      q.workerBlacklist,
+      q.sourceImageKey,
+      q.sourceMaskKey,
+      q.sourceProcessing,
+      q.needsImg2img,
+      q.needsPainting,
+      q.needsPostProc,
+      q.needsControlnet,
+      q.needsLora,
+      q.jobTtl,
+      q.shared,
+      q.jobKudos.toFixed(2),
+      priority.toFixed(2),
+      q.expiresAt,
+      q.now,
+    ],
+  );
+  return rows[0]!.id;
+}
+
+/** The ids among `ids` that are image workers. */
+export async function existingWorkerIds(sql: Sql, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.query<{ id: string }>("SELECT id FROM workers WHERE id = ANY($1::uuid[]) AND kind = 'image'", [
+    ids,
+  ]);
+  return rows.map((r) => r.id);
+}
+
+/** A request's counts, read in one statement whatever n is. */
+export interface RequestRow {
+  id: string;
+  user_id: number;
+  n: number;
+  prompt: string;
+  models: string[];
+  width: number;
+  height: number;
+  steps: number;
+  nsfw: boolean;
+  faulted: boolean;
+  cancelled: boolean;
+  expired: boolean;
+  shared: boolean;
+  kudos: string;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date;
+  waiting: number;
+  processing: number;
+  finished: number;
+  faulted_jobs: number;
+  restarted: number;
+}
+
+export async function readRequests(sql: Sql, ids: readonly string[]): Promise<RequestRow[]> {
+  return sql.query<RequestRow>(
+    `SELECT r.id, r.user_id, r.n, r.prompt, r.models, r.width, r.height, r.steps, r.nsfw, r.faulted,
+            r.cancelled, r.expired, r.shared, r.consumed_kudos::text AS kudos, r.created_at, r.updated_at,
+            r.expires_at,
+            count(*) FILTER (WHERE j.state = 'waiting')::int AS waiting,
+            count(*) FILTER (WHERE j.state = 'processing')::int AS processing,
+            count(*) FILTER (WHERE j.state IN ('ok', 'censored', 'csam'))::int AS finished,
+            count(*) FILTER (WHERE j.state = 'faulted')::int AS faulted_jobs,
+            coalesce(sum(j.restarts), 0)::int AS restarted
+       FROM requests r JOIN jobs j ON j.request_id = r.id
+      WHERE r.id = ANY($1::uuid[])
+      GROUP BY r.id`,
+    [ids],
+  );
+}
+
+/** A finished job, as the requester sees it. */
+export interface GenerationRow {
+  id: string;
+  request_id: string;
+  image_key: string | null;
+  seed: string | null;
+  model: string | null;
+  worker_id: string;
+  worker_name: string;
+  state: "ok" | "censored" | "csam";
+}
+
+export async function readGenerations(sql: Sql, requestIds: readonly string[]): Promise<GenerationRow[]> {
+  return sql.query<GenerationRow>(
+    `SELECT j.id, j.request_id, j.image_key, j.seed, j.model, j.worker_id, w.name AS worker_name, j.state
+       FROM jobs j JOIN workers w ON w.id = j.worker_id
+      WHERE j.request_id = ANY($1::uuid[]) AND j.state IN ('ok', 'censored', 'csam')
+      ORDER BY j.request_id, j.submitted_at, j.idx`,
+    [requestIds],
+  );
+}
+
+/** Where a request stands in the queue, how long it may wait, and whether anyone can serve it. */
+export interface QueueRow {
+  position: number;
+  pixelsteps_ahead: number;
+  online_speed: number;
+  online_threads: number;
+  possible: boolean;
+}
+
+/**
+ * Queue position (1 + live requests with waiting jobs ahead in queue order), the pixelsteps of
+ * the waiting jobs ahead and the online capacity, and whether some online worker could serve it
+ * (the claim's own eligibility function), in one statement.
+ */
+export async function readQueue(sql: Sql, id: string, onlineSince: Date): Promise<QueueRow | null> {
+  const rows = await sql.query<QueueRow>(
+    `WITH me AS (SELECT r.* FROM requests r WHERE r.id = $1),
+     ahead AS (
+       SELECT r.id, r.width::float8 * r.height * r.steps * count(j.id) AS pixelsteps
+         FROM requests r JOIN jobs j ON j.request_id = r.id AND j.state = 'waiting', me
+        WHERE ${LIVE} AND r.kind = 'image'
+          AND (r.priority - 5 * extract(epoch FROM r.created_at), me.created_at)
+            > (me.priority - 5 * extract(epoch FROM me.created_at), r.created_at)
+        GROUP BY r.id
+     ),
+     online AS (
+       SELECT w.speed, w.threads, w.paused FROM workers w WHERE w.kind = 'image' AND w.last_check_in >= $2
+     )
+     SELECT (SELECT count(*)::int + 1 FROM ahead) AS position,
+            (SELECT coalesce(sum(pixelsteps), 0)::float8 FROM ahead) AS pixelsteps_ahead,
+            (SELECT coalesce(sum(speed * threads), 0)::float8 FROM online WHERE NOT paused) AS online_speed,
+            (SELECT coalesce(sum(threads), 0)::int FROM online WHERE NOT paused) AS online_threads,
+            EXISTS (SELECT 1 FROM requests r, workers w JOIN users o ON o.id = w.user_id
+                     WHERE r.id = $1 AND w.kind = 'image' AND w.last_check_in >= $2
+                       AND image_eligible(r, w, o.trusted))
+              AS possible
+       FROM me`,
+    [id, onlineSince],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Cancels a request: waiting jobs are withdrawn (CANCELLED); jobs already processing still
+ * settle when submitted, and finished results stay. Returns null when there is no such request.
+ */
+export async function cancelRequest(sql: Sql, id: string, now: Date): Promise<{ withdrawn: number } | null> {
+  const rows = await sql.query<{ withdrawn: number }>(
+    `WITH r AS (
+       UPDATE requests SET cancelled = true, updated_at = $2 WHERE id = $1 RETURNING id
+     ),
+     j AS (
+       UPDATE jobs SET state = 'cancelled' WHERE request_id IN (SELECT id FROM r) AND state = 'waiting' RETURNING id
+     )
+     SELECT (SELECT count(*)::int FROM j) AS withdrawn FROM r`,
+    [id, now],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Expires live requests with no progress since their expiry and no job in a worker's hands:
+ * their waiting jobs are withdrawn; finished results stay readable. Returns the expired ids.
+ */
+export async function expireRequests(sql: Sql, now: Date, limit = 500): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `WITH x AS (
+       SELECT r.id FROM requests r
+        WHERE ${LIVE} AND r.expires_at < $1
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.request_id = r.id AND j.state = 'processing')
+        ORDER BY r.expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+     ),
+     r AS (UPDATE requests SET expired = true, updated_at = $1 FROM x WHERE requests.id = x.id RETURNING requests.id),
+     j AS (UPDATE jobs SET state = 'cancelled' WHERE request_id IN (SELECT id FROM r) AND state = 'waiting')
+     SELECT id FROM r`,
+    [now, limit],
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,124 @@
+import type { Deps } from "../../deps.ts";
+import { NotFoundError } from "../../errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import { requestStatus } from "../jobs/jobs.rules.ts";
+import { type RequestRow, readRequests } from "./requests.sql.ts";
+
+/** Whether a request will change no more: done, cancelled with nothing in flight, or expired. */
+export function requestEnded(row: RequestRow): boolean {
+  if (row.expired) return true;
+  return requestStatus({
+    n: row.n,
+    waiting: row.waiting,
+    processing: row.processing,
+    finished: row.finished,
+    restarted: row.restarted,
+    faultedJobs: row.faulted_jobs,
+    cancelled: row.cancelled,
+    faulted: row.faulted,
+  }).done;
+}
+
+type Watcher = () => void;
+
+/**
+ * One bus subscription per instance for request changes, fanned out to the local watchers of
+ * each request id. Events carry ids only; each watcher re-reads its request.
+ */
+class RequestWatchHub {
+  private watchers = new Map<string, Set<Watcher>>();
+  constructor(deps: Deps) {
+    deps.bus.subscribe("requestChanged", ({ id }) => {
+      for (const w of this.watchers.get(id) ?? []) w();
+    });
+  }
+  add(id: string, w: Watcher): () => void {
+    let set = this.watchers.get(id);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(id, set);
+    }
+    set.add(w);
+    return () => {
+      set.delete(w);
+      if (set.size === 0) this.watchers.delete(id);
+    };
+  }
+  get size(): number {
+    return this.watchers.size;
+  }
+}
+
+const hubs = new WeakMap<Deps, RequestWatchHub>();
+
+function hubOf(deps: Deps): RequestWatchHub {
+  let h = hubs.get(deps);
+  if (!h) {
+    h = new RequestWatchHub(deps);
+    hubs.set(deps, h);
+  }
+  return h;
+}
+
+/**
+ * The stream behind `imageRequestUpdated`: the current state at once, then the state after
+ * every change, then completion once the request has ended. Changes that arrive while a read is
+ * in progress collapse into one more read, so a slow client gets the latest state, never a
+ * backlog. Written as a plain iterator (not an async generator) so that `return()` from a
+ * leaving client takes effect at once, even while waiting.
+ */
+export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): AsyncIterableIterator<RequestRow> {
+  if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
+  let dirty = true;
+  let closed = false;
+  let started = false;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    dirty = true;
+    wake?.();
+  };
+  const remove = hubOf(deps).add(id, poke);
+  const close = () => {
+    closed = true;
+    remove();
+    wake?.();
+  };
+  signal?.addEventListener("abort", close, { once: true });
+  const done = { value: undefined, done: true } as const;
+  const it: AsyncIterableIterator<RequestRow> = {
+    async next() {
+      for (;;) {
+        if (closed) return done;
+        if (dirty) {
+          dirty = false;
+          const row = (await readRequests(deps.db, [id]))[0];
+          if (closed) return done;
+          if (!row) {
+            close();
+            if (!started) throw new NotFoundError("NotFound", "No such request");
+            return done;
+          }
+          started = true;
+          if (requestEnded(row)) close();
+          return { value: row, done: false };
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+      }
+    },
+    async return() {
+      close();
+      return done;
+    },
+    async throw(err) {
+      close();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
+}

@@ -1,0 +1,155 @@
+/**
+ * Worker rules: what a worker may declare when it pops or subscribes, and when it counts as
+ * online. Pure.
+ */
+
+/** A worker is online while it checked in within this many seconds (or holds a live feed). */
+export const ONLINE_SECONDS = 300;
+
+/** How many workers an owner may run: untrusted 3, trusted 20 (or their invite count). */
+export function maxWorkers(owner: { trusted: boolean; workerInvited: number }): number {
+  return Math.max(owner.trusted ? 20 : 3, owner.workerInvited);
+}
+
+/** What an image worker declares (the pop / subscription input, defaults applied). */
+export interface ImageWorkerDeclaration {
+  name: string;
+  models: string[];
+  maxPixels: number;
+  nsfw: boolean;
+  blacklist: string[];
+  allowImg2img: boolean;
+  allowPainting: boolean;
+  allowPostProcessing: boolean;
+  allowControlnet: boolean;
+  allowLora: boolean;
+  amount: number;
+  threads: number;
+  bridgeAgent: string;
+  maxConcurrentJobs: number;
+}
+
+export interface PopInput {
+  name: string;
+  models: string[];
+  maxPixels?: number | null;
+  nsfw?: boolean | null;
+  blacklist?: string[] | null;
+  allowImg2img?: boolean | null;
+  allowPainting?: boolean | null;
+  allowPostProcessing?: boolean | null;
+  allowControlnet?: boolean | null;
+  allowLora?: boolean | null;
+  amount?: number | null;
+  threads?: number | null;
+  bridgeAgent?: string | null;
+  maxConcurrentJobs?: number | null;
+}
+
+export type DeclarationResult =
+  | { ok: true; value: ImageWorkerDeclaration; unknownModels: string[] }
+  | { ok: false; code: string; message: string; field: string };
+
+export const WORKER_LIMITS = {
+  maxNameLength: 100,
+  maxModels: 300,
+  maxBlacklistWords: 200,
+  maxBlacklistWordLength: 15,
+  maxMaxPixels: 4096 * 4096,
+  maxAmount: 20,
+  maxThreads: 100,
+  maxConcurrentJobs: 20,
+  maxBridgeAgentLength: 200,
+} as const;
+
+function fail(code: string, message: string, field: string): DeclarationResult {
+  return { ok: false, code, message, field };
+}
+
+function intIn(v: number, min: number, max: number): boolean {
+  return Number.isInteger(v) && v >= min && v <= max;
+}
+
+/**
+ * Validates a worker's declaration and applies the AI Horde defaults (max pixels 512², img2img,
+ * painting and post-processing allowed, ControlNet and LoRA not). Models the reference does not
+ * know are dropped and reported; a declaration with no known model left is refused, as the AI
+ * Horde does.
+ */
+export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unknown>): DeclarationResult {
+  const name = input.name.trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
+    return fail("InvalidWorkerName", "A worker name must be non-empty printable text", "name");
+  }
+  if (name.length > WORKER_LIMITS.maxNameLength) {
+    return fail(
+      "InvalidWorkerName",
+      `A worker name may have at most ${WORKER_LIMITS.maxNameLength} characters`,
+      "name",
+    );
+  }
+  if (/colab|tpu|google/i.test(name)) {
+    return fail("InvalidWorkerName", "A worker name may not mention colab, tpu or google", "name");
+  }
+  if (input.models.length > WORKER_LIMITS.maxModels) {
+    return fail("TooManyModels", `A worker may serve at most ${WORKER_LIMITS.maxModels} models`, "models");
+  }
+  const models = [...new Set(input.models)].filter((m) => known.has(m));
+  const unknownModels = input.models.filter((m) => !known.has(m));
+  if (models.length === 0) {
+    return fail("NoValidModels", "None of the declared models is in the model reference", "models");
+  }
+  const maxPixels = input.maxPixels ?? 512 * 512;
+  if (!intIn(maxPixels, 64 * 64, WORKER_LIMITS.maxMaxPixels)) {
+    return fail("InvalidMaxPixels", `maxPixels must be between 4096 and ${WORKER_LIMITS.maxMaxPixels}`, "maxPixels");
+  }
+  const blacklist = (input.blacklist ?? []).map((w) => w.trim()).filter((w) => w.length > 0);
+  if (blacklist.length > WORKER_LIMITS.maxBlacklistWords) {
+    return fail("TooManyBlacklistWords", `At most ${WORKER_LIMITS.maxBlacklistWords} blacklist words`, "blacklist");
+  }
+  if (blacklist.some((w) => w.length > WORKER_LIMITS.maxBlacklistWordLength)) {
+    return fail(
+      "InvalidBlacklistWord",
+      `A blacklist word may have at most ${WORKER_LIMITS.maxBlacklistWordLength} characters`,
+      "blacklist",
+    );
+  }
+  const amount = input.amount ?? 1;
+  if (!intIn(amount, 1, WORKER_LIMITS.maxAmount)) {
+    return fail("InvalidAmount", `amount must be between 1 and ${WORKER_LIMITS.maxAmount}`, "amount");
+  }
+  const threads = input.threads ?? 1;
+  if (!intIn(threads, 1, WORKER_LIMITS.maxThreads)) {
+    return fail("InvalidThreads", `threads must be between 1 and ${WORKER_LIMITS.maxThreads}`, "threads");
+  }
+  const maxConcurrentJobs = input.maxConcurrentJobs ?? 1;
+  if (!intIn(maxConcurrentJobs, 1, WORKER_LIMITS.maxConcurrentJobs)) {
+    return fail(
+      "InvalidMaxConcurrentJobs",
+      `maxConcurrentJobs must be between 1 and ${WORKER_LIMITS.maxConcurrentJobs}`,
+      "maxConcurrentJobs",
+    );
+  }
+  const bridgeAgent = (input.bridgeAgent ?? "unknown:0:unknown").slice(0, WORKER_LIMITS.maxBridgeAgentLength);
+  return {
+    ok: true,
+    unknownModels,
+    value: {
+      name,
+      models,
+      maxPixels,
+      nsfw: input.nsfw ?? false,
+      blacklist,
+      allowImg2img: input.allowImg2img ?? true,
+      allowPainting: input.allowPainting ?? true,
+      allowPostProcessing: input.allowPostProcessing ?? true,
+      allowControlnet: input.allowControlnet ?? false,
+      allowLora: input.allowLora ?? false,
+      amount,
+      threads,
+      bridgeAgent,
+      maxConcurrentJobs,
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Deps } from "../../deps.ts";
+import { ForbiddenError, ValidationError } from "../../errors.ts";
+import { modelCatalog } from "../models/models.service.ts";
+import type { Viewer } from "../users/users.service.ts";
+import { checkDeclaration, type ImageWorkerDeclaration, maxWorkers, type PopInput } from "./workers.rules.ts";
+import { type CheckedInWorker, diagnoseCheckIn, upsertImageWorker } from "./workers.sql.ts";
+
+const DIAGNOSIS_MESSAGES = {
+  WrongCredentials: "A worker with this name belongs to another user",
+  PolymorphicNameConflict: "A worker with this name serves another kind of work",
+  TooManyWorkers: "You run as many workers as you may; ask a moderator for more",
+} as const;
+
+/** Who may run workers: a registered, unflagged user using their own key. */
+export function assertCanRunWorkers(viewer: Viewer): void {
+  if (viewer.anonymous) throw new ForbiddenError("AnonForbidden", "Anonymous cannot run workers; register first");
+  if (viewer.sharedKeyId) throw new ForbiddenError("SharedKeyForbidden", "A shared key cannot run workers");
+  if (viewer.flagged) {
+    throw new ForbiddenError("WorkerFlaggedMaintenance", "This account is flagged; its workers are in maintenance");
+  }
+}
+
+/**
+ * Registers an image worker on first use, or checks it in: validates the declaration, then one
+ * upsert. Returns the worker and the declaration with defaults applied.
+ */
+export async function checkInImageWorker(
+  deps: Deps,
+  viewer: Viewer,
+  input: PopInput,
+): Promise<{ worker: CheckedInWorker; declaration: ImageWorkerDeclaration; unknownModels: string[] }> {
+  assertCanRunWorkers(viewer);
+  const checked = checkDeclaration(input, modelCatalog(deps).byName);
+  if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
+  const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
+  const worker = await upsertImageWorker(deps.db, viewer.userId, checked.value, deps.clock.now(), limit);
+  if (!worker) {
+    const code = await diagnoseCheckIn(deps.db, viewer.userId, checked.value.name);
+    throw new ForbiddenError(code, DIAGNOSIS_MESSAGES[code]);
+  }
+  return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
+}

@@ -1,0 +1,84 @@
+import type { Sql } from "../../infra/db.ts";
+import type { ImageWorkerDeclaration } from "./workers.rules.ts";
+
+/** The worker fields the claim and the feeds need after a check-in. */
+export interface CheckedInWorker {
+  id: string;
+  user_id: number;
+  name: string;
+  maintenance: boolean;
+  maintenance_msg: string | null;
+  paused: boolean;
+  extra_slow: boolean;
+}
+
+/**
+ * Registers the worker on first use or records its check-in, in one statement. Insert happens
+ * only while the owner is under `maxWorkers`; an existing worker is updated only when it belongs
+ * to this owner and kind. No row back means one of those failed; {@link diagnoseCheckIn} says
+ * which. Locks: the worker's row (an upsert), nothing else.
+ */
+export async function upsertImageWorker(
+  sql: Sql,
+  ownerId: number,
+  d: ImageWorkerDeclaration,
+  now: Date,
+  maxWorkers: number,
+): Promise<CheckedInWorker | null> {
+  const rows = await sql.query<CheckedInWorker>(
+    `INSERT INTO workers (kind, user_id, name, models, blacklist, nsfw, max_pixels, allow_img2img,
+        allow_painting, allow_post_processing, allow_controlnet, allow_lora, threads, bridge_agent,
+        last_check_in)
+     SELECT 'image', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+      WHERE EXISTS (SELECT 1 FROM workers WHERE name = $2)
+         OR (SELECT count(*) FROM workers WHERE user_id = $1) < $15
+     ON CONFLICT (name) DO UPDATE SET
+        models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, nsfw = EXCLUDED.nsfw,
+        max_pixels = EXCLUDED.max_pixels, allow_img2img = EXCLUDED.allow_img2img,
+        allow_painting = EXCLUDED.allow_painting, allow_post_processing = EXCLUDED.allow_post_processing,
+        allow_controlnet = EXCLUDED.allow_controlnet, allow_lora = EXCLUDED.allow_lora,
+        threads = EXCLUDED.threads, bridge_agent = EXCLUDED.bridge_agent,
+        last_check_in = EXCLUDED.last_check_in
+      WHERE workers.user_id = EXCLUDED.user_id AND workers.kind = EXCLUDED.kind
+     RETURNING id, user_id, name, maintenance, maintenance_msg, paused, extra_slow`,
+    [
+      ownerId,
+      d.name,
+      d.models,
+      d.blacklist,
+      d.nsfw,
+      d.maxPixels,
+      d.allowImg2img,
+      d.allowPainting,
+      d.allowPostProcessing,
+      d.allowControlnet,
+      d.allowLora,
+      d.threads,
+      d.bridgeAgent,
+      now,
+      maxWorkers,
+    ],
+  );
+  return rows[0] ?? null;
+}
+
+/** Why a check-in returned nothing: the name is someone else's, another kind's, or the owner is full. */
+export async function diagnoseCheckIn(
+  sql: Sql,
+  ownerId: number,
+  name: string,
+): Promise<"WrongCredentials" | "PolymorphicNameConflict" | "TooManyWorkers"> {
+  const rows = await sql.query<{ user_id: number; kind: string }>("SELECT user_id, kind FROM workers WHERE name = $1", [
+    name,
+  ]);
+  const w = rows[0];
+  if (!w) return "TooManyWorkers";
+  if (w.user_id !== ownerId) return "WrongCredentials";
+  return "PolymorphicNameConflict";
+}
+
+/** Marks the workers behind live feeds as checked in (one statement for all of them). */
+export async function touchWorkers(sql: Sql, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await sql.query("UPDATE workers SET last_check_in = $2 WHERE id = ANY($1::uuid[])", [ids, now]);
+}

@@ -1,0 +1,75 @@
+import { makePng } from "../../src/modules/requests/test-images.ts";
+import type { TestApp } from "./app.ts";
+
+/** A small valid PNG as base64, what a simulated worker submits. */
+export const PNG_B64 = makePng(64, 64).toString("base64");
+
+export const CREATE = `mutation($input: CreateImageRequestInput!) {
+  createImageRequest(input: $input) {
+    __typename
+    ... on CreateImageRequestPayload { kudos warnings request { id n waiting processing finished done } }
+    ... on Error { code message }
+  }
+}`;
+
+export const POP = `mutation($input: PopImageJobInput!) {
+  popImageJob(input: $input) {
+    __typename
+    ... on PopImageJobPayload { jobs { id requestId prompt model ttl params { width height steps seed samplerName } sourceImageUrl sourceProcessing } }
+    ... on Error { code message }
+  }
+}`;
+
+export const SUBMIT = `mutation($input: SubmitImageJobInput!) {
+  submitImageJob(input: $input) {
+    __typename
+    ... on SubmitImageJobPayload { reward }
+    ... on Error { code message }
+  }
+}`;
+
+export const STATUS = `query($id: ID!) {
+  imageRequest(id: $id) {
+    id n waiting processing finished restarted faulted done cancelled expired kudos queuePosition waitTime isPossible
+    generations { id imageUrl seed model workerId workerName censored state }
+  }
+}`;
+
+export const FEED = `subscription($input: PopImageJobInput!) {
+  imageJobAssigned(input: $input) { id requestId prompt model ttl params { width height steps seed } }
+}`;
+
+export const WATCH = `subscription($id: ID!) {
+  imageRequestUpdated(id: $id) { id waiting processing finished done cancelled generations { id imageUrl state } }
+}`;
+
+/** Creates a request and returns its id (fails the test on an error result). */
+export async function createRequest(
+  t: TestApp,
+  apikey: string | undefined,
+  input: Record<string, unknown>,
+): Promise<string> {
+  const r = await t.gql(CREATE, { input }, { apikey });
+  const p = r.data?.createImageRequest;
+  if (p?.__typename !== "CreateImageRequestPayload") throw new Error(`create failed: ${JSON.stringify(r)}`);
+  return p.request.id;
+}
+
+/** Pops for a worker and returns the payload (jobs) or the error. */
+export async function pop(t: TestApp, apikey: string, input: Record<string, unknown>) {
+  const r = await t.gql(POP, { input }, { apikey });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data.popImageJob;
+}
+
+export async function submit(t: TestApp, apikey: string, input: Record<string, unknown>) {
+  const r = await t.gql(SUBMIT, { input: { seed: "1", image: PNG_B64, ...input } }, { apikey });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data.submitImageJob;
+}
+
+export async function status(t: TestApp, id: string) {
+  const r = await t.gql(STATUS, { id });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data.imageRequest;
+}
