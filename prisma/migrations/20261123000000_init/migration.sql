@@ -47,6 +47,9 @@ CREATE TABLE workers (
   team_id               uuid REFERENCES teams(id),
   models                text[] NOT NULL DEFAULT '{}',
   blacklist             text[] NOT NULL DEFAULT '{}',
+  -- the blacklist as one case-insensitive regular expression (words escaped), so eligibility
+  -- needs no subquery and image_eligible() stays inlinable
+  blacklist_pattern     text,
   nsfw                  boolean NOT NULL DEFAULT false,
   max_pixels            integer NOT NULL DEFAULT 262144,
   allow_img2img         boolean NOT NULL DEFAULT true,
@@ -206,7 +209,8 @@ CREATE TABLE known_models (
 
 -- Whether worker w may take a job of request r. The one definition of image eligibility: the
 -- claim (jobs.sql.ts) and isPossible (requests.sql.ts) both call it, and Postgres inlines it
--- into each plan. `owner_trusted` is the worker owner's trust, which lives on users.
+-- into each plan (it must stay a single expression without subqueries for that). `owner_trusted`
+-- is the worker owner's trust, which lives on users.
 CREATE FUNCTION image_eligible(r requests, w workers, owner_trusted boolean)
 RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT r.width * r.height <= w.max_pixels
@@ -222,8 +226,5 @@ RETURNS boolean LANGUAGE sql STABLE AS $$
     AND (cardinality(r.worker_ids) = 0 OR ((w.id = ANY (r.worker_ids)) <> r.worker_blacklist))
     AND (NOT w.maintenance OR r.user_id = w.user_id)
     AND NOT w.paused
-    AND NOT EXISTS (
-      SELECT 1 FROM unnest(w.blacklist) AS b(word)
-      WHERE b.word <> '' AND strpos(lower(r.prompt), lower(b.word)) > 0
-    )
+    AND (w.blacklist_pattern IS NULL OR r.prompt !~* w.blacklist_pattern)
 $$;

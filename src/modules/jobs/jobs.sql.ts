@@ -1,5 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-import { LIVE, QUEUE_ORDER } from "../requests/requests.sql.ts";
+import { LIVE, QUEUE_KEY, QUEUE_ORDER } from "../requests/requests.sql.ts";
 
 /** A job as handed to a worker. */
 export interface ClaimedJob {
@@ -26,31 +26,43 @@ const CLAIM_SET = `
   RETURNING j.id, j.request_id, p.prompt, p.params, j.model, j.seed, j.ttl, j.deadline, p.source_image_key,
             p.source_mask_key, p.source_processing, p.user_id, p.width, p.height`;
 
-const PICK_COLUMNS = `
-  j.id, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing, r.user_id,
-  r.width, r.height,
-  (SELECT m FROM unnest(w.models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models) ORDER BY random() LIMIT 1)
-    AS model,
-  coalesce(r.params->>'seed', floor(random() * 4294967296)::bigint::text) AS seed,
-  r.job_ttl * CASE WHEN w.extra_slow THEN 3 ELSE 1 END AS ttl`;
-
 /**
  * The claim: the best job this worker may take, marked PROCESSING for it, in one statement.
- * Eligibility is `image_eligible` (see the migration); order is the worker owner's own requests
- * first, then queue order (priority aged by waiting time, then age). Locks only the chosen job
- * row, with SKIP LOCKED, so concurrent claims never wait on each other and never take the same
- * job. Used by popImageJob and by every worker feed. Measured: see bench/README.md.
+ *
+ * `candidates` ranks the live requests with waiting jobs that `image_eligible` lets this worker
+ * take (the migration has the rule): the worker owner's own requests first, then queue order
+ * (priority aged by waiting time, then age). It takes a few, not one, so that when concurrent
+ * claims hold every waiting job of the best request, the next request is tried in the same
+ * statement. `pick` then locks one job of those, in that order, with SKIP LOCKED: concurrent
+ * claims never wait for each other and never take the same job. Only the chosen job row is
+ * locked. Used by popImageJob and by every worker feed. Figures: bench/README.md.
  */
 export async function claimImageJob(sql: Sql, workerId: string, now: Date): Promise<ClaimedJob | null> {
   const rows = await sql.query<ClaimedJob>(
-    `WITH pick AS (
-       SELECT ${PICK_COLUMNS}
+    `WITH candidates AS (
+       SELECT r.id AS request_id, (r.user_id = w.user_id) AS own, ${QUEUE_KEY} AS key,
+              r.created_at,
+              (SELECT m FROM unnest(w.models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
+                ORDER BY random() LIMIT 1) AS model,
+              r.job_ttl * CASE WHEN w.extra_slow THEN 3 ELSE 1 END AS ttl
          FROM workers w
          JOIN users o ON o.id = w.user_id
-         JOIN requests r ON r.kind = 'image' AND ${LIVE} AND r.expires_at > $2
-         JOIN jobs j ON j.request_id = r.id AND j.state = 'waiting'
-        WHERE w.id = $1 AND image_eligible(r, w, o.trusted)
-        ORDER BY (r.user_id = w.user_id) DESC, ${QUEUE_ORDER}, j.idx
+         JOIN requests r ON r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, w, o.trusted)
+        WHERE w.id = $1
+          -- a scalar subquery, not EXISTS: it stays a per-request index probe whatever the
+          -- (fast-changing) statistics of a queue table say
+          AND (SELECT true FROM jobs x WHERE x.request_id = r.id AND x.state = 'waiting' LIMIT 1)
+        ORDER BY own DESC, key DESC, r.created_at ASC
+        LIMIT 4
+     ),
+     pick AS (
+       SELECT j.id, c.model, c.ttl, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing,
+              r.user_id, r.width, r.height,
+              coalesce(r.params->>'seed', floor(random() * 4294967296)::bigint::text) AS seed
+         FROM candidates c
+         JOIN jobs j ON j.request_id = c.request_id AND j.state = 'waiting'
+         JOIN requests r ON r.id = c.request_id
+        ORDER BY c.own DESC, c.key DESC, c.created_at ASC, j.idx
         LIMIT 1
         FOR UPDATE OF j SKIP LOCKED
      )${CLAIM_SET}`,

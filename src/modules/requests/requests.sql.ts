@@ -6,7 +6,8 @@ import type { Sql } from "../../infra/db.ts";
  * `priority + 5·(now − created)` is the same as ordering by `priority − 5·created`, which needs
  * no sweep to age anything and no `now` at all.
  */
-export const QUEUE_ORDER = "(r.priority - 5 * extract(epoch FROM r.created_at)) DESC, r.created_at ASC";
+export const QUEUE_KEY = "(r.priority - 5 * extract(epoch FROM r.created_at))";
+export const QUEUE_ORDER = `${QUEUE_KEY} DESC, r.created_at ASC`;
 
 /** A live request can still hand out jobs. */
 export const LIVE = "NOT r.faulted AND NOT r.cancelled AND NOT r.expired";
@@ -208,8 +209,7 @@ export async function readQueue(sql: Sql, id: string, onlineSince: Date): Promis
        SELECT r.id, r.width::float8 * r.height * r.steps * count(j.id) AS pixelsteps
          FROM requests r JOIN jobs j ON j.request_id = r.id AND j.state = 'waiting', me
         WHERE ${LIVE} AND r.kind = 'image'
-          AND (r.priority - 5 * extract(epoch FROM r.created_at), me.created_at)
-            > (me.priority - 5 * extract(epoch FROM me.created_at), r.created_at)
+          AND (${QUEUE_KEY}, me.created_at) > (me.priority - 5 * extract(epoch FROM me.created_at), r.created_at)
         GROUP BY r.id
      ),
      online AS (

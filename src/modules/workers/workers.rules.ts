@@ -153,3 +153,12 @@ export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unk
     },
   };
 }
+
+/**
+ * The blacklist as one regular expression for Postgres's case-insensitive match (`~*`): the
+ * words, regex characters escaped, joined by `|`; null for an empty list.
+ */
+export function blacklistPattern(words: readonly string[]): string | null {
+  if (words.length === 0) return null;
+  return words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+}

@@ -1,5 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-import type { ImageWorkerDeclaration } from "./workers.rules.ts";
+import { blacklistPattern, type ImageWorkerDeclaration } from "./workers.rules.ts";
 
 /** The worker fields the claim and the feeds need after a check-in. */
 export interface CheckedInWorker {
@@ -26,14 +26,15 @@ export async function upsertImageWorker(
   maxWorkers: number,
 ): Promise<CheckedInWorker | null> {
   const rows = await sql.query<CheckedInWorker>(
-    `INSERT INTO workers (kind, user_id, name, models, blacklist, nsfw, max_pixels, allow_img2img,
+    `INSERT INTO workers (kind, user_id, name, models, blacklist, blacklist_pattern, nsfw, max_pixels, allow_img2img,
         allow_painting, allow_post_processing, allow_controlnet, allow_lora, threads, bridge_agent,
         last_check_in)
-     SELECT 'image', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+     SELECT 'image', $1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
       WHERE EXISTS (SELECT 1 FROM workers WHERE name = $2)
          OR (SELECT count(*) FROM workers WHERE user_id = $1) < $15
      ON CONFLICT (name) DO UPDATE SET
-        models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, nsfw = EXCLUDED.nsfw,
+        models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, blacklist_pattern = EXCLUDED.blacklist_pattern,
+        nsfw = EXCLUDED.nsfw,
         max_pixels = EXCLUDED.max_pixels, allow_img2img = EXCLUDED.allow_img2img,
         allow_painting = EXCLUDED.allow_painting, allow_post_processing = EXCLUDED.allow_post_processing,
         allow_controlnet = EXCLUDED.allow_controlnet, allow_lora = EXCLUDED.allow_lora,
@@ -57,6 +58,7 @@ export async function upsertImageWorker(
       d.bridgeAgent,
       now,
       maxWorkers,
+      blacklistPattern(d.blacklist),
     ],
   );
   return rows[0] ?? null;

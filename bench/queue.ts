@@ -1,0 +1,337 @@
+/**
+ * Benchmarks of the image queue's hot paths, on Postgres (DATABASE_URL), each printing figures:
+ *
+ *   npx tsx bench/queue.ts latency      request created → job event at a subscribed worker
+ *   npx tsx bench/queue.ts throughput   8 workers claim→submit: HTTP, WebSocket, raw-SQL ceiling
+ *   npx tsx bench/queue.ts progress     submit → requester's subscription event
+ *   npx tsx --expose-gc bench/queue.ts scale   1,000 and 10,000 idle feeds: memory, latency, SQL
+ *
+ * Figures from these machines are in bench/README.md.
+ */
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { feedHub } from "../src/modules/jobs/jobs.feed.ts";
+import { claimImageJob, finishJob, recordSettlement } from "../src/modules/jobs/jobs.sql.ts";
+import { applyLedger } from "../src/modules/kudos/kudos.sql.ts";
+import { createImageRequest } from "../src/modules/requests/requests.service.ts";
+import { makePng } from "../src/modules/requests/test-images.ts";
+import { authenticate } from "../src/modules/users/users.service.ts";
+import { benchApp, benchDatabase, benchUser, fmt, percentile, post } from "./support.ts";
+
+const PNG = makePng(64, 64).toString("base64");
+const FEED = `subscription($input: PopImageJobInput!) { imageJobAssigned(input: $input) { id requestId params { seed } } }`;
+const SUBMIT = `mutation($input: SubmitImageJobInput!) { submitImageJob(input: $input) { __typename ... on SubmitImageJobPayload { reward } ... on Error { code message } } }`;
+const POP = `mutation($input: PopImageJobInput!) { popImageJob(input: $input) { __typename ... on PopImageJobPayload { jobs { id params { seed } } } ... on Error { code message } } }`;
+const now = () => performance.timeOrigin + performance.now();
+
+function wsClient(url: string, apikey: string) {
+  return createClient({ url, webSocketImpl: WebSocket, connectionParams: { apikey }, lazy: false, retryAttempts: 0 });
+}
+
+async function setup(poolSize = 20) {
+  const bdb = await benchDatabase(poolSize);
+  const server = await benchApp(bdb.db);
+  const owner = await benchUser(bdb.db);
+  const requester = await benchUser(bdb.db);
+  const requesterViewer = (await authenticate(bdb.db, requester.apiKey))!;
+  const create = (n = 1) =>
+    createImageRequest(server.deps, requesterViewer, { prompt: "bench", params: { n, steps: 20 } }).then(
+      (r) => r.requestId!,
+    );
+  return {
+    ...server,
+    bdb,
+    owner,
+    requester,
+    create,
+    async close() {
+      await server.app.stop();
+      await server.deps.bus.close();
+      await bdb.drop();
+    },
+  };
+}
+
+function report(name: string, sample: number[]) {
+  console.log(
+    `${name}: n=${sample.length} p50 ${fmt(percentile(sample, 50))}  p99 ${fmt(percentile(sample, 99))}  max ${fmt(Math.max(...sample))}`,
+  );
+}
+
+async function latency(count = 1000) {
+  const s = await setup();
+  const client = wsClient(s.wsUrl, s.owner.apiKey);
+  const committed = new Map<string, number>();
+  s.deps.bus.subscribe("jobsAvailable", (h) => committed.set(h.requestId, now()));
+  const sample: number[] = [];
+  let resolveJob: ((j: { id: string; requestId: string; at: number }) => void) | null = null;
+  client.subscribe<any>(
+    { query: FEED, variables: { input: { name: "lat-worker", models: ["stable_diffusion"] } } },
+    {
+      next: (m) => resolveJob?.({ ...m.data.imageJobAssigned, at: now() }),
+      error: (e) => console.error(e),
+      complete: () => {},
+    },
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  const statementsBefore = s.deps.db.stats.statements;
+  for (let i = 0; i < count; i++) {
+    const got = new Promise<{ id: string; requestId: string; at: number }>((r) => {
+      resolveJob = r;
+    });
+    const id = await s.create();
+    const job = await got;
+    sample.push(job.at - committed.get(id)!);
+    await post(s.url, SUBMIT, { input: { id: job.id, seed: "1", image: PNG } }, s.owner.apiKey);
+  }
+  const perJob = (s.deps.db.stats.statements - statementsBefore) / count;
+  report("pickup latency (commit of a new request → job event at the worker's socket)", sample);
+  console.log(`SQL statements per job (create + claim + submit, including BEGIN/COMMIT): ${perJob.toFixed(1)}`);
+  await client.dispose();
+  await s.close();
+}
+
+async function prefill(s: Awaited<ReturnType<typeof setup>>, jobs: number) {
+  for (let i = 0; i < jobs / 20; i++) await s.create(20);
+}
+
+async function throughput(jobs = 2000, workers = 8) {
+  const s = await setup(workers + 4);
+  const db = s.deps.db;
+  const ownerViewer = (await authenticate(db, s.owner.apiKey))!;
+  const ids: string[] = [];
+  // register the workers through the API once, so every mode uses the same worker rows
+  for (let w = 0; w < workers; w++) {
+    const d = await post(s.url, POP, { input: { name: `tp-${w}`, models: ["stable_diffusion"] } }, s.owner.apiKey);
+    if (d.popImageJob.__typename !== "PopImageJobPayload") throw new Error(JSON.stringify(d));
+  }
+  for (const r of await db.query<{ id: string }>("SELECT id FROM workers ORDER BY name")) ids.push(r.id);
+  const results: Record<string, number> = {};
+
+  // Raw SQL: the same claim, settle and ledger statements, no API.
+  await prefill(s, jobs);
+  let t = performance.now();
+  await Promise.all(
+    ids.map(async (wid) => {
+      for (;;) {
+        const job = await claimImageJob(db, wid, new Date());
+        if (!job) return;
+        await db.tx(async (sql) => {
+          const f = await finishJob(sql, {
+            jobId: job.id,
+            ownerId: ownerViewer.userId,
+            state: "ok",
+            imageKey: "x.png",
+            seed: "1",
+            now: new Date(),
+          });
+          if (!f) throw new Error("lost job");
+          const kudos = Number(f.job_kudos);
+          await recordSettlement(sql, {
+            jobId: f.id,
+            requestId: f.request_id,
+            workerId: f.worker_id,
+            kudos,
+            reward: kudos,
+            charge: kudos,
+            pixelsteps: f.pixels * f.steps,
+            seconds: f.seconds,
+            expiresAt: new Date(Date.now() + 1_200_000),
+            now: new Date(),
+          });
+          await applyLedger(
+            sql,
+            [
+              { userId: f.worker_owner, kind: "generation_reward", amount: kudos, jobId: f.id },
+              { userId: f.requester, kind: "request_charge", amount: -kudos, jobId: f.id },
+            ],
+            new Date(),
+          );
+        });
+      }
+    }),
+  );
+  results.sql = jobs / ((performance.now() - t) / 1000);
+
+  // API over HTTP: popImageJob then submitImageJob.
+  await prefill(s, jobs);
+  t = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (;;) {
+        const d = await post(s.url, POP, { input: { name: `tp-${w}`, models: ["stable_diffusion"] } }, s.owner.apiKey);
+        const job = d.popImageJob.jobs[0];
+        if (!job) return;
+        const r = await post(
+          s.url,
+          SUBMIT,
+          { input: { id: job.id, seed: job.params.seed, image: PNG } },
+          s.owner.apiKey,
+        );
+        if (r.submitImageJob.__typename !== "SubmitImageJobPayload") throw new Error(JSON.stringify(r));
+      }
+    }),
+  );
+  results.http = jobs / ((performance.now() - t) / 1000);
+
+  // API over WebSocket: each worker holds a feed and submits on the same socket.
+  await prefill(s, jobs);
+  let done = 0;
+  t = performance.now();
+  const clients = ids.map(() => wsClient(s.wsUrl, s.owner.apiKey));
+  await new Promise<void>((finish) => {
+    clients.forEach((c, w) => {
+      c.subscribe<any>(
+        { query: FEED, variables: { input: { name: `tp-${w}`, models: ["stable_diffusion"] } } },
+        {
+          next: (m) => {
+            const job = m.data.imageJobAssigned;
+            c.subscribe<any>(
+              { query: SUBMIT, variables: { input: { id: job.id, seed: job.params.seed, image: PNG } } },
+              {
+                next: () => {},
+                error: (e) => console.error(e),
+                complete: () => {
+                  if (++done === jobs) finish();
+                },
+              },
+            );
+          },
+          error: (e) => console.error(e),
+          complete: () => {},
+        },
+      );
+    });
+  });
+  results.ws = jobs / ((performance.now() - t) / 1000);
+  for (const c of clients) await c.dispose();
+
+  console.log(
+    `throughput, ${workers} workers, ${jobs} jobs each mode (claim → submit with image, settlement and ledger):`,
+  );
+  console.log(`  raw SQL ceiling   ${results.sql!.toFixed(0)} jobs/s`);
+  console.log(
+    `  API over HTTP     ${results.http!.toFixed(0)} jobs/s  (${(results.http! / results.sql!).toFixed(2)} of the ceiling)`,
+  );
+  console.log(
+    `  API over WS       ${results.ws!.toFixed(0)} jobs/s  (${(results.ws! / results.sql!).toFixed(2)} of the ceiling)`,
+  );
+  await s.close();
+}
+
+async function progress(count = 300) {
+  const s = await setup();
+  const worker = wsClient(s.wsUrl, s.owner.apiKey);
+  const watcher = wsClient(s.wsUrl, s.requester.apiKey);
+  let resolveJob: ((j: any) => void) | null = null;
+  worker.subscribe<any>(
+    { query: FEED, variables: { input: { name: "prog-worker", models: ["stable_diffusion"] } } },
+    { next: (m) => resolveJob?.(m.data.imageJobAssigned), error: (e) => console.error(e), complete: () => {} },
+  );
+  const sample: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const gotJob = new Promise<any>((r) => {
+      resolveJob = r;
+    });
+    const id = await s.create();
+    const job = await gotJob;
+    let t0 = 0;
+    const finished = new Promise<number>((resolve) => {
+      watcher.subscribe<any>(
+        { query: `subscription($id: ID!) { imageRequestUpdated(id: $id) { finished } }`, variables: { id } },
+        {
+          next: (m) => {
+            if (t0 && m.data.imageRequestUpdated.finished === 1) resolve(now());
+          },
+          error: (e) => console.error(e),
+          complete: () => {},
+        },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 5)); // let the subscription take its first snapshot
+    t0 = now();
+    await post(s.url, SUBMIT, { input: { id: job.id, seed: "1", image: PNG } }, s.owner.apiKey);
+    sample.push((await finished) - t0);
+  }
+  report("client progress latency (submit sent → requester's event showing it finished)", sample);
+  await worker.dispose();
+  await watcher.dispose();
+  await s.close();
+}
+
+// Scale: idle feeds held open by a child process; memory measured in this (server) process.
+async function scale(sizes = [1000, 10000], samples = 200) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) console.log("(run with --expose-gc for exact heap figures)");
+  for (const size of sizes) {
+    const s = await setup(20);
+    const hub = feedHub(s.deps);
+    gc?.();
+    const heap0 = process.memoryUsage().heapUsed;
+    const rss0 = process.memoryUsage().rss;
+    const child = fork(fileURLToPath(import.meta.url), ["feeds-child", s.wsUrl, s.owner.apiKey, String(size)], {
+      execArgv: ["--import", "tsx"],
+    });
+    const jobs = new Map<string, number>();
+    child.on("message", (m: any) => {
+      if (m.job) jobs.set(m.requestId, m.at);
+    });
+    const t = performance.now();
+    while (hub.parkedCount < size) await new Promise((r) => setTimeout(r, 200));
+    const connectSecs = (performance.now() - t) / 1000;
+    gc?.();
+    await new Promise((r) => setTimeout(r, 500));
+    gc?.();
+    const heap1 = process.memoryUsage().heapUsed;
+    const rss1 = process.memoryUsage().rss;
+    const committed = new Map<string, number>();
+    s.deps.bus.subscribe("jobsAvailable", (h) => committed.set(h.requestId, now()));
+    const statementsBefore = s.deps.db.stats.statements;
+    const lat: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const id = await s.create();
+      while (!jobs.has(id)) await new Promise((r) => setImmediate(r));
+      lat.push(jobs.get(id)! - committed.get(id)!);
+    }
+    const perJob = (s.deps.db.stats.statements - statementsBefore) / samples;
+    console.log(`${size} idle feeds (connected in ${connectSecs.toFixed(1)} s):`);
+    console.log(
+      `  server heap per subscription ${((heap1 - heap0) / size / 1024).toFixed(1)} KB, RSS per subscription ${((rss1 - rss0) / size / 1024).toFixed(1)} KB`,
+    );
+    report("  pickup latency", lat);
+    console.log(`  SQL statements per job (create + claim): ${perJob.toFixed(1)}`);
+    child.kill();
+    await s.close();
+  }
+}
+
+async function feedsChild(wsUrl: string, apikey: string, size: number) {
+  const perSocket = 1; // one subscription per connection, as a real worker holds
+  const clients = [];
+  for (let i = 0; i < size / perSocket; i++) {
+    const c = wsClient(wsUrl, apikey);
+    clients.push(c);
+    c.subscribe<any>(
+      { query: FEED, variables: { input: { name: `idle-${i}`, models: ["stable_diffusion"] } } },
+      {
+        next: (m) => process.send?.({ job: true, requestId: m.data.imageJobAssigned.requestId, at: now() }),
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    if (i % 100 === 99) await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const [mode = "all", ...rest] = process.argv.slice(2);
+if (mode === "feeds-child") {
+  await feedsChild(rest[0]!, rest[1]!, Number(rest[2]));
+} else {
+  if (mode === "latency" || mode === "all") await latency();
+  if (mode === "throughput" || mode === "all") await throughput();
+  if (mode === "progress" || mode === "all") await progress();
+  if (mode === "scale" || mode === "all") await scale();
+  process.exit(0);
+}

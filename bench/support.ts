@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { type App, createApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { createDeps, type Deps } from "../src/deps.ts";
+import { connectPostgres, type Db } from "../src/infra/db.ts";
+import { migrate } from "../src/infra/migrate.ts";
+import { hashKey, newApiKey } from "../src/modules/users/users.rules.ts";
+
+/** A throwaway, migrated Postgres database for one benchmark run (DATABASE_URL is the server). */
+export async function benchDatabase(poolSize = 20): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    console.error("Benchmarks run on Postgres: set DATABASE_URL (e.g. postgresql://horde:horde@127.0.0.1:5432/horde)");
+    process.exit(2);
+  }
+  const name = `horde_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const db = connectPostgres(u.toString(), poolSize);
+  await migrate(db);
+  return {
+    db,
+    url: u.toString(),
+    async drop() {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Starts the app in this process on a free port, background tasks off. */
+export async function benchApp(
+  db: Db,
+  env: Record<string, string> = {},
+): Promise<{ app: App; deps: Deps; url: string; wsUrl: string }> {
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "horde-bench-")),
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    RATE_LIMIT_PER_MINUTE: "0",
+    RATE_LIMIT_PER_KEY_PER_MINUTE: "0",
+    ...env,
+  });
+  const deps = await createDeps(config, { db });
+  const app = createApp(deps, { tasks: false });
+  const { port } = await app.start(0, "127.0.0.1");
+  return { app, deps, url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
+}
+
+/** Inserts a user with enough kudos and room for many workers; returns its key. */
+export async function benchUser(
+  db: Db,
+  o: { kudos?: number; workerInvited?: number } = {},
+): Promise<{ id: number; apiKey: string }> {
+  const apiKey = newApiKey();
+  const rows = await db.query<{ id: number }>(
+    `INSERT INTO users (username, api_key_hash, kudos, worker_invited, concurrency)
+     VALUES ($1, $2, $3, $4, 1000000) RETURNING id`,
+    [`bench_${randomBytes(4).toString("hex")}`, hashKey(apiKey), o.kudos ?? 1_000_000, o.workerInvited ?? 20_000],
+  );
+  return { id: rows[0]!.id, apiKey };
+}
+
+/** p-th percentile (0–100) of a sample, in the sample's unit. */
+export function percentile(sample: number[], p: number): number {
+  const s = [...sample].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+export function fmt(ms: number): string {
+  return `${ms.toFixed(2)} ms`;
+}
+
+/** POSTs a GraphQL operation with keep-alive fetch. */
+export async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  apikey?: string,
+): Promise<any> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(apikey ? { apikey } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
