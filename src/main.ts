@@ -1,7 +1,10 @@
-import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { closeDeps, createDeps } from "./deps.ts";
 
+/**
+ * The entry point: `loadConfig → createDeps → createApp().start()`; SIGTERM or SIGINT stop it
+ * gracefully and exit 0. A bad setting prints one message naming the variable and exits 2
+ * before anything else is loaded; a second signal while stopping exits 1 at once.
+ */
 async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -13,6 +16,10 @@ async function main() {
     }
     throw err;
   }
+  // Loaded after the configuration is known to be good: the schema and the database drivers take
+  // a second or two to import, which a typo in an environment variable should not have to wait for.
+  const { createApp } = await import("./app.ts");
+  const { closeDeps, createDeps } = await import("./deps.ts");
   const deps = await createDeps(config);
   const app = createApp(deps);
   const { url } = await app.start();
@@ -26,11 +33,20 @@ async function main() {
   );
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      deps.logger.warn({ signal }, "second signal while stopping: exiting now");
+      process.exit(1);
+    }
     stopping = true;
     deps.logger.info({ signal }, "stopping");
-    await app.stop();
-    await closeDeps(deps);
+    try {
+      await app.stop();
+      await closeDeps(deps);
+    } catch (err) {
+      deps.logger.error({ err }, "error while stopping");
+      process.exit(1);
+    }
+    deps.logger.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
