@@ -1,4 +1,3 @@
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 
 /**
@@ -28,101 +27,139 @@ export interface WakeHint {
 export type ChannelName = keyof Channels;
 type Handler<K extends ChannelName> = (payload: Channels[K]) => void;
 
-/** The typed pub/sub every module uses; in-process by default, Redis-backed with REDIS_URL. */
+/** Every channel name; the `satisfies` makes adding a channel to {@link Channels} without listing it here a type error. */
+export const CHANNEL_NAMES = Object.keys({
+  requestChanged: true,
+  jobsAvailable: true,
+  workerSlotFreed: true,
+} satisfies Record<ChannelName, true>) as ChannelName[];
+
+/**
+ * The typed pub/sub every module uses; in-process by default, Redis-backed with REDIS_URL.
+ *
+ * Delivery is asynchronous on both (a publisher never runs its subscribers' code inside its own
+ * call), at most once, and a handler that throws does not stop the others. Publishing never
+ * throws and never rejects: an event that cannot be sent is reported through `onError` and
+ * dropped, which subscribers tolerate because they re-read the database (and feeds also wake on
+ * a timer).
+ */
 export interface Bus {
   publish<K extends ChannelName>(channel: K, payload: Channels[K]): void;
   /** Adds a handler; returns the function that removes it. */
   subscribe<K extends ChannelName>(channel: K, handler: Handler<K>): () => void;
   /** Resolves once events from other instances are being received. */
   ready(): Promise<void>;
+  /** Stops delivery; later publishes are dropped. */
   close(): Promise<void>;
 }
 
-const CHANNELS: ChannelName[] = ["requestChanged", "jobsAvailable", "workerSlotFreed"];
-
-interface Target {
-  addEventListener(type: string, cb: (e: Event) => void): void;
-  removeEventListener(type: string, cb: (e: Event) => void): void;
-  dispatchEvent(e: Event): boolean;
-}
-
-// One listener per channel on the target, fanning out to local handlers: the Redis connection
-// holds a fixed set of subscriptions however many feeds and clients an instance serves.
-function busOver(target: Target, prefix: string, onClose: () => Promise<void>, ready: () => Promise<void>): Bus {
-  const handlers = new Map<ChannelName, Set<(p: unknown) => void>>();
-  const listeners: [string, (e: Event) => void][] = [];
-  for (const ch of CHANNELS) {
-    const set = new Set<(p: unknown) => void>();
-    handlers.set(ch, set);
-    const listener = (e: Event) => {
-      const detail = (e as CustomEvent).detail;
-      for (const h of [...set]) {
+/** Local fan-out shared by both buses: one handler set per channel. */
+function fanOut() {
+  const handlers = new Map<ChannelName, Set<(p: unknown) => void>>(CHANNEL_NAMES.map((c) => [c, new Set()]));
+  return {
+    deliver(channel: ChannelName, payload: unknown) {
+      for (const h of [...(handlers.get(channel) ?? [])]) {
         try {
-          h(detail);
+          h(payload);
         } catch {
           // A handler's failure is its own; the others still get the event.
         }
       }
-    };
-    target.addEventListener(prefix + ch, listener);
-    listeners.push([prefix + ch, listener]);
-  }
-  return {
-    publish(channel, payload) {
-      target.dispatchEvent(new CustomEvent(prefix + channel, { detail: payload }));
     },
-    subscribe(channel, handler) {
-      const set = handlers.get(channel) as Set<(p: unknown) => void>;
+    subscribe<K extends ChannelName>(channel: K, handler: Handler<K>): () => void {
+      const set = handlers.get(channel);
+      if (!set) throw new Error(`Unknown channel ${channel}`);
       const h = handler as (p: unknown) => void;
       set.add(h);
-      return () => set.delete(h);
+      return () => {
+        set.delete(h);
+      };
     },
-    ready,
-    async close() {
-      for (const [type, l] of listeners) target.removeEventListener(type, l);
-      await onClose();
+    clear() {
+      for (const set of handlers.values()) set.clear();
     },
   };
 }
 
 /** In-process pub/sub for a single instance. Delivery is asynchronous, as it is over Redis. */
 export function createLocalBus(): Bus {
-  const target = new EventTarget();
-  const asyncTarget: Target = {
-    addEventListener: (t, cb) => target.addEventListener(t, cb),
-    removeEventListener: (t, cb) => target.removeEventListener(t, cb),
-    dispatchEvent: (e) => {
-      queueMicrotask(() => target.dispatchEvent(e));
-      return true;
+  const local = fanOut();
+  let closed = false;
+  return {
+    publish(channel, payload) {
+      if (!closed) queueMicrotask(() => local.deliver(channel, payload));
+    },
+    subscribe: local.subscribe,
+    ready: async () => {},
+    async close() {
+      closed = true;
+      local.clear();
     },
   };
-  return busOver(
-    asyncTarget,
-    "",
-    async () => {},
-    async () => {},
-  );
 }
 
-/** Redis pub/sub through @graphql-yoga/redis-event-target: every instance sees every event. */
+/**
+ * Redis pub/sub: every instance subscribes to every channel (under `prefix`) on one connection
+ * and publishes on another, so an event reaches the subscribers of all instances, its own
+ * included, through Redis only. The connection holds a fixed set of Redis subscriptions however
+ * many feeds and clients the instance serves; ioredis reconnects and re-subscribes on its own.
+ *
+ * Events published while Redis is unreachable are dropped (and reported through `onError`).
+ *
+ * Written on ioredis directly rather than `@graphql-yoga/redis-event-target`, whose publish and
+ * subscribe promises are never handled: a publish while Redis is gone, or after close, became an
+ * unhandled rejection, which ends a Node process.
+ */
 export function createRedisBus(url: string, prefix: string, onError: (err: Error) => void): Bus {
-  const opts = { maxRetriesPerRequest: null, lazyConnect: false } as const;
-  const publishClient = new Redis(url, opts);
-  const subscribeClient = new Redis(url, opts);
-  publishClient.on("error", onError);
-  subscribeClient.on("error", onError);
-  const target = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as Target;
-  return busOver(
-    target,
-    prefix,
-    async () => {
-      publishClient.disconnect();
-      subscribeClient.disconnect();
+  // While Redis is away the subscriber queues its SUBSCRIBE for the reconnection, but the
+  // publisher drops events instead of piling them up for a burst of stale wake-ups later: the
+  // sweeps re-announce whatever still matters (docs/FAILURE-MODES.md, "Redis drops").
+  const publisher = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null });
+  const publisherReady = new Promise<void>((resolve) => publisher.once("ready", () => resolve()));
+  publisher.on("error", onError);
+  subscriber.on("error", onError);
+  const local = fanOut();
+  const byRedisName = new Map(CHANNEL_NAMES.map((c) => [prefix + c, c]));
+  subscriber.on("message", (redisChannel: string, message: string) => {
+    const channel = byRedisName.get(redisChannel);
+    if (!channel) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch (err) {
+      onError(new Error(`Unreadable event on ${redisChannel}: ${(err as Error).message}`));
+      return;
+    }
+    local.deliver(channel, payload);
+  });
+  const subscribed = subscriber.subscribe(...byRedisName.keys());
+  subscribed.catch(onError);
+  let closed = false;
+  return {
+    publish(channel, payload) {
+      if (closed) return;
+      publisher.publish(prefix + channel, JSON.stringify(payload)).catch(onError);
     },
-    // SUBSCRIBE commands are queued before this PING on the same connection, so when it answers
-    // the subscriptions are in place.
-    async () => {
-      await subscribeClient.ping();
+    subscribe: local.subscribe,
+    async ready() {
+      await Promise.all([subscribed, publisherReady]);
     },
-  );
+    async close() {
+      if (closed) return;
+      closed = true;
+      local.clear();
+      // QUIT sends what is queued before closing, so events published just before a graceful
+      // stop still go out; a Redis that is not connected, or does not answer, gets a plain
+      // disconnect.
+      await Promise.all(
+        [publisher, subscriber].map(async (client) => {
+          if (client.status === "ready") {
+            await Promise.race([client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+          }
+          client.disconnect();
+        }),
+      );
+    },
+  };
 }
