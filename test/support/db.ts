@@ -7,8 +7,15 @@ import { connectPostgres, type Db, openPglite } from "../../src/infra/db.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     templateDb: string;
+    /** Every Postgres database of this test run is named with it; the run's teardown drops them. */
+    testDbPrefix: string;
     pgliteSnapshot: string;
   }
+}
+
+/** A fresh name for a Postgres database of this test run (dropped at the end of the run). */
+export function testDbName(tag = ""): string {
+  return `${inject("testDbPrefix")}${tag}${randomBytes(6).toString("hex")}`;
 }
 
 /** True when the suite runs against a real Postgres (DATABASE_URL set). */
@@ -27,7 +34,7 @@ export interface TestDb {
 export async function createTestDb(): Promise<TestDb> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const name = `horde_test_${randomBytes(6).toString("hex")}`;
+    const name = testDbName();
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject("templateDb")}`);
