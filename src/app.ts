@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { GraphQLError } from "graphql";
-import type { Context as WsContext } from "graphql-ws";
+import { CloseCode, type Context as WsContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Deps } from "./deps.ts";
@@ -16,7 +17,12 @@ import { startTasks, type Tasks } from "./tasks/index.ts";
 export interface App {
   readonly deps: Deps;
   start(port?: number, host?: string): Promise<{ port: number; url: string }>;
-  /** Stops accepting, closes WebSockets with 1001, waits for in-flight requests, stops tasks. */
+  /**
+   * Stops gracefully: refuses new connections (and new WebSockets, with 503, on a connection
+   * still open), closes WebSockets with 1001 and event streams, stops tasks, lets HTTP requests
+   * in flight finish (up to 10 s), then closes every connection. Calling it again returns the
+   * same promise. It does not close the dependencies: their owner does (main.ts).
+   */
   stop(): Promise<void>;
 }
 
@@ -24,6 +30,8 @@ type WsExtra = {
   socket: import("ws").WebSocket;
   request: IncomingMessage;
   viewer?: Viewer;
+  /** The key given in connection_init, for the per-key rate limit of each operation. */
+  apikey?: string | null;
   requestId?: string;
   abort?: AbortController;
 };
@@ -48,6 +56,41 @@ function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
+/** Answers an upgrade request with a plain HTTP error instead of a WebSocket, then closes. */
+function rejectUpgrade(
+  socket: Duplex,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}`,
+    "content-type: application/json; charset=utf-8",
+    `content-length: ${Buffer.byteLength(body)}`,
+    "connection: close",
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
+
+/** Resolves with `promise`'s outcome, or with `fallback` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([promise, new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms).unref())]);
+}
+
+const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/**
+ * The request's Host header when it is a plain `host[:port]`, else `localhost`. It goes into the
+ * URL Yoga sees, and from there into links the API hands out, so it must at least parse.
+ */
+function plainHost(req: IncomingMessage): string {
+  const host = req.headers.host;
+  return host && PLAIN_HOST.test(host) ? host : "localhost";
+}
+
 /** Builds the app around its dependencies; nothing listens until start(). */
 export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
   const { config, logger } = deps;
@@ -55,12 +98,19 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
   const ipLimiter = new RateLimiter(config.rateLimit.perIpPerMinute);
   const keyLimiter = new RateLimiter(config.rateLimit.perKeyPerMinute);
   let inFlight = 0;
-  let stopping = false;
   let drained: (() => void) | null = null;
+  /** Ends each open event stream (a subscription over HTTP), which would not end by itself. */
+  const streams = new Set<() => void>();
+  let stopping = false;
+  let stopped: Promise<void> | null = null;
   let tasks: Tasks | null = null;
 
-  function limited(ip: string, key: string | null): number {
-    const byIp = ipLimiter.hit(ip);
+  /**
+   * Counts one hit against the IP (when given) and the API key (when one other than the
+   * anonymous key is given); returns 0 when allowed, else the seconds until the client may retry.
+   */
+  function limited(ip: string | null, key: string | null): number {
+    const byIp = ip === null ? 0 : ipLimiter.hit(ip);
     if (byIp) return byIp;
     return key && key !== "0000000000" ? keyLimiter.hit(hashKey(key)) : 0;
   }
@@ -98,11 +148,16 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
       return res.end(JSON.stringify({ status: stopping ? "stopping" : "ok" }));
     }
     if (url.pathname === "/ready") {
+      // A database that does not answer within 2 s is as bad as one that refuses.
       const ok =
         !stopping &&
-        (await deps.db.query("SELECT 1").then(
-          () => true,
-          () => false,
+        (await within(
+          deps.db.query("SELECT 1").then(
+            () => true,
+            () => false,
+          ),
+          2_000,
+          false,
         ));
       res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
       return res.end(JSON.stringify({ status: ok ? "ready" : "unavailable" }));
@@ -136,7 +191,7 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
     const abort = new AbortController();
     res.on("close", () => abort.abort());
     const response = await yoga.fetch(
-      new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+      new Request(`http://${plainHost(req)}${url.pathname}${url.search}`, {
         method: req.method,
         headers,
         body: body as unknown as BodyInit | undefined,
@@ -148,12 +203,19 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
     response.headers.forEach((v, k) => {
       outHeaders[k] = v;
     });
+    if (stopping) outHeaders.connection = "close";
     res.writeHead(response.status, outHeaders);
     if (response.body) {
       // Yoga's responses are web streams (SSE for subscriptions over HTTP); copy chunk by chunk
-      // and stop reading when the client goes away.
+      // and stop reading when the client goes away, or when the server stops.
       const reader = response.body.getReader();
-      res.on("close", () => void reader.cancel().catch(() => {}));
+      const end = () => void reader.cancel().catch(() => {});
+      res.on("close", end);
+      const isStream = response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
+      if (isStream) {
+        if (stopping) end();
+        streams.add(end);
+      }
       try {
         for (;;) {
           const { done, value } = await reader.read();
@@ -162,43 +224,49 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
         }
       } catch {
         // the client went away mid-stream
+      } finally {
+        streams.delete(end);
       }
-      res.end();
-    } else {
-      res.end();
     }
+    res.end();
     logger.debug({ requestId, ip, status: response.status, ms: Math.round(performance.now() - started) }, "graphql");
   }
 
   const server: Server = createServer((req, res) => {
-    if (stopping) {
-      res.setHeader("connection", "close");
-    }
+    if (stopping) res.setHeader("connection", "close");
     inFlight++;
     handle(req, res)
       .catch((err) => {
         logger.error({ err }, "request failed");
-        if (!res.headersSent) jsonError(res, 500, "InternalServerError", "Unexpected error.");
+        if (!res.headersSent) jsonError(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected error.");
         else res.destroy();
       })
       .finally(() => {
         inFlight--;
-        if (inFlight === 0 && drained) drained();
+        if (inFlight === 0) drained?.();
       });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
   server.on("upgrade", (req, socket, head) => {
+    socket.on("error", () => socket.destroy());
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== "/graphql" || stopping) {
-      socket.destroy();
-      return;
+    if (stopping) return rejectUpgrade(socket, 503, "ShuttingDown", "The server is stopping");
+    if (url.pathname !== "/graphql") return rejectUpgrade(socket, 404, "NotFound", "Not found; GraphQL is at /graphql");
+    // The key arrives later, in connection_init; onConnect counts it.
+    const retryAfter = limited(clientIp(req, config.trustProxy), null);
+    if (retryAfter) {
+      return rejectUpgrade(socket, 429, "RateLimited", `Too many requests; retry in ${retryAfter} s`, {
+        "retry-after": String(retryAfter),
+      });
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 
   useServer<Record<string, unknown> | undefined, WsExtra>(
     {
+      // Close reasons never carry an error's text, whatever NODE_ENV says: that is masking too.
+      isProd: true,
       execute: (args) => (args.rootValue as { execute: typeof import("graphql").execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import("graphql").subscribe }).subscribe(args),
       onConnect: async (ctx: WsContext<Record<string, unknown> | undefined, WsExtra>) => {
@@ -209,13 +277,25 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
             : typeof params.authorization === "string"
               ? params.authorization.replace(/^Bearer\s+/i, "")
               : null;
-        const ip = clientIp(ctx.extra.request, config.trustProxy);
-        if (limited(ip, key)) return false;
-        const viewer = await authenticate(deps.db, key);
+        const retryAfter = limited(null, key);
+        if (retryAfter) {
+          // 1013 Try Again Later; graphql-ws then leaves the socket as it is.
+          ctx.extra.socket.close(1013, `RateLimited: retry in ${retryAfter} s`);
+          return false;
+        }
+        let viewer: Viewer | null;
+        try {
+          viewer = await authenticate(deps.db, key);
+        } catch (err) {
+          logger.error({ err }, "WebSocket authentication failed");
+          ctx.extra.socket.close(CloseCode.InternalServerError, "Internal server error");
+          return false;
+        }
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
         const abort = new AbortController();
         ctx.extra.socket.once("close", () => abort.abort());
         ctx.extra.viewer = viewer;
+        ctx.extra.apikey = key;
         ctx.extra.abort = abort;
         ctx.extra.requestId = randomUUID();
         return true;
@@ -223,6 +303,16 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
       onSubscribe: async (ctx, _id, payload) => {
         const extra = ctx.extra;
         const ip = clientIp(extra.request, config.trustProxy);
+        // Every operation on a socket counts, as every HTTP request does: one connection must not
+        // be a way around the limits.
+        const retryAfter = limited(ip, extra.apikey ?? null);
+        if (retryAfter) {
+          return [
+            new GraphQLError(`Too many requests; retry in ${retryAfter} s`, {
+              extensions: { code: "RateLimited", retryAfter },
+            }),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           requestId: extra.requestId ?? randomUUID(),
           ip,
@@ -230,7 +320,7 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
           signal: extra.abort?.signal,
           params: payload,
           // The upgrade request's host, so URLs handed out over the socket point back at this server.
-          request: new Request(`http://${extra.request.headers.host ?? "localhost"}/graphql`),
+          request: new Request(`http://${plainHost(extra.request)}/graphql`),
         });
         let document: import("graphql").DocumentNode;
         try {
@@ -238,7 +328,14 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
         } catch (err) {
           return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
         }
-        const errors = validate(schema, document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(schema, document);
+        } catch (err) {
+          // graphql-armor's limits throw their error from validation rather than report it.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         if (errors.length > 0) return errors;
         return {
           schema,
@@ -254,6 +351,16 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
     12_000,
   );
 
+  /** Waits until every WebSocket has closed, or `ms` passed. */
+  function socketsClosed(ms: number) {
+    const waits = [...wss.clients].map((ws) => new Promise((resolve) => ws.once("close", resolve)));
+    return within(
+      Promise.all(waits).then(() => {}),
+      ms,
+      undefined,
+    );
+  }
+
   return {
     deps,
     async start(port = config.port, host = config.host) {
@@ -266,25 +373,34 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
       const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host;
       return { port: addr.port, url: `http://${shown}:${addr.port}/graphql` };
     },
-    async stop() {
-      if (stopping) return;
+    stop() {
+      if (stopped) return stopped;
       stopping = true;
-      await tasks?.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const ws of wss.clients) ws.close(1001, "Server shutting down");
-      if (inFlight > 0) {
-        await Promise.race([
-          new Promise<void>((resolve) => {
-            drained = resolve;
-          }),
-          new Promise((r) => setTimeout(r, 10_000).unref()),
-        ]);
-      }
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 2_000).unref();
-      for (const ws of wss.clients) ws.terminate();
-      await closed;
-      wss.close();
+      stopped = (async () => {
+        // No new connections from here; idle keep-alive connections close now.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const ws of wss.clients) ws.close(1001, "Server shutting down");
+        for (const end of streams) end();
+        await tasks?.stop();
+        if (inFlight > 0) {
+          await within(
+            new Promise<void>((resolve) => {
+              drained = resolve;
+            }),
+            10_000,
+            undefined,
+          );
+        }
+        server.closeIdleConnections();
+        // Clients answer the close frame; one that does not is cut off.
+        await socketsClosed(2_000);
+        for (const ws of wss.clients) ws.terminate();
+        const cutOff = setTimeout(() => server.closeAllConnections(), 2_000);
+        await closed;
+        clearTimeout(cutOff);
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })();
+      return stopped;
     },
   };
 }

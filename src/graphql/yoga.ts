@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { GraphQLError } from "graphql";
-import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { type ExecutionResult, GraphQLError } from "graphql";
+import { createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { authenticate, type Viewer } from "../modules/users/users.service.ts";
@@ -33,34 +33,30 @@ export function invalidApiKeyError(): GraphQLError {
   });
 }
 
+/** An armor `onReject` hook that gives its error a stable code. */
 function tag(code: string) {
   return (_ctx: unknown, err: GraphQLError) => {
     (err.extensions as Record<string, unknown>).code = code;
   };
 }
 
-/** Adds a stable `extensions.code` to GraphQL's own errors (parse and validation). */
-const errorCodes: Plugin = {
-  onValidate() {
-    return ({ result, setResult }) => {
-      if (result.length === 0) return;
-      setResult(
-        result.map((e) =>
-          e.extensions?.code
-            ? e
-            : new GraphQLError(e.message, {
-                nodes: e.nodes,
-                source: e.source,
-                positions: e.positions,
-                path: e.path,
-                originalError: e.originalError,
-                extensions: { ...e.extensions, code: "GRAPHQL_VALIDATION_FAILED" },
-              }),
-        ),
-      );
-    };
-  },
+/**
+ * Gives a stable code to the errors GraphQL raises before execution begins, which is when the
+ * spec leaves `data` out of the result: a variable of the wrong type or missing, an unknown
+ * operation name. Parse and validation errors are coded by Yoga itself (GRAPHQL_PARSE_FAILED,
+ * GRAPHQL_VALIDATION_FAILED), on HTTP and WebSocket alike.
+ */
+const requestErrorCodes: Plugin = {
+  onExecute: () => ({ onExecuteDone: ({ result }) => codeRequestErrors(result) }),
+  onSubscribe: () => ({ onSubscribeResult: ({ result }) => codeRequestErrors(result) }),
 };
+
+function codeRequestErrors(result: ExecutionResult | AsyncIterable<unknown>) {
+  if (isAsyncIterable(result) || "data" in result) return;
+  for (const e of result.errors ?? []) {
+    (e.extensions as Record<string, unknown>).code ??= "BAD_USER_INPUT";
+  }
+}
 
 /** The Yoga instance: schema, context, limits, masking, GraphiQL over WebSocket. */
 export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, Context> {
@@ -104,14 +100,16 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
     batching: false,
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: limits.maxDepth, onReject: [tag("MaxDepthExceeded")] },
+        // Depth counts fields, not fragment spreads: clients built on fragments (codegen's
+        // fragment masking) get the same depth as those that inline everything.
+        maxDepth: { n: limits.maxDepth, flattenFragments: true, onReject: [tag("MaxDepthExceeded")] },
         maxAliases: { n: limits.maxAliases, onReject: [tag("MaxAliasesExceeded")] },
         maxTokens: { n: limits.maxTokens, onReject: [tag("MaxTokensExceeded")] },
         maxDirectives: { n: 50, onReject: [tag("MaxDirectivesExceeded")] },
         costLimit: { maxCost: limits.maxCost, onReject: [tag("MaxCostExceeded")] },
         blockFieldSuggestion: { enabled: deps.config.nodeEnv === "production" },
       }),
-      errorCodes,
+      requestErrorCodes,
     ],
     context: async (initial): Promise<Context> => {
       let viewer = initial.viewer;

@@ -1,0 +1,190 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import type { Db } from "../../../src/infra/db.ts";
+import { startTestApp } from "../../support/app.ts";
+import { createTestDb, type TestDb } from "../../support/db.ts";
+import { seedUser } from "../../support/seed.ts";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+let tdb: TestDb;
+beforeAll(async () => {
+  tdb = await createTestDb();
+});
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+/**
+ * The test database with a gate on `query`: while closed, each statement waits until the test
+ * opens it, and `reached` resolves when the first one is waiting. The API-key lookup runs
+ * through `query`, so a request with a key stays in flight for as long as the test wants.
+ */
+function gated(db: Db) {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  let onReached!: () => void;
+  const reached = new Promise<void>((resolve) => {
+    onReached = resolve;
+  });
+  let closed = false;
+  const wrapped: Db = {
+    ...db,
+    async query(text, params) {
+      if (closed) {
+        onReached();
+        await gate;
+      }
+      return db.query(text, params);
+    },
+  };
+  return {
+    db: wrapped,
+    reached,
+    close() {
+      closed = true;
+    },
+    open,
+  };
+}
+
+const refused = (err: unknown) => {
+  const cause = (err as { cause?: { code?: string } }).cause;
+  return cause?.code === "ECONNREFUSED";
+};
+
+describe("app.stop()", () => {
+  it("closes an open graphql-ws socket with 1001", async () => {
+    const t = await startTestApp(tdb.db);
+    const client = createClient({
+      url: t.wsUrl,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => {},
+    });
+    const connected = new Promise((resolve) => client.on("connected", resolve));
+    const closed = new Promise<CloseEvent>((resolve) => client.on("closed", (e) => resolve(e as CloseEvent)));
+    try {
+      await connected;
+      await t.app.stop();
+      const event = await closed;
+      expect(event.code).toBe(1001);
+    } finally {
+      await client.dispose();
+      await t.stop();
+    }
+  });
+
+  it("lets an HTTP request in flight when stop() begins finish, and refuses new connections after", async () => {
+    const g = gated(tdb.db);
+    const t = await startTestApp(g.db);
+    const user = await seedUser(tdb.db);
+    try {
+      g.close();
+      const inFlight = fetch(t.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", apikey: user.apiKey },
+        body: JSON.stringify({ query: "{ me { id username } }" }),
+      });
+      await g.reached;
+      let stopped = false;
+      const stopping = t.app.stop().then(() => {
+        stopped = true;
+      });
+      // While the request waits, stop() waits for it, and the port no longer accepts anyone.
+      await expect(fetch(t.url.replace("/graphql", "/health"))).rejects.toSatisfy(refused);
+      expect(stopped).toBe(false);
+      g.open();
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ data: { me: { id: String(user.id), username: user.username } } });
+      await stopping;
+      expect(stopped).toBe(true);
+      await expect(fetch(t.url)).rejects.toSatisfy(refused);
+      const ws = new WebSocket(t.wsUrl, "graphql-transport-ws");
+      const wsError = await new Promise<Error>((resolve) => ws.on("error", resolve));
+      expect((wsError as Error & { code?: string }).code).toBe("ECONNREFUSED");
+    } finally {
+      g.open();
+      await t.stop();
+    }
+  });
+
+  it("returns the same promise when called twice", async () => {
+    const t = await startTestApp(tdb.db);
+    const first = t.app.stop();
+    expect(t.app.stop()).toBe(first);
+    await first;
+    await t.stop();
+  });
+});
+
+describe("src/main.ts", () => {
+  it("serves, then on SIGTERM stops gracefully and exits 0", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "horde-main-"));
+    if (!tdb.url) {
+      // Start from the migrated snapshot (a tar of the data directory): a fresh on-disk PGlite
+      // takes 10 s or more to create, this about 4.
+      mkdirSync(path.join(dataDir, "pglite"));
+      const untar = spawnSync("tar", ["xf", inject("pgliteSnapshot"), "-C", path.join(dataDir, "pglite")]);
+      expect(untar.status).toBe(0);
+    }
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      DATA_DIR: dataDir,
+      // The test database when there is a Postgres: already migrated, and dropped with the file's.
+      ...(tdb.url ? { DATABASE_URL: tdb.url } : {}),
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `test-main-${process.pid}:` } : {}),
+    };
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const logs: { msg?: string; url?: string }[] = [];
+    const listening = new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        logs.push(entry);
+        if (entry.url) resolve(entry.url);
+      });
+      exited.then((code) => reject(new Error(`exited with ${code} before listening: ${stderr}`)));
+    });
+    try {
+      const url = await listening;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ me { id username } }" }),
+      });
+      expect(await res.json()).toEqual({ data: { me: { id: "0", username: "Anonymous" } } });
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["stopping", "stopped"]));
+      expect(stderr).toBe("");
+    } finally {
+      clearTimeout(killer);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+});
