@@ -1,3 +1,4 @@
+import type { Db } from "../../src/infra/db.ts";
 import { makePng } from "../../src/modules/requests/test-images.ts";
 import type { TestApp } from "./app.ts";
 
@@ -72,4 +73,43 @@ export async function status(t: TestApp, id: string) {
   const r = await t.gql(STATUS, { id });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data.imageRequest;
+}
+
+/**
+ * Withdraws every job and request still in play, so a test starts from an empty queue even when
+ * earlier tests in its file left work behind (each file shares one database).
+ */
+export async function resetQueue(db: Db): Promise<void> {
+  await db.query("UPDATE jobs SET state = 'cancelled' WHERE state IN ('waiting', 'processing')");
+  await db.query("UPDATE requests SET cancelled = true WHERE NOT cancelled");
+}
+
+/** Makes every worker registered so far count as offline (last check-in long ago). */
+export async function offlineWorkers(db: Db): Promise<void> {
+  await db.query("UPDATE workers SET last_check_in = '2000-01-01T00:00:00Z'");
+}
+
+/**
+ * Polls until `check` returns a truthy value, for state nothing can be awaited on (rows another
+ * process writes). Bounded: fails after `ms`.
+ */
+export async function waitFor<T>(check: () => Promise<T> | T, what: string, ms = 5_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The error code of a mutation result, or its payload type name when it succeeded. */
+export function outcome(result: { __typename: string; code?: string }): string {
+  return result.code ?? result.__typename;
+}
+
+/** Counts the rows of a query with one `count` column. */
+export async function count(db: Db, sql: string, params: unknown[] = []): Promise<number> {
+  const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) x`, params);
+  return rows[0]?.n ?? 0;
 }
