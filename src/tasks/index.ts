@@ -1,9 +1,8 @@
 import type { Deps } from "../deps.ts";
 import type { Sql } from "../infra/db.ts";
 import { feedHub } from "../modules/jobs/jobs.feed.ts";
-import { MAX_FAULTED_JOBS } from "../modules/jobs/jobs.rules.ts";
-import { announceReleased } from "../modules/jobs/jobs.service.ts";
-import { afterFault, requeueExpiredJobs } from "../modules/jobs/jobs.sql.ts";
+import { afterReleased } from "../modules/jobs/jobs.service.ts";
+import { requeueExpiredJobs } from "../modules/jobs/jobs.sql.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
 import { expireRequests } from "../modules/requests/requests.sql.ts";
 
@@ -28,34 +27,11 @@ async function exclusive<T>(deps: Deps, key: number, fn: (sql: Sql) => Promise<T
   });
 }
 
-/** Re-queues jobs whose TTL ran out and tells their feeds and watchers. */
+/** Re-queues jobs whose TTL ran out, then faults, wakes and tells as {@link afterReleased} says. */
 export async function sweepExpiredJobs(deps: Deps): Promise<number> {
   const released = await exclusive(deps, LOCKS.requeue, (sql) => requeueExpiredJobs(sql, deps.clock.now()));
   if (!released?.length) return 0;
-  announceReleased(deps, released);
-  const byRequest = new Map<string, number>();
-  for (const r of released) byRequest.set(r.request_id, (byRequest.get(r.request_id) ?? 0) + 1);
-
-  for (const [requestId, count] of byRequest) {
-    const { faulted } = await afterFault(deps.db, requestId, false, MAX_FAULTED_JOBS, deps.clock.now());
-    deps.bus.publish("requestChanged", { id: requestId, ended: faulted });
-    if (!faulted) {
-      const rows = await deps.db.query<{ models: string[]; pixels: number; nsfw: boolean; user_id: number }>(
-        "SELECT models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
-        [requestId],
-      );
-      const r = rows[0];
-      if (r)
-        deps.bus.publish("jobsAvailable", {
-          requestId,
-          count,
-          models: r.models,
-          pixels: r.pixels,
-          nsfw: r.nsfw,
-          userId: r.user_id,
-        });
-    }
-  }
+  await afterReleased(deps, released);
   return released.length;
 }
 

@@ -90,16 +90,43 @@ const SUBMIT_MESSAGES = {
   Expired: "This job ran out of time and went back to the queue",
 } as const;
 
-/** Tells feeds and subscribers about jobs taken back from their workers. */
-export function announceReleased(deps: Deps, released: ReleasedJob[]): void {
+/**
+ * What follows jobs taken back from their workers because their TTL ran out, wherever that was
+ * noticed (the sweep, or a submit that came too late): their workers' feeds get the slots back,
+ * a request whose jobs have now timed out or faulted more than `MAX_FAULTED_JOBS` times faults,
+ * and the other requests wake feeds for their re-queued jobs. One path for both, so a timeout
+ * noticed by a late submit faults the request and wakes a worker exactly as the sweep would.
+ */
+export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promise<void> {
+  if (released.length === 0) return;
   const byWorker = new Map<string, string[]>();
-  const requests = new Map<string, number>();
+  const byRequest = new Map<string, number>();
   for (const r of released) {
     byWorker.set(r.worker_id, [...(byWorker.get(r.worker_id) ?? []), r.id]);
-    requests.set(r.request_id, (requests.get(r.request_id) ?? 0) + 1);
+    byRequest.set(r.request_id, (byRequest.get(r.request_id) ?? 0) + 1);
   }
   for (const [workerId, jobIds] of byWorker) deps.bus.publish("workerSlotFreed", { workerId, jobIds });
-  for (const [id] of requests) deps.bus.publish("requestChanged", { id, ended: false });
+  const now = deps.clock.now();
+  for (const [requestId, count] of byRequest) {
+    const { faulted } = await afterFault(deps.db, requestId, false, MAX_FAULTED_JOBS, now);
+    deps.bus.publish("requestChanged", { id: requestId, ended: faulted });
+    if (faulted) continue;
+    const rows = await deps.db.query<{ models: string[]; pixels: number; nsfw: boolean; user_id: number }>(
+      "SELECT models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
+      [requestId],
+    );
+    const r = rows[0];
+    if (r) {
+      deps.bus.publish("jobsAvailable", {
+        requestId,
+        count,
+        models: r.models,
+        pixels: r.pixels,
+        nsfw: r.nsfw,
+        userId: r.user_id,
+      });
+    }
+  }
 }
 
 /**
@@ -135,7 +162,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   if (!outcome.ok) {
     if (imageKey) await deps.blobs.delete(imageKey);
     if (outcome.failure === "Expired") {
-      announceReleased(deps, await requeueExpiredJobs(deps.db, now));
+      await afterReleased(deps, await requeueExpiredJobs(deps.db, now));
       throw new ConflictError("AbortedGen", SUBMIT_MESSAGES.Expired);
     }
     if (outcome.failure === "InvalidJobID") throw new NotFoundError("InvalidJobID", SUBMIT_MESSAGES.InvalidJobID);

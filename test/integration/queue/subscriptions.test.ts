@@ -1,0 +1,301 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../../src/infra/clock.ts";
+import { feedHub } from "../../../src/modules/jobs/jobs.feed.ts";
+import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
+import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
+import { createTestDb, type TestDb } from "../../support/db.ts";
+import { createRequest, FEED, outcome, pop, resetQueue, status, submit, WATCH, waitFor } from "../../support/queue.ts";
+import { seedUser } from "../../support/seed.ts";
+
+let tdb: TestDb;
+let t: TestApp;
+const clock = new ManualClock();
+beforeAll(async () => {
+  tdb = await createTestDb();
+  t = await startTestApp(tdb.db, { clock });
+});
+afterAll(async () => {
+  await t.stop();
+  await tdb.drop();
+});
+beforeEach(() => resetQueue(tdb.db));
+
+const SD = ["stable_diffusion"];
+type Feed = ReturnType<typeof subscribe<Record<string, any>>>;
+const open: Feed[] = [];
+afterEach(async () => {
+  for (const f of open.splice(0)) f.unsubscribe();
+  await waitFor(() => feedHub(t.deps).size === 0, "every feed to close");
+});
+
+/** Opens a worker's feed and waits until it has registered and parked (nothing to claim yet). */
+async function openFeed(apikey: string, input: Record<string, unknown>, client = t.ws(apikey)) {
+  const hub = feedHub(t.deps);
+  const parked = hub.parkedCount;
+  const f = subscribe(client, FEED, { input: { models: SD, ...input } });
+  open.push(f);
+  await waitFor(() => hub.parkedCount > parked || f.done, `feed ${input.name} to park`);
+  return { feed: f, client };
+}
+
+async function workerId(name: string): Promise<string> {
+  const [w] = await tdb.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]);
+  return w!.id;
+}
+
+/** Counts claim statements (the one SQL claim and its batch sibling) sent from now on. */
+function countClaims() {
+  const db = t.deps.db;
+  const original = db.query;
+  let claims = 0;
+  db.query = ((text: string, params?: readonly unknown[]) => {
+    if (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'")) claims++;
+    return original.call(db, text, params);
+  }) as typeof db.query;
+  return {
+    get claims() {
+      return claims;
+    },
+    restore() {
+      db.query = original;
+    },
+  };
+}
+
+describe("imageRequestUpdated", () => {
+  it("emits the current state at once, then each change, and completes when the request is done", async () => {
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const owner = await seedUser(tdb.db);
+    const id = await createRequest(t, requester.apiKey, { prompt: "watch me", params: { n: 2 } });
+    const watch = subscribe(t.ws(requester.apiKey), WATCH, { id });
+    const first = (await watch.next()).data!.imageRequestUpdated;
+    expect(first).toMatchObject({ id, waiting: 2, processing: 0, finished: 0, done: false });
+
+    const name = `watched-${owner.id}`;
+    const [job] = (await pop(t, owner.apiKey, { name, models: SD })).jobs;
+    const popped = (await watch.next()).data!.imageRequestUpdated;
+    expect(popped).toMatchObject({ waiting: 1, processing: 1, finished: 0, done: false });
+
+    await submit(t, owner.apiKey, { id: job.id });
+    const submitted = (await watch.next()).data!.imageRequestUpdated;
+    expect(submitted).toMatchObject({ waiting: 1, processing: 0, finished: 1, done: false });
+    expect(submitted.generations).toHaveLength(1);
+
+    const [last] = (await pop(t, owner.apiKey, { name, models: SD })).jobs;
+    await submit(t, owner.apiKey, { id: last.id });
+    let state = (await watch.next()).data!.imageRequestUpdated;
+    while (!state.done) state = (await watch.next()).data!.imageRequestUpdated;
+    expect(state).toMatchObject({ finished: 2, done: true });
+    expect(state.generations).toHaveLength(2);
+    await watch.completed();
+    expect(watch.error).toBeNull();
+  });
+
+  it("completes when the request is cancelled", async () => {
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const id = await createRequest(t, requester.apiKey, { prompt: "never mind" });
+    const watch = subscribe(t.ws(), WATCH, { id });
+    expect((await watch.next()).data!.imageRequestUpdated.cancelled).toBe(false);
+    await t.gql(`mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`, { id });
+    const last = (await watch.next()).data!.imageRequestUpdated;
+    expect(last).toMatchObject({ cancelled: true, done: true });
+    await watch.completed();
+  });
+
+  it("answers an unknown request id with an error", async () => {
+    for (const id of [randomUUID(), "not-an-id"]) {
+      const watch = subscribe(t.ws(), WATCH, { id });
+      // a malformed id fails at subscribe (an `error` message); an unknown one on the first read
+      // (an event carrying the error); either way the client sees NotFound and nothing else
+      const errors = await watch.next().then(
+        (e) => (e.data ? [] : e.errors),
+        () => watch.error,
+      );
+      expect(errors).toEqual([expect.objectContaining({ extensions: { code: "NotFound" } })]);
+      await watch.completed();
+      expect(watch.events.filter((e) => e.data)).toEqual([]);
+    }
+  });
+});
+
+describe("imageJobAssigned", () => {
+  it("pushes a job as soon as a request is created", async () => {
+    const owner = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const name = `push-${owner.id}`;
+    const { feed } = await openFeed(owner.apiKey, { name });
+    const id = await createRequest(t, requester.apiKey, { prompt: "push it" });
+    const job = (await feed.next()).data!.imageJobAssigned;
+    expect(job).toMatchObject({ requestId: id, prompt: "push it", model: "stable_diffusion", ttl: 150 });
+    const [row] = await tdb.db.query<{ worker_id: string; state: string }>(
+      "SELECT worker_id, state FROM jobs WHERE id = $1",
+      [job.id],
+    );
+    expect(row).toEqual({ worker_id: await workerId(name), state: "processing" });
+  });
+
+  it("pushes a job already waiting when the feed opens", async () => {
+    const owner = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const id = await createRequest(t, requester.apiKey, { prompt: "waiting already" });
+    const f = subscribe(t.ws(owner.apiKey), FEED, { input: { name: `early-${owner.id}`, models: SD } });
+    open.push(f);
+    expect((await f.next()).data!.imageJobAssigned.requestId).toBe(id);
+  });
+
+  it("never has more than maxConcurrentJobs unsubmitted jobs out; a submit frees a slot at once", async () => {
+    const owner = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const name = `two-${owner.id}`;
+    const { feed } = await openFeed(owner.apiKey, { name, maxConcurrentJobs: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push(await createRequest(t, requester.apiKey, { prompt: `r${i}` }));
+      clock.advance(1_000);
+    }
+    const a = (await feed.next()).data!.imageJobAssigned;
+    const b = (await feed.next()).data!.imageJobAssigned;
+    expect([a.requestId, b.requestId]).toEqual([ids[0], ids[1]]);
+    // a full round trip later, the third is still waiting and nothing more was pushed
+    expect((await status(t, ids[2]!)).waiting).toBe(1);
+    const held = await tdb.db.query("SELECT 1 FROM jobs WHERE worker_id = $1 AND state = 'processing'", [
+      await workerId(name),
+    ]);
+    expect(held).toHaveLength(2);
+    expect(feed.events).toHaveLength(2);
+
+    await submit(t, owner.apiKey, { id: a.id });
+    const c = (await feed.next()).data!.imageJobAssigned;
+    expect(c.requestId).toBe(ids[2]);
+  });
+
+  it("wakes only as many idle feeds as the request has jobs", async () => {
+    const owner = await seedUser(tdb.db, { trusted: true });
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const feeds: Feed[] = [];
+    for (let i = 0; i < 5; i++) feeds.push((await openFeed(owner.apiKey, { name: `idle-${owner.id}-${i}` })).feed);
+    const hub = feedHub(t.deps);
+    expect(hub.parkedCount).toBe(5);
+
+    const counter = countClaims();
+    try {
+      const id = await createRequest(t, requester.apiKey, { prompt: "just one" });
+      // the losers' next() calls end when their feeds close; only the first event matters here
+      const winner = await Promise.race(feeds.map((f) => f.next().catch(() => null)));
+      expect(winner!.data!.imageJobAssigned.requestId).toBe(id);
+      // the other four stay parked and were never woken
+      await waitFor(() => hub.parkedCount === 4, "the other feeds to stay parked");
+      expect((await status(t, id)).processing).toBe(1);
+      expect(counter.claims).toBe(1);
+      expect(feeds.reduce((n, f) => n + f.events.length, 0)).toBe(1);
+
+      // two jobs wake two feeds, not four
+      const two = await createRequest(t, requester.apiKey, { prompt: "two", params: { n: 2 } });
+      await waitFor(async () => (await status(t, two)).processing === 2, "both jobs to be claimed");
+      expect(counter.claims).toBe(3);
+      expect(feeds.reduce((n, f) => n + f.events.length, 0)).toBe(3);
+    } finally {
+      counter.restore();
+    }
+  });
+
+  it("a feed whose client disconnected never claims a job", async () => {
+    const gone = await seedUser(tdb.db);
+    const live = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const { client } = await openFeed(gone.apiKey, { name: `gone-${gone.id}` });
+    const goneId = await workerId(`gone-${gone.id}`);
+    await client.dispose();
+    await waitFor(() => feedHub(t.deps).size === 0, "the server to notice the disconnect");
+    const { feed } = await openFeed(live.apiKey, { name: `live-${live.id}` });
+
+    const id = await createRequest(t, requester.apiKey, { prompt: "who takes it", params: { n: 2 } });
+    expect((await feed.next()).data!.imageJobAssigned.requestId).toBe(id);
+    const rows = await tdb.db.query<{ worker_id: string | null; state: string }>(
+      "SELECT worker_id, state FROM jobs WHERE request_id = $1 ORDER BY state",
+      [id],
+    );
+    expect(rows.map((r) => r.state).sort()).toEqual(["processing", "waiting"]);
+    expect(rows.some((r) => r.worker_id === goneId)).toBe(false);
+  });
+
+  it("a feed the client unsubscribed from (connection kept) never claims a job", async () => {
+    const owner = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const name = `unsub-${owner.id}`;
+    const { feed } = await openFeed(owner.apiKey, { name });
+    feed.unsubscribe();
+    await waitFor(() => feedHub(t.deps).size === 0, "the feed to close on unsubscribe");
+    const id = await createRequest(t, requester.apiKey, { prompt: "left behind" });
+    expect((await status(t, id)).waiting).toBe(1);
+    expect(await tdb.db.query("SELECT 1 FROM jobs WHERE worker_id = $1", [await workerId(name)])).toEqual([]);
+  });
+
+  it("counts a reconnecting worker's outstanding jobs against its limit", async () => {
+    const owner = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const name = `reconnect-${owner.id}`;
+    const first = await openFeed(owner.apiKey, { name, maxConcurrentJobs: 1 });
+    await createRequest(t, requester.apiKey, { prompt: "held" });
+    const held = (await first.feed.next()).data!.imageJobAssigned;
+    await first.client.dispose();
+    await waitFor(() => feedHub(t.deps).size === 0, "the old feed to close");
+
+    const again = subscribe(t.ws(owner.apiKey), FEED, { input: { name, models: SD, maxConcurrentJobs: 1 } });
+    open.push(again);
+    await waitFor(() => feedHub(t.deps).size === 1, "the new feed to open");
+    clock.advance(1_000);
+    const next = await createRequest(t, requester.apiKey, { prompt: "must wait" });
+    expect((await status(t, next)).waiting).toBe(1);
+    expect(again.events).toEqual([]);
+
+    // the job held across the reconnect can still be submitted, which frees the slot
+    expect(outcome(await submit(t, owner.apiKey, { id: held.id }))).toBe("SubmitImageJobPayload");
+    expect((await again.next()).data!.imageJobAssigned.requestId).toBe(next);
+  });
+
+  it("a worker that disconnects loses nothing: its job goes back to the queue when its TTL runs out", async () => {
+    const owner = await seedUser(tdb.db);
+    const other = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const { feed, client } = await openFeed(owner.apiKey, { name: `vanish-${owner.id}` });
+    const id = await createRequest(t, requester.apiKey, { prompt: "abandoned" });
+    const job = (await feed.next()).data!.imageJobAssigned;
+    await client.dispose();
+    await waitFor(() => feedHub(t.deps).size === 0, "the feed to close");
+    expect((await status(t, id)).processing).toBe(1);
+
+    const { feed: rescuer } = await openFeed(other.apiKey, { name: `rescue-${other.id}` });
+    clock.advance(151_000);
+    expect(await sweepExpiredJobs(t.deps)).toBe(1);
+    const rescued = (await rescuer.next()).data!.imageJobAssigned;
+    expect(rescued).toMatchObject({ id: job.id, requestId: id });
+    expect((await status(t, id)).restarted).toBe(1);
+  });
+
+  it("a worker that disconnects may still submit its job before the TTL runs out", async () => {
+    const owner = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const { feed, client } = await openFeed(owner.apiKey, { name: `blink-${owner.id}` });
+    const id = await createRequest(t, requester.apiKey, { prompt: "brief outage" });
+    const job = (await feed.next()).data!.imageJobAssigned;
+    await client.dispose();
+    clock.advance(100_000);
+    expect(outcome(await submit(t, owner.apiKey, { id: job.id }))).toBe("SubmitImageJobPayload");
+    expect(await status(t, id)).toMatchObject({ finished: 1, done: true, restarted: 0 });
+  });
+
+  it("a job given back by a late submit reaches an idle feed at once", async () => {
+    const slow = await seedUser(tdb.db);
+    const idle = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const id = await createRequest(t, requester.apiKey, { prompt: "too slow" });
+    const [job] = (await pop(t, slow.apiKey, { name: `slow-${slow.id}`, models: SD })).jobs;
+    const { feed } = await openFeed(idle.apiKey, { name: `idle-${idle.id}` });
+    clock.advance(151_000);
+    expect(outcome(await submit(t, slow.apiKey, { id: job.id }))).toBe("AbortedGen");
+    const pushed = (await feed.next()).data!.imageJobAssigned;
+    expect(pushed).toMatchObject({ id: job.id, requestId: id });
+  });
+});
