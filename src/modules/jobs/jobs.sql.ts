@@ -150,21 +150,26 @@ export async function finishJob(
   return rows[0] ?? null;
 }
 
-/** Why a submit's compare-and-set failed. */
+/**
+ * Why a submit's compare-and-set failed. A job this user's worker lost to its TTL is
+ * `AbortedGen` even when another user's worker holds (or finished) it since; only a user who
+ * never held it gets `WrongCredentials`.
+ */
 export async function diagnoseSubmit(
   sql: Sql,
   jobId: string,
   ownerId: number,
   now: Date,
 ): Promise<"InvalidJobID" | "WrongCredentials" | "DuplicateGen" | "AbortedGen" | "Expired"> {
-  const rows = await sql.query<{ state: string; owner: number | null; late: boolean }>(
-    `SELECT j.state, w.user_id AS owner, (j.deadline < $2) AS late
+  const rows = await sql.query<{ state: string; owner: number | null; late: boolean; lost: boolean }>(
+    `SELECT j.state, w.user_id AS owner, (j.deadline < $2) AS late,
+            EXISTS (SELECT 1 FROM workers p WHERE p.id = ANY (j.released_from) AND p.user_id = $3) AS lost
        FROM jobs j LEFT JOIN workers w ON w.id = j.worker_id WHERE j.id = $1`,
-    [jobId, now],
+    [jobId, now, ownerId],
   );
   const j = rows[0];
   if (!j) return "InvalidJobID";
-  if (j.owner !== null && j.owner !== ownerId) return "WrongCredentials";
+  if (j.owner !== null && j.owner !== ownerId) return j.lost ? "AbortedGen" : "WrongCredentials";
   if (["ok", "censored", "csam"].includes(j.state)) return "DuplicateGen";
   if (j.state === "processing" && j.late) return "Expired";
   if (j.owner === null) return "AbortedGen";
@@ -265,7 +270,8 @@ export interface ReleasedJob {
 
 /**
  * Re-queues PROCESSING jobs whose deadline passed: back to WAITING, one more restart, the
- * worker's abort counters raised. SKIP LOCKED leaves a job being submitted right now to its
+ * worker remembered in `released_from` (for its late submit's answer), its abort counters
+ * raised. SKIP LOCKED leaves a job being submitted right now to its
  * submit. Returns what was released so feeds and subscribers can be told.
  */
 export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Promise<ReleasedJob[]> {
@@ -276,7 +282,7 @@ export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Prom
      ),
      rel AS (
        UPDATE jobs j SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = NULL,
-              seed = NULL, ttl = 0, restarts = restarts + 1
+              seed = NULL, ttl = 0, restarts = restarts + 1, released_from = released_from || stale.worker_id
          FROM stale WHERE j.id = stale.id
        RETURNING j.id, j.request_id, stale.worker_id
      ),

@@ -252,6 +252,28 @@ describe("job TTL", () => {
     expect(again!.id).toBe(job!.id);
   });
 
+  it("a late submit is AbortedGen even after another user's worker took the re-queued job, or finished it", async () => {
+    const c = await cast();
+    const other = await seedUser(tdb.db);
+    const id = await createRequest(t, c.requester.apiKey, { prompt: "taken over", params: { n: 2 } });
+    const [first] = await c.pop();
+    const [second] = await c.pop();
+    clock.advance(151_000);
+    expect(await sweepExpiredJobs(t.deps)).toBe(2);
+    // a pushed worker grabs the re-queued jobs before the late worker reports back
+    const taken = await popAs(other.apiKey, `takeover-${other.id}`, { amount: 2, maxPixels: 1024 * 1024 });
+    expect(taken.map((j) => j.id).sort()).toEqual([first!.id, second!.id].sort());
+    expect(outcome(await submit(t, other.apiKey, { id: second!.id }))).toBe("SubmitImageJobPayload");
+
+    expect(outcome(await submit(t, c.owner.apiKey, { id: first!.id }))).toBe("AbortedGen");
+    expect(outcome(await submit(t, c.owner.apiKey, { id: second!.id }))).toBe("AbortedGen");
+    // a user who never held the job is still told it is not theirs
+    const stranger = await seedUser(tdb.db);
+    expect(outcome(await submit(t, stranger.apiKey, { id: first!.id }))).toBe("WrongCredentials");
+    expect(outcome(await submit(t, other.apiKey, { id: first!.id }))).toBe("SubmitImageJobPayload");
+    expect(await status(t, id)).toMatchObject({ finished: 2, done: true, restarted: 2 });
+  });
+
   it("faults a request whose jobs ran out of time more than twice", async () => {
     const c = await cast();
     const id = await createRequest(t, c.requester.apiKey, { prompt: "never finishes" });
