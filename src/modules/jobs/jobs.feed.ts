@@ -151,9 +151,18 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     return this.worker.id;
   }
 
-  /** Counts the jobs this worker already holds (a reconnect) against its limit. */
+  /**
+   * Counts the jobs this worker already holds (a reconnect) against its limit. If that fails the
+   * feed closes before failing: no iterator exists to close it later, and a feed left registered
+   * would keep its worker checked in (online) for ever.
+   */
   async init(): Promise<this> {
-    for (const id of await outstandingJobs(this.deps.db, this.worker.id)) this.outstanding.add(id);
+    try {
+      for (const id of await outstandingJobs(this.deps.db, this.worker.id)) this.outstanding.add(id);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
     return this;
   }
 
@@ -210,11 +219,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
           continue;
         }
         if (this.closed) {
-          await unclaimJobs(
-            this.deps.db,
-            jobs.map((j) => j.id),
-          ).catch(() => {});
-          for (const j of jobs) this.deps.bus.publish("requestChanged", { id: j.request_id, ended: false });
+          await this.giveBack(jobs);
           return DONE;
         }
         if (jobs.length > 0) {
@@ -256,13 +261,36 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     this.closed = true;
     this.hub.unregister(this);
     this.wakeUp?.();
-    const undelivered = this.ready.splice(0);
-    if (undelivered.length > 0) {
-      await unclaimJobs(
-        this.deps.db,
-        undelivered.map((j) => j.id),
-      ).catch(() => {});
-      for (const j of undelivered) this.deps.bus.publish("requestChanged", { id: j.request_id, ended: false });
+    await this.giveBack(this.ready.splice(0));
+  }
+
+  /**
+   * Hands jobs claimed for a client that has left back to the queue, and wakes feeds for them as
+   * a new request would: without the wake-up they would wait for the safety sweep. The hint is
+   * deliberately wide (any model, not nsfw) because a claimed job does not carry its request's
+   * models; a woken feed that cannot take it passes the wake-up on.
+   */
+  private async giveBack(jobs: ClaimedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await unclaimJobs(
+      this.deps.db,
+      jobs.map((j) => j.id),
+    ).catch(() => {});
+    const byRequest = new Map<string, { job: ClaimedJob; count: number }>();
+    for (const j of jobs) {
+      const seen = byRequest.get(j.request_id);
+      byRequest.set(j.request_id, { job: j, count: (seen?.count ?? 0) + 1 });
+    }
+    for (const [id, { job, count }] of byRequest) {
+      this.deps.bus.publish("requestChanged", { id, ended: false });
+      this.deps.bus.publish("jobsAvailable", {
+        requestId: id,
+        count,
+        models: [],
+        pixels: job.width * job.height,
+        nsfw: false,
+        userId: job.user_id,
+      });
     }
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
-import { feedHub } from "../../../src/modules/jobs/jobs.feed.ts";
+import { feedHub, openFeed as openServerFeed } from "../../../src/modules/jobs/jobs.feed.ts";
+import { authenticate } from "../../../src/modules/users/users.service.ts";
+import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
 import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
 import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
@@ -61,6 +63,18 @@ function countClaims() {
       db.query = original;
     },
   };
+}
+
+/** Runs `fn` with the bus publishing nothing: what a lost wake-up looks like. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const bus = t.deps.bus;
+  const publish = bus.publish;
+  bus.publish = (() => {}) as typeof bus.publish;
+  try {
+    return await fn();
+  } finally {
+    bus.publish = publish;
+  }
 }
 
 describe("imageRequestUpdated", () => {
@@ -297,5 +311,118 @@ describe("imageJobAssigned", () => {
     expect(outcome(await submit(t, slow.apiKey, { id: job.id }))).toBe("AbortedGen");
     const pushed = (await feed.next()).data!.imageJobAssigned;
     expect(pushed).toMatchObject({ id: job.id, requestId: id });
+  });
+});
+
+describe("worker feeds, closer up", () => {
+  it("refuses a feed to Anonymous and to a worker name owned by someone else", async () => {
+    const anon = subscribe(t.ws(), FEED, { input: { name: "anon-feed", models: SD } });
+    await anon.completed();
+    expect(anon.error ?? anon.events[0]?.errors).toEqual([
+      expect.objectContaining({ extensions: { code: "AnonForbidden" } }),
+    ]);
+    const alice = await seedUser(tdb.db);
+    const bob = await seedUser(tdb.db);
+    await pop(t, alice.apiKey, { name: `alices-${alice.id}`, models: SD });
+    const stolen = subscribe(t.ws(bob.apiKey), FEED, { input: { name: `alices-${alice.id}`, models: SD } });
+    await stolen.completed();
+    expect(stolen.error ?? stolen.events[0]?.errors).toEqual([
+      expect.objectContaining({ extensions: { code: "WrongCredentials" } }),
+    ]);
+  });
+
+  it("keeps a worker with a live feed online: the heartbeat checks it in", async () => {
+    const owner = await seedUser(tdb.db);
+    const name = `beat-${owner.id}`;
+    const { feed } = await openFeed(owner.apiKey, { name });
+    const online = async () =>
+      (await t.gql(`query($id: ID!) { worker(id: $id) { online } }`, { id: await workerId(name) })).data.worker.online;
+    clock.advance(240_000);
+    await feedHub(t.deps).heartbeat();
+    clock.advance(240_000);
+    expect(await online()).toBe(true);
+    feed.unsubscribe();
+    await waitFor(() => feedHub(t.deps).size === 0, "the feed to close");
+    await feedHub(t.deps).heartbeat();
+    clock.advance(301_000);
+    expect(await online()).toBe(false);
+  });
+
+  it("a feed that fails to open leaves nothing behind: no feed registered, no worker kept online", async () => {
+    const owner = await seedUser(tdb.db);
+    const db = t.deps.db;
+    const query = db.query;
+    db.query = ((text: string, params?: readonly unknown[]) =>
+      text.includes("FROM jobs WHERE worker_id") && text.includes("'processing'")
+        ? Promise.reject(new Error("connection lost"))
+        : query.call(db, text, params)) as typeof db.query;
+    try {
+      const f = subscribe(t.ws(owner.apiKey), FEED, { input: { name: `broken-${owner.id}`, models: SD } });
+      await f.completed();
+      expect(f.error ?? f.events[0]?.errors).toBeTruthy();
+    } finally {
+      db.query = query;
+    }
+    expect(feedHub(t.deps).size).toBe(0);
+  });
+
+  it("the safety sweep finds a job whose wake-up was lost", async () => {
+    const owner = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const { feed } = await openFeed(owner.apiKey, { name: `net-${owner.id}` });
+    // a request queued without any event (as if the wake-up were lost on the way)
+    const id = await quietly(() => createRequest(t, requester.apiKey, { prompt: "nobody told" }));
+    expect((await status(t, id)).waiting).toBe(1);
+    expect(feed.events).toEqual([]);
+    await feedHub(t.deps).sweep();
+    expect((await feed.next()).data!.imageJobAssigned.requestId).toBe(id);
+  });
+});
+
+describe("a feed closing with jobs it has not delivered", () => {
+  /** A feed opened on the server directly, so the test decides when its client "leaves". */
+  async function serverFeed(apikey: string, input: Record<string, unknown>) {
+    const viewer = (await authenticate(t.deps.db, apikey))!;
+    const { worker, declaration } = await checkInImageWorker(t.deps, viewer, { models: SD, ...input } as never);
+    return { feed: await openServerFeed(t.deps, worker, declaration), workerId: worker.id };
+  }
+
+  it("gives back a batched job not yet delivered, and an idle feed gets it at once", async () => {
+    const owner = await seedUser(tdb.db);
+    const other = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const id = await createRequest(t, requester.apiKey, { prompt: "a batch of two", params: { n: 2 } });
+    const { feed } = await serverFeed(owner.apiKey, {
+      name: `batcher-${owner.id}`,
+      amount: 2,
+      maxConcurrentJobs: 2,
+      maxPixels: 1024 * 1024,
+    });
+    const first = await feed.next();
+    expect(first.done).toBe(false);
+    expect((await status(t, id)).processing).toBe(2);
+    const { feed: idle } = await openFeed(other.apiKey, { name: `catcher-${other.id}` });
+
+    await feed.return();
+    const caught = (await idle.next()).data!.imageJobAssigned;
+    expect(caught.requestId).toBe(id);
+    expect(caught.id).not.toBe(first.value!.id);
+  });
+
+  it("gives back a job claimed while its client was leaving, and an idle feed gets it at once", async () => {
+    const owner = await seedUser(tdb.db);
+    const other = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const { feed: idle } = await openFeed(other.apiKey, { name: `stayer-${other.id}` });
+    // queued without waking the idle feed, so that the leaving feed's claim is what finds it
+    const id = await quietly(() => createRequest(t, requester.apiKey, { prompt: "claimed as it left" }));
+    const { feed, workerId: leaving } = await serverFeed(owner.apiKey, { name: `leaving-${owner.id}` });
+    // the claim is under way when the client leaves
+    const pending = feed.next();
+    await feed.return();
+    expect((await pending).done).toBe(true);
+    const caught = (await idle.next()).data!.imageJobAssigned;
+    expect(caught.requestId).toBe(id);
+    expect(await tdb.db.query("SELECT 1 FROM jobs WHERE worker_id = $1", [leaving])).toEqual([]);
   });
 });
