@@ -333,5 +333,6 @@ if (mode === "feeds-child") {
   if (mode === "throughput" || mode === "all") await throughput();
   if (mode === "progress" || mode === "all") await progress();
   if (mode === "scale" || mode === "all") await scale();
+  if (mode === "scale-1000") await scale([1000], 50);
   process.exit(0);
 }
