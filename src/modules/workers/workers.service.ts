@@ -3,7 +3,13 @@ import { ForbiddenError, ValidationError } from "../../errors.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { checkDeclaration, type ImageWorkerDeclaration, maxWorkers, type PopInput } from "./workers.rules.ts";
-import { type CheckedInWorker, diagnoseCheckIn, upsertImageWorker } from "./workers.sql.ts";
+import {
+  type CheckedInWorker,
+  diagnoseCheckIn,
+  lockWorkerRegistration,
+  updateImageWorker,
+  upsertImageWorker,
+} from "./workers.sql.ts";
 
 const DIAGNOSIS_MESSAGES = {
   WrongCredentials: "A worker with this name belongs to another user",
@@ -22,7 +28,10 @@ export function assertCanRunWorkers(viewer: Viewer): void {
 
 /**
  * Registers an image worker on first use, or checks it in: validates the declaration, then one
- * upsert. Returns the worker and the declaration with defaults applied.
+ * update for a worker the owner already runs (every pop but the first). A new name is
+ * registered in a transaction holding the owner's registration lock, so concurrent first pops
+ * cannot take an owner past `maxWorkers`. Returns the worker and the declaration with defaults
+ * applied.
  */
 export async function checkInImageWorker(
   deps: Deps,
@@ -33,7 +42,13 @@ export async function checkInImageWorker(
   const checked = checkDeclaration(input, modelCatalog(deps).byName);
   if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
   const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
-  const worker = await upsertImageWorker(deps.db, viewer.userId, checked.value, deps.clock.now(), limit);
+  const now = deps.clock.now();
+  const worker =
+    (await updateImageWorker(deps.db, viewer.userId, checked.value, now)) ??
+    (await deps.db.tx(async (sql) => {
+      await lockWorkerRegistration(sql, viewer.userId);
+      return upsertImageWorker(sql, viewer.userId, checked.value, now, limit);
+    }));
   if (!worker) {
     const code = await diagnoseCheckIn(deps.db, viewer.userId, checked.value.name);
     throw new ForbiddenError(code, DIAGNOSIS_MESSAGES[code]);

@@ -12,11 +12,65 @@ export interface CheckedInWorker {
   extra_slow: boolean;
 }
 
+/** The declaration as statement parameters, shared by the check-in and the registration. */
+function declared(ownerId: number, d: ImageWorkerDeclaration, now: Date): unknown[] {
+  return [
+    ownerId,
+    d.name,
+    d.models,
+    d.blacklist,
+    d.nsfw,
+    d.maxPixels,
+    d.allowImg2img,
+    d.allowPainting,
+    d.allowPostProcessing,
+    d.allowControlnet,
+    d.allowLora,
+    d.threads,
+    d.bridgeAgent,
+    now,
+    blacklistPattern(d.blacklist),
+  ];
+}
+
+const CHECKED_IN = "id, user_id, name, maintenance, maintenance_msg, paused, extra_slow";
+
+/**
+ * The check-in of a worker this owner already runs: records its declaration, in one statement.
+ * No row back means the name is new, or not this owner's image worker. Locks the worker's row.
+ */
+export async function updateImageWorker(
+  sql: Sql,
+  ownerId: number,
+  d: ImageWorkerDeclaration,
+  now: Date,
+): Promise<CheckedInWorker | null> {
+  const rows = await sql.query<CheckedInWorker>(
+    `UPDATE workers SET models = $3, blacklist = $4, blacklist_pattern = $15, nsfw = $5, max_pixels = $6,
+            allow_img2img = $7, allow_painting = $8, allow_post_processing = $9, allow_controlnet = $10,
+            allow_lora = $11, threads = $12, bridge_agent = $13, last_check_in = $14
+      WHERE name = $2 AND user_id = $1 AND kind = 'image'
+     RETURNING ${CHECKED_IN}`,
+    declared(ownerId, d, now),
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Serialises the registrations of one owner's workers (transaction-scoped; advisory namespace 3),
+ * so that two first pops at once cannot both see the owner under `maxWorkers` and both insert.
+ */
+export async function lockWorkerRegistration(sql: Sql, ownerId: number): Promise<void> {
+  await sql.query("SELECT pg_advisory_xact_lock(3, $1)", [ownerId]);
+}
+
 /**
  * Registers the worker on first use or records its check-in, in one statement. Insert happens
  * only while the owner is under `maxWorkers`; an existing worker is updated only when it belongs
  * to this owner and kind. No row back means one of those failed; {@link diagnoseCheckIn} says
- * which. Locks: the worker's row (an upsert), nothing else.
+ * which. Locks: the worker's row (an upsert). The owner count is only safe from concurrent
+ * registrations under {@link lockWorkerRegistration}, taken in an earlier statement of the same
+ * transaction (a statement's snapshot predates any lock it waits for).
  */
 export async function upsertImageWorker(
   sql: Sql,
@@ -29,9 +83,9 @@ export async function upsertImageWorker(
     `INSERT INTO workers (kind, user_id, name, models, blacklist, blacklist_pattern, nsfw, max_pixels, allow_img2img,
         allow_painting, allow_post_processing, allow_controlnet, allow_lora, threads, bridge_agent,
         last_check_in)
-     SELECT 'image', $1, $2, $3, $4, $16, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+     SELECT 'image', $1, $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
       WHERE EXISTS (SELECT 1 FROM workers WHERE name = $2)
-         OR (SELECT count(*) FROM workers WHERE user_id = $1) < $15
+         OR (SELECT count(*) FROM workers WHERE user_id = $1) < $16
      ON CONFLICT (name) DO UPDATE SET
         models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, blacklist_pattern = EXCLUDED.blacklist_pattern,
         nsfw = EXCLUDED.nsfw,
@@ -41,25 +95,8 @@ export async function upsertImageWorker(
         threads = EXCLUDED.threads, bridge_agent = EXCLUDED.bridge_agent,
         last_check_in = EXCLUDED.last_check_in
       WHERE workers.user_id = EXCLUDED.user_id AND workers.kind = EXCLUDED.kind
-     RETURNING id, user_id, name, maintenance, maintenance_msg, paused, extra_slow`,
-    [
-      ownerId,
-      d.name,
-      d.models,
-      d.blacklist,
-      d.nsfw,
-      d.maxPixels,
-      d.allowImg2img,
-      d.allowPainting,
-      d.allowPostProcessing,
-      d.allowControlnet,
-      d.allowLora,
-      d.threads,
-      d.bridgeAgent,
-      now,
-      maxWorkers,
-      blacklistPattern(d.blacklist),
-    ],
+     RETURNING ${CHECKED_IN}`,
+    [...declared(ownerId, d, now), maxWorkers],
   );
   return rows[0] ?? null;
 }

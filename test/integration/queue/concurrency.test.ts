@@ -107,6 +107,38 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
     expect(all).toHaveLength(50);
   });
 
+  it("requests created at once never take a requester past their concurrency", async () => {
+    await resetQueue(tdb.db);
+    const user = await seedUser(tdb.db, { kudos: 1_000, concurrency: 3 });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 === 0 ? a : b).gql(
+          `mutation($input: CreateImageRequestInput!) { createImageRequest(input: $input) {
+            __typename ... on Error { code } } }`,
+          { input: { prompt: `at once ${i}` } },
+          { apikey: user.apiKey },
+        ),
+      ),
+    );
+    const outcomes = results.map((r) => r.data.createImageRequest.code ?? r.data.createImageRequest.__typename);
+    expect(outcomes.filter((o) => o === "CreateImageRequestPayload")).toHaveLength(3);
+    expect(outcomes.filter((o) => o === "TooManyPrompts")).toHaveLength(5);
+  });
+
+  it("first pops at once under new names never take an untrusted owner past 3 workers", async () => {
+    const owner = await seedUser(tdb.db);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        pop(i % 2 === 0 ? a : b, owner.apiKey, { name: `race-${owner.id}-${i}`, models: ["stable_diffusion"] }),
+      ),
+    );
+    const outcomes = results.map(outcome);
+    expect(outcomes.filter((o) => o === "PopImageJobPayload")).toHaveLength(3);
+    expect(outcomes.filter((o) => o === "TooManyWorkers")).toHaveLength(5);
+    const rows = await tdb.db.query("SELECT 1 FROM workers WHERE user_id = $1", [owner.id]);
+    expect(rows).toHaveLength(3);
+  });
+
   it("8 workers popping and submitting through two app instances settle each of 40 jobs exactly once", async () => {
     await resetQueue(tdb.db);
     const ws = await workers(8, "api");
