@@ -170,7 +170,8 @@ export async function diagnoseSubmit(
   const j = rows[0];
   if (!j) return "InvalidJobID";
   if (j.owner !== null && j.owner !== ownerId) return j.lost ? "AbortedGen" : "WrongCredentials";
-  if (["ok", "censored", "csam"].includes(j.state)) return "DuplicateGen";
+  // A FAULTED job was submitted too (as failed): a retry of that submit is a duplicate as well.
+  if (["ok", "censored", "csam", "faulted"].includes(j.state)) return "DuplicateGen";
   if (j.state === "processing" && j.late) return "Expired";
   if (j.owner === null) return "AbortedGen";
   return "AbortedGen";

@@ -125,6 +125,19 @@ describe("submitImageJob", () => {
     expect(await status(t, id)).toMatchObject({ finished: 1, done: true, faulted: false });
   });
 
+  it("a retried FAULTED submit is DuplicateGen and adds no second replacement job", async () => {
+    const c = await cast();
+    const id = await createRequest(t, c.requester.apiKey, { prompt: "fault, then retry" });
+    const [job] = await c.pop();
+    const fault = { id: job!.id, state: "FAULTED", image: null };
+    expect(outcome(await submit(t, c.owner.apiKey, fault))).toBe("SubmitImageJobPayload");
+    expect(outcome(await submit(t, c.owner.apiKey, fault))).toBe("DuplicateGen");
+    const jobs = await tdb.db.query<{ state: string }>("SELECT state FROM jobs WHERE request_id = $1 ORDER BY idx", [
+      id,
+    ]);
+    expect(jobs.map((j) => j.state)).toEqual(["faulted", "waiting"]);
+  });
+
   it("FAULTED more than twice: the request is faulted and done, and nothing of it is handed out again", async () => {
     const c = await cast();
     const id = await createRequest(t, c.requester.apiKey, { prompt: "fault thrice", params: { n: 2 } });

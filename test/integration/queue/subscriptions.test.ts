@@ -4,7 +4,7 @@ import { ManualClock } from "../../../src/infra/clock.ts";
 import { feedHub, openFeed as openServerFeed } from "../../../src/modules/jobs/jobs.feed.ts";
 import { authenticate } from "../../../src/modules/users/users.service.ts";
 import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
-import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
+import { sweepExpiredJobs, sweepExpiredRequests } from "../../../src/tasks/index.ts";
 import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
 import { createRequest, FEED, outcome, pop, resetQueue, status, submit, WATCH, waitFor } from "../../support/queue.ts";
@@ -117,6 +117,29 @@ describe("imageRequestUpdated", () => {
     await watch.completed();
   });
 
+  it("emits a finished request's state once and completes", async () => {
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const owner = await seedUser(tdb.db);
+    const id = await createRequest(t, requester.apiKey, { prompt: "already done" });
+    const [job] = (await pop(t, owner.apiKey, { name: `done-${owner.id}`, models: SD })).jobs;
+    await submit(t, owner.apiKey, { id: job.id });
+    const watch = subscribe(t.ws(), WATCH, { id });
+    expect((await watch.next()).data!.imageRequestUpdated).toMatchObject({ finished: 1, done: true });
+    await watch.completed();
+    expect(watch.events).toHaveLength(1);
+  });
+
+  it("completes when the request expires", async () => {
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const id = await createRequest(t, requester.apiKey, { prompt: "left to expire" });
+    const watch = subscribe(t.ws(), WATCH, { id });
+    expect((await watch.next()).data!.imageRequestUpdated.done).toBe(false);
+    clock.advance(1_201_000);
+    expect(await sweepExpiredRequests(t.deps)).toBeGreaterThanOrEqual(1);
+    expect((await watch.next()).data!.imageRequestUpdated).toMatchObject({ done: true, waiting: 0 });
+    await watch.completed();
+  });
+
   it("answers an unknown request id with an error", async () => {
     for (const id of [randomUUID(), "not-an-id"]) {
       const watch = subscribe(t.ws(), WATCH, { id });
@@ -209,6 +232,24 @@ describe("imageJobAssigned", () => {
       await waitFor(async () => (await status(t, two)).processing === 2, "both jobs to be claimed");
       expect(counter.claims).toBe(3);
       expect(feeds.reduce((n, f) => n + f.events.length, 0)).toBe(3);
+    } finally {
+      counter.restore();
+    }
+  });
+
+  it("a woken feed that cannot take the job after all hands the wake-up on to the next idle feed", async () => {
+    const picky = await seedUser(tdb.db);
+    const willing = await seedUser(tdb.db);
+    const requester = await seedUser(tdb.db, { kudos: 100 });
+    // parked first, so woken first; its blacklist is only known to the SQL claim
+    const { feed: first } = await openFeed(picky.apiKey, { name: `picky-${picky.id}`, blacklist: ["barn"] });
+    const { feed: second } = await openFeed(willing.apiKey, { name: `willing-${willing.id}` });
+    const counter = countClaims();
+    try {
+      const id = await createRequest(t, requester.apiKey, { prompt: "a red barn" });
+      expect((await second.next()).data!.imageJobAssigned.requestId).toBe(id);
+      expect(first.events).toEqual([]);
+      expect(counter.claims).toBe(2);
     } finally {
       counter.restore();
     }
