@@ -135,15 +135,16 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   private hint: { hint: WakeHint; tried: Set<Feed> } | null = null;
   private wakeUp: (() => void) | null = null;
   private failures = 0;
+  private readonly onAbort = () => void this.close();
 
   constructor(
     private readonly deps: Deps,
     private readonly hub: FeedHub,
     private readonly worker: CheckedInWorker,
     private readonly declaration: ImageWorkerDeclaration,
-    signal?: AbortSignal,
+    private readonly signal?: AbortSignal,
   ) {
-    signal?.addEventListener("abort", () => void this.close(), { once: true });
+    signal?.addEventListener("abort", this.onAbort, { once: true });
     hub.register(this);
   }
 
@@ -260,6 +261,9 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     if (this.closed) return;
     this.closed = true;
     this.hub.unregister(this);
+    // The signal is the whole connection's: left on it, the listener would keep this closed feed
+    // in memory until the socket closes, one more for every feed the connection opened.
+    this.signal?.removeEventListener("abort", this.onAbort);
     this.wakeUp?.();
     await this.giveBack(this.ready.splice(0));
   }

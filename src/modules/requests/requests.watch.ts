@@ -81,6 +81,9 @@ export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): Asyn
   const close = () => {
     closed = true;
     remove();
+    // The signal is the whole connection's: a listener left on it would keep this watcher alive
+    // for as long as the client stays connected, one more per request it follows.
+    signal?.removeEventListener("abort", close);
     wake?.();
   };
   signal?.addEventListener("abort", close, { once: true });

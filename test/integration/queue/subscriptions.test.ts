@@ -467,3 +467,70 @@ describe("a feed closing with jobs it has not delivered", () => {
     expect(await tdb.db.query("SELECT 1 FROM jobs WHERE worker_id = $1", [leaving])).toEqual([]);
   });
 });
+
+describe("one connection, many subscriptions", () => {
+  /**
+   * Tracks the abort listeners added to AbortSignals and not removed: a subscription that keeps
+   * one on its connection's signal after it ended leaks it (and what it holds) until the socket
+   * closes.
+   */
+  function trackAbortListeners() {
+    const live = new Map<EventTarget, Set<unknown>>();
+    const add = EventTarget.prototype.addEventListener;
+    const remove = EventTarget.prototype.removeEventListener;
+    EventTarget.prototype.addEventListener = function (type, listener, options) {
+      if (type === "abort" && this instanceof AbortSignal) {
+        const set = live.get(this) ?? new Set();
+        set.add(listener);
+        live.set(this, set);
+      }
+      return add.call(this, type, listener, options);
+    };
+    EventTarget.prototype.removeEventListener = function (type, listener, options) {
+      if (type === "abort") live.get(this)?.delete(listener);
+      return remove.call(this, type, listener, options);
+    };
+    return {
+      most: () => Math.max(0, ...[...live.values()].map((s) => s.size)),
+      restore() {
+        EventTarget.prototype.addEventListener = add;
+        EventTarget.prototype.removeEventListener = remove;
+      },
+    };
+  }
+
+  it("a client following request after request on one socket leaves nothing behind on the server", async () => {
+    const requester = await seedUser(tdb.db, { kudos: 1_000 });
+    const owner = await seedUser(tdb.db);
+    const tracker = trackAbortListeners();
+    try {
+      const client = t.ws(requester.apiKey);
+      // a lazy client closes its socket when nothing is subscribed: this keeps the one socket open
+      const kept = await createRequest(t, requester.apiKey, { prompt: "kept open" });
+      const anchor = subscribe(client, WATCH, { id: kept });
+      open.push(anchor);
+      await anchor.next();
+      for (let i = 0; i < 12; i++) {
+        const id = await createRequest(t, requester.apiKey, { prompt: `one of many ${i}` });
+        const watch = subscribe(client, WATCH, { id });
+        await watch.next();
+        await t.gql(`mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`, { id });
+        await watch.completed();
+      }
+      const workerClient = t.ws(owner.apiKey);
+      const workerAnchor = subscribe(workerClient, WATCH, { id: kept });
+      open.push(workerAnchor);
+      await workerAnchor.next();
+      for (let i = 0; i < 12; i++) {
+        const f = subscribe(workerClient, FEED, { input: { name: `hopper-${owner.id}`, models: SD } });
+        await waitFor(() => feedHub(t.deps).size === 1, "the feed to open");
+        f.unsubscribe();
+        await waitFor(() => feedHub(t.deps).size === 0, "the feed to close");
+      }
+      // a few listeners per live connection are expected; one per finished subscription is not
+      expect(tracker.most()).toBeLessThan(4);
+    } finally {
+      tracker.restore();
+    }
+  });
+});
