@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
-import { makePng } from "../../../src/modules/requests/test-images.ts";
+import { makeJpeg, makePng, makeWebp } from "../../../src/modules/requests/test-images.ts";
 import { sweepExpiredJobs, sweepExpiredRequests } from "../../../src/tasks/index.ts";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
@@ -81,6 +81,24 @@ describe("submitImageJob", () => {
     expect(img.status).toBe(200);
     expect(img.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await img.arrayBuffer()).toString("base64")).toBe(PNG_B64);
+  });
+
+  it("serves WEBP and JPEG results with their own content types", async () => {
+    const c = await cast();
+    const id = await createRequest(t, c.requester.apiKey, { prompt: "formats", params: { n: 2 } });
+    const images = { "image/webp": makeWebp(64, 64), "image/jpeg": makeJpeg(64, 64) };
+    for (const bytes of Object.values(images)) {
+      const [job] = await c.pop();
+      expect(outcome(await submit(t, c.owner.apiKey, { id: job!.id, image: bytes.toString("base64") }))).toBe(
+        "SubmitImageJobPayload",
+      );
+    }
+    const served: Record<string, Buffer> = {};
+    for (const g of (await status(t, id)).generations) {
+      const res = await fetch(g.imageUrl);
+      served[res.headers.get("content-type")!] = Buffer.from(await res.arrayBuffer());
+    }
+    expect(served).toEqual(images);
   });
 
   it("CENSORED: the generation is marked censored and the requester is not charged", async () => {

@@ -151,6 +151,8 @@ describe("imageRequest status", () => {
 
     const p = await pop(t, owner.apiKey, { name: `status-${owner.id}`, models: SD });
     expect(p.jobs).toHaveLength(1);
+    // with an online worker, the two images still waiting take an estimated while
+    expect((await status(t, id)).waitTime).toBeGreaterThan(0);
     s = await status(t, id);
     expect(s).toMatchObject({ waiting: 2, processing: 1, finished: 0, done: false });
 
@@ -172,6 +174,7 @@ describe("imageRequest status", () => {
     }
     s = await status(t, id);
     expect(s).toMatchObject({ waiting: 0, processing: 0, finished: 3, done: true, queuePosition: 0, kudos: 12.99 });
+    expect(s.waitTime).toBe(0);
   });
 
   it("gives queue positions in queue order: higher priority first, then older first", async () => {
