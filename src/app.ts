@@ -237,7 +237,9 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
     inFlight++;
     handle(req, res)
       .catch((err) => {
-        logger.error({ err }, "request failed");
+        // A client that leaves mid-request aborts Yoga's work: routine, not a failure.
+        if ((err as Error).name === "AbortError") logger.debug({ err }, "request aborted by the client");
+        else logger.error({ err }, "request failed");
         if (!res.headersSent) jsonError(res, 500, "INTERNAL_SERVER_ERROR", "Unexpected error.");
         else res.destroy();
       })

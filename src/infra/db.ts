@@ -139,7 +139,11 @@ export function wrapPglite(pglite: PGlite): Db {
     },
     async close() {
       await prisma.$disconnect().catch(() => {});
-      if (!pglite.closed) await pglite.close();
+      if (pglite.closed) return;
+      // PGlite's close() does not wait for a statement in progress, and closing under one left
+      // the process spinning for ever (a client that aborted its request just before shutdown
+      // leaves its statement running). Close inside the lock every query and transaction takes.
+      await pglite._runExclusiveTransaction(() => pglite.close());
     },
   };
 }

@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -117,6 +118,28 @@ describe("malformed requests are client errors with stable codes, never a 500", 
     const r = await post(t.url, "{ this is not json");
     expect(r.status).toBe(400);
     expect(codes(r)).toEqual(["BAD_REQUEST"]);
+  });
+
+  it("serves a request whose Host header is not a host name instead of failing with a 500", async () => {
+    const { port } = new URL(t.url);
+    const body = JSON.stringify({ query: "{ me { id } }" });
+    const raw = await new Promise<string>((resolve, reject) => {
+      // Written without ending our side: a half-closed client has its request aborted.
+      const socket = net.connect(Number(port), "127.0.0.1", () => {
+        socket.write(
+          `POST /graphql HTTP/1.1\r\nhost: not a host/\r\ncontent-type: application/json\r\n` +
+            `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+        );
+      });
+      let text = "";
+      socket.on("data", (d) => {
+        text += d;
+      });
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw).toContain('{"data":{"me":{"id":"0"}}}');
   });
 
   it("answers a content type it does not speak with a 4xx", async () => {

@@ -129,6 +129,31 @@ describe("app.stop()", () => {
   });
 });
 
+describe.skipIf(Boolean(process.env.DATABASE_URL))("closing PGlite", () => {
+  it("does not hang when a client abandoned a request just before the app stopped", async () => {
+    // In a child process: the old failure spun inside PGlite and blocked the event loop, which
+    // no timer in this process could have interrupted.
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/support/scripts/close-after-abort.ts", inject("pgliteSnapshot")],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    // Starting takes a few seconds, much more on a loaded machine; the hang never ended.
+    const killer = setTimeout(() => child.kill("SIGKILL"), 50_000);
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    clearTimeout(killer);
+    expect(output.trim().split("\n")).toEqual(["started", "abandoned", "stopped", "closed"]);
+    expect(code).toBe(0);
+  }, 60_000);
+});
+
 describe("src/main.ts", () => {
   it("serves, then on SIGTERM stops gracefully and exits 0", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "horde-main-"));
@@ -154,7 +179,8 @@ describe("src/main.ts", () => {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+    // Bounded: a child that does not exit is killed (exit code null) well within the test's time.
+    const killer = setTimeout(() => child.kill("SIGKILL"), 50_000);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     let stderr = "";
     child.stderr.on("data", (d) => {
@@ -186,5 +212,5 @@ describe("src/main.ts", () => {
       clearTimeout(killer);
       if (child.exitCode === null) child.kill("SIGKILL");
     }
-  });
+  }, 60_000);
 });
