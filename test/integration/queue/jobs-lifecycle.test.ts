@@ -101,6 +101,34 @@ describe("submitImageJob", () => {
     expect(served).toEqual(images);
   });
 
+  it("hands the worker the request's source image and mask by URL", async () => {
+    const c = await cast();
+    const source = makePng(128, 64);
+    const mask = makePng(128, 64, { alpha: false });
+    await createRequest(t, c.requester.apiKey, {
+      prompt: "paint it in",
+      sourceImage: source.toString("base64"),
+      sourceMask: mask.toString("base64"),
+      sourceProcessing: "inpainting",
+    });
+    const r = await t.gql(
+      `mutation($input: PopImageJobInput!) { popImageJob(input: $input) { ... on PopImageJobPayload {
+        jobs { sourceImageUrl sourceMaskUrl sourceProcessing } } } }`,
+      { input: { name: c.name, models: SD } },
+      { apikey: c.owner.apiKey },
+    );
+    const [job] = r.data.popImageJob.jobs;
+    expect(job.sourceProcessing).toBe("inpainting");
+    for (const [url, bytes] of [
+      [job.sourceImageUrl, source],
+      [job.sourceMaskUrl, mask],
+    ] as const) {
+      const res = await fetch(url);
+      expect(res.headers.get("content-type")).toBe("image/png");
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
+    }
+  });
+
   it("CENSORED: the generation is marked censored and the requester is not charged", async () => {
     const c = await cast();
     const id = await createRequest(t, c.requester.apiKey, { prompt: "censored" });

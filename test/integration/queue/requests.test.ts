@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
-import { makePng } from "../../../src/modules/requests/test-images.ts";
+import { makePng, makeWebp } from "../../../src/modules/requests/test-images.ts";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
 import {
@@ -66,7 +66,14 @@ describe("createImageRequest refuses a bad request with a typed error and stores
     ["TooManyWorkers", () => ({ prompt: "p", workers: Array.from({ length: 6 }, () => randomUUID()) })],
     ["WorkerNotFound", () => ({ prompt: "p", workers: [randomUUID()] })],
     ["InvalidSourceImage", () => ({ prompt: "p", sourceImage: randomBytes(300).toString("base64") })],
+    ["SourceImageTooLarge", () => ({ prompt: "p", sourceImage: makeWebp(4096, 4096).toString("base64") })],
     ["SourceMaskUnnecessary", () => ({ prompt: "p", sourceMask: PNG })],
+    ["InvalidPromptSize", () => ({ prompt: "word ".repeat(7501) })],
+    ["InvalidCfgScale", () => ({ prompt: "p", params: { cfgScale: 7.555 } })],
+    [
+      "TooManyLoras",
+      () => ({ prompt: "p", params: { loras: Array.from({ length: 6 }, (_, i) => ({ name: `${i}` })) } }),
+    ],
     ["InvalidSourceProcessing", () => ({ prompt: "p", sourceImage: PNG, sourceProcessing: "remix" })],
     ["ControlNetSourceMissing", () => ({ prompt: "p", params: { controlType: "canny" } })],
   ];

@@ -129,6 +129,13 @@ describe("workers", () => {
     expect(await tdb.db.query("SELECT 1 FROM workers WHERE name LIKE 'anon%'")).toHaveLength(0);
   });
 
+  it("refuses a flagged owner's worker with WorkerFlaggedMaintenance", async () => {
+    const flagged = await seedUser(tdb.db, { flagged: true });
+    const r = await pop(t, flagged.apiKey, { name: `flagged-${flagged.id}`, models: SD });
+    expect(outcome(r)).toBe("WorkerFlaggedMaintenance");
+    expect(await tdb.db.query("SELECT 1 FROM workers WHERE user_id = $1", [flagged.id])).toHaveLength(0);
+  });
+
   it("refuses a worker name that belongs to another user with WrongCredentials", async () => {
     const alice = await seedUser(tdb.db);
     const bob = await seedUser(tdb.db);
