@@ -7,6 +7,7 @@ import "../modules/workers/workers.graphql.ts";
 import "../modules/models/models.graphql.ts";
 import "../modules/requests/requests.graphql.ts";
 import "../modules/jobs/jobs.graphql.ts";
+import "../modules/kudos/kudos.graphql.ts";
 
 /** The executable schema, built once from every module's types. */
 export const schema = builder.toSchema({ sortSchema: true });

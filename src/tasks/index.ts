@@ -3,6 +3,8 @@ import type { Sql } from "../infra/db.ts";
 import { feedHub } from "../modules/jobs/jobs.feed.ts";
 import { afterReleased } from "../modules/jobs/jobs.service.ts";
 import { requeueExpiredJobs } from "../modules/jobs/jobs.sql.ts";
+import { checkLedgerInvariant, type InvariantReport } from "../modules/kudos/kudos.invariant.ts";
+import { rewardUptime } from "../modules/kudos/kudos.service.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
 import { expireRequests } from "../modules/requests/requests.sql.ts";
 
@@ -14,7 +16,12 @@ export interface Tasks {
 }
 
 // Advisory lock keys (namespace 2) of the sweeps that must run once across instances.
-const LOCKS = { requeue: 1, expire: 2 } as const;
+const LOCKS = { requeue: 1, expire: 2, uptime: 3, audit: 4 } as const;
+
+/** How often uptime is counted: well under the 300 s a worker stays online unseen. */
+const UPTIME_SWEEP_MS = 60_000;
+/** How often the whole ledger is audited (it reads every row). */
+const AUDIT_MS = 3_600_000;
 
 /**
  * Runs `fn` in a transaction holding a transaction-scoped advisory lock, or skips it when
@@ -42,15 +49,32 @@ export async function sweepExpiredRequests(deps: Deps): Promise<number> {
   return ids.length;
 }
 
+/** Counts workers' uptime and pays each 10 minutes online once, whichever instance runs it. */
+export async function sweepUptime(deps: Deps): Promise<{ workers: number; kudos: number }> {
+  const paid = await exclusive(deps, LOCKS.uptime, (sql) => rewardUptime(sql, deps.clock.now()));
+  return paid ?? { workers: 0, kudos: 0 };
+}
+
+/** Checks the kudos ledger invariant and logs an error when it fails; null when another instance is at it. */
+export async function auditLedger(deps: Deps): Promise<InvariantReport | null> {
+  const report = await exclusive(deps, LOCKS.audit, (sql) => checkLedgerInvariant(sql));
+  if (report && !report.ok) deps.logger.error({ report }, "kudos ledger invariant broken");
+  return report;
+}
+
 /** Starts every background task; stop() waits for a sweep in progress to finish. */
 export function startTasks(deps: Deps): Tasks {
   const hub = feedHub(deps);
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
-  const runOnce = async () => {
+  const sweep = async () => {
     await sweepExpiredJobs(deps);
     await sweepExpiredRequests(deps);
     await hub.sweep();
+  };
+  const runOnce = async () => {
+    await sweep();
+    await sweepUptime(deps);
   };
   const guard = (name: string, fn: () => Promise<unknown>) => () => {
     if (stopped) return;
@@ -60,7 +84,15 @@ export function startTasks(deps: Deps): Tasks {
       .catch((err) => deps.logger.warn({ err: (err as Error).message, task: name }, "background task failed"));
   };
   const timers = [
-    setInterval(guard("sweep", runOnce), deps.config.sweepIntervalMs),
+    setInterval(guard("sweep", sweep), deps.config.sweepIntervalMs),
+    setInterval(
+      guard("uptime", () => sweepUptime(deps)),
+      UPTIME_SWEEP_MS,
+    ),
+    setInterval(
+      guard("audit", () => auditLedger(deps)),
+      AUDIT_MS,
+    ),
     setInterval(
       guard("heartbeat", () => hub.heartbeat()),
       60_000,

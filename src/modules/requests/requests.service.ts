@@ -5,6 +5,7 @@ import type { Context } from "../../graphql/context.ts";
 import { perRequest } from "../../graphql/context.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { jobTtlSeconds } from "../jobs/jobs.rules.ts";
+import { balanceOf } from "../kudos/kudos.service.ts";
 import { applyLedger } from "../kudos/kudos.sql.ts";
 import { baselineMultiplier, isHeavyBaseline, lowestMaxSteps, type ModelInfo } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
@@ -41,6 +42,11 @@ export interface CreateResult {
   requestId: string | null;
   kudos: number;
   warnings: string[];
+}
+
+/** Whether the requester holds `kudos` now (Anonymous never does: it cannot pay upfront). */
+async function canHold(deps: Deps, viewer: Viewer, kudos: number): Promise<boolean> {
+  return !viewer.anonymous && (await balanceOf(deps.db, viewer.userId)) >= kudos;
 }
 
 function modelsOf(deps: Deps, names: string[]): ModelInfo[] {
@@ -94,7 +100,8 @@ export async function createImageRequest(
     modelMaxSteps: lowestMaxSteps(models),
   };
   let upfront = needsUpfrontKudos(req, upfrontCtx);
-  if (upfront && req.allowDowngrade) {
+  // Only a requester who cannot hold the price is downgraded; one who can pays for what they asked.
+  if (upfront && req.allowDowngrade && !(await canHold(deps, viewer, estimate(req, models).total))) {
     req = downgradeImageRequest(req, upfrontCtx);
     warnings.push(`Downgraded: ${upfront}`);
     upfront = needsUpfrontKudos(req, upfrontCtx);
@@ -124,7 +131,7 @@ export async function createImageRequest(
             : `You have ${requester.active} images queued or generating; your limit is ${requester.concurrency}`,
         );
       }
-      if (upfront && requester.kudos < price.total && !requester.trusted) {
+      if (upfront && requester.kudos < price.total) {
         throw new KudosError(
           "KudosUpfront",
           `${upfront} It costs ${price.total} kudos and you have ${requester.kudos}. Set allowDowngrade to run it smaller.`,

@@ -42,3 +42,17 @@ export function checkUsername(raw: string): UsernameCheck {
   }
   return { ok: true, username };
 }
+
+/**
+ * Whether a caller may see an account's private parts (kudos history, shared keys): the
+ * account's owner with their own key, or a moderator. A shared key is for generating only, and
+ * Anonymous's own history is everyone's requests, so neither sees them; moderators see all.
+ */
+export function seesPrivateOf(
+  viewer: { userId: number; anonymous: boolean; moderator: boolean; sharedKeyId: string | null },
+  userId: number,
+): boolean {
+  if (viewer.sharedKeyId) return false;
+  if (viewer.moderator) return true;
+  return !viewer.anonymous && viewer.userId === userId;
+}

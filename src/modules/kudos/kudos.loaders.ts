@@ -1,0 +1,29 @@
+import DataLoader from "dataloader";
+import { type Context, perRequest } from "../../graphql/context.ts";
+import { type KudosDetails, kudosDetails } from "./kudos.rules.ts";
+import { ledgerTotals } from "./kudos.sql.ts";
+
+/**
+ * Per-operation loader of `User.kudosDetails`: every user a query names has their ledger summed
+ * by kind in one grouped statement, however many users the list has.
+ */
+export function kudosDetailsLoader(ctx: Context): DataLoader<number, KudosDetails> {
+  return perRequest(
+    ctx,
+    "kudosDetails",
+    () =>
+      new DataLoader<number, KudosDetails>(async (ids) => {
+        const rows = await ledgerTotals(ctx.deps.db, ids);
+        const byUser = new Map<
+          number,
+          { kind: (typeof rows)[number]["kind"]; viaSharedKey: boolean; total: number }[]
+        >();
+        for (const r of rows) {
+          const list = byUser.get(r.user_id) ?? [];
+          list.push({ kind: r.kind, viaSharedKey: r.via_shared_key, total: Number(r.total) });
+          byUser.set(r.user_id, list);
+        }
+        return ids.map((id) => kudosDetails(byUser.get(id) ?? []));
+      }),
+  );
+}

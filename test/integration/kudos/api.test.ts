@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyLedger } from "../../../src/modules/kudos/kudos.sql.ts";
+import { startTestApp, type TestApp } from "../../support/app.ts";
+import { createTestDb, type TestDb } from "../../support/db.ts";
+import { AWARD, expectLedgerBalanced, fundedUser, TRANSFER } from "../../support/kudos.ts";
+import { createRequest, pop, submit } from "../../support/queue.ts";
+import { seedUser } from "../../support/seed.ts";
+
+let tdb: TestDb;
+let t: TestApp;
+beforeAll(async () => {
+  tdb = await createTestDb();
+  t = await startTestApp(tdb.db);
+});
+afterAll(async () => {
+  await expectLedgerBalanced(tdb.db);
+  await t.stop();
+  await tdb.drop();
+});
+
+const USER = `query($id: ID!) {
+  user(id: $id) {
+    kudos concurrency workerCount
+    kudosDetails { generated uptime received given spent sharedKeySpent awarded }
+  }
+}`;
+
+const HISTORY = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  user(id: $id) {
+    kudosHistory(first: $first, after: $after, last: $last, before: $before) {
+      edges { cursor node { kind amount } }
+      pageInfo { hasNextPage hasPreviousPage endCursor startCursor }
+    }
+  }
+}`;
+
+describe("User kudos fields", () => {
+  it("shows the balance, where it came from and went, concurrency and worker count", async () => {
+    const mod = await seedUser(tdb.db, { moderator: true });
+    const me = await seedUser(tdb.db, { concurrency: 12 });
+    const friend = await fundedUser(tdb.db, 100);
+    const requester = await fundedUser(tdb.db, 100);
+    // awarded 50
+    await t.gql(AWARD, { input: { username: me.username, amount: 50 } }, { apikey: mod.apiKey });
+    // received 30, gave 10
+    await t.gql(
+      TRANSFER,
+      { input: { username: me.username, amount: 30, idempotencyKey: "a" } },
+      {
+        apikey: friend.apiKey,
+      },
+    );
+    await t.gql(
+      TRANSFER,
+      { input: { username: requester.username, amount: 10, idempotencyKey: "b" } },
+      {
+        apikey: me.apiKey,
+      },
+    );
+    // generated 6.5 with a worker
+    await createRequest(t, requester.apiKey, { prompt: "for me", params: { steps: 30 } });
+    const [job] = (await pop(t, me.apiKey, { name: `api-${me.id}`, models: ["stable_diffusion"] })).jobs;
+    await submit(t, me.apiKey, { id: job.id });
+    // uptime 52 for that worker
+    const [w] = await tdb.db.query<{ id: string }>("SELECT id FROM workers WHERE user_id = $1", [me.id]);
+    await tdb.db.tx((sql) =>
+      applyLedger(sql, [{ userId: me.id, kind: "uptime_reward", amount: 52, workerId: w!.id }], new Date()),
+    );
+    // spent 2 + 6.5 of it
+    await createRequest(t, me.apiKey, { prompt: "mine", params: { steps: 30 } });
+    const [mine] = (await pop(t, requester.apiKey, { name: `api-r-${requester.id}`, models: ["stable_diffusion"] }))
+      .jobs;
+    await submit(t, requester.apiKey, { id: mine.id });
+
+    const r = await t.gql(USER, { id: String(me.id) });
+    expect(r.data.user).toEqual({
+      kudos: 50 + 30 - 10 + 6.5 + 52 - 2 - 6.5,
+      concurrency: 12,
+      workerCount: 1,
+      kudosDetails: {
+        generated: 6.5,
+        uptime: 52,
+        received: 30,
+        given: 10,
+        spent: 8.5,
+        sharedKeySpent: 0,
+        awarded: 50,
+      },
+    });
+  });
+
+  it("sums kudosDetails for a whole list of users in one statement", async () => {
+    for (let i = 0; i < 12; i++) await fundedUser(tdb.db, i + 1);
+    const LIST = `query($first: Int) { users(first: $first) { edges { node { id kudosDetails { awarded } } } } }`;
+    const statements = async (first: number) => {
+      const before = t.deps.db.stats.statements;
+      const r = await t.gql(LIST, { first });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.users.edges).toHaveLength(first);
+      return t.deps.db.stats.statements - before;
+    };
+    const few = await statements(2);
+    const many = await statements(12);
+    expect(many).toBe(few);
+    expect(many).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("kudosHistory", () => {
+  async function withHistory(n: number) {
+    const u = await seedUser(tdb.db);
+    await tdb.db.tx((sql) =>
+      applyLedger(
+        sql,
+        Array.from({ length: n }, (_, i) => ({ userId: u.id, kind: "moderator_award" as const, amount: i + 1 })),
+        new Date(),
+      ),
+    );
+    return u;
+  }
+
+  it("pages through a user's ledger, newest first", async () => {
+    const u = await withHistory(5);
+    const page = async (vars: Record<string, unknown>) => {
+      const r = await t.gql(HISTORY, { id: String(u.id), ...vars }, { apikey: u.apiKey });
+      expect(r.errors).toBeUndefined();
+      return r.data.user.kudosHistory;
+    };
+    const p1 = await page({ first: 2 });
+    expect(p1.edges.map((e: { node: { amount: number } }) => e.node.amount)).toEqual([5, 4]);
+    expect(p1.pageInfo.hasNextPage).toBe(true);
+    const p2 = await page({ first: 2, after: p1.pageInfo.endCursor });
+    expect(p2.edges.map((e: { node: { amount: number } }) => e.node.amount)).toEqual([3, 2]);
+    const p3 = await page({ first: 2, after: p2.pageInfo.endCursor });
+    expect(p3.edges.map((e: { node: { amount: number } }) => e.node.amount)).toEqual([1]);
+    expect(p3.pageInfo.hasNextPage).toBe(false);
+    const oldest = await page({ last: 2 });
+    expect(oldest.edges.map((e: { node: { amount: number } }) => e.node.amount)).toEqual([2, 1]);
+    const before = await page({ last: 2, before: p3.edges[0].cursor });
+    expect(before.edges.map((e: { node: { amount: number } }) => e.node.amount)).toEqual([3, 2]);
+    expect(p1.edges[0].node.kind).toBe("MODERATOR_AWARD");
+  });
+
+  it("returns at most 100 entries a page, and refuses a cursor it did not make", async () => {
+    const u = await withHistory(105);
+    const r = await t.gql(HISTORY, { id: String(u.id), first: 500 }, { apikey: u.apiKey });
+    expect(r.data.user.kudosHistory.edges).toHaveLength(100);
+    expect(r.data.user.kudosHistory.pageInfo.hasNextPage).toBe(true);
+    const bad = await t.gql(HISTORY, { id: String(u.id), first: 5, after: "not-a-cursor" }, { apikey: u.apiKey });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("InvalidCursor");
+  });
+
+  it("is visible to the user themself and to moderators; null for anyone else", async () => {
+    const u = await withHistory(1);
+    const mod = await seedUser(tdb.db, { moderator: true });
+    const stranger = await seedUser(tdb.db);
+    const as = async (apikey: string | undefined, id = u.id) =>
+      (await t.gql(HISTORY, { id: String(id), first: 5 }, { apikey })).data.user.kudosHistory;
+    expect((await as(u.apiKey)).edges).toHaveLength(1);
+    expect((await as(mod.apiKey)).edges).toHaveLength(1);
+    expect(await as(stranger.apiKey)).toBeNull();
+    expect(await as(undefined)).toBeNull();
+    // Anonymous's ledger is every anonymous request's: not for anonymous callers to read
+    await createRequest(t, undefined, { prompt: "anon", params: { steps: 10 } });
+    expect(await as(undefined, 0)).toBeNull();
+    expect((await as(mod.apiKey, 0)).edges.length).toBeGreaterThan(0);
+  });
+});

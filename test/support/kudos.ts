@@ -1,0 +1,96 @@
+import { expect } from "vitest";
+import type { Db } from "../../src/infra/db.ts";
+import { checkLedgerInvariant, type InvariantReport } from "../../src/modules/kudos/kudos.invariant.ts";
+import { applyLedger } from "../../src/modules/kudos/kudos.sql.ts";
+import { seedUser } from "./seed.ts";
+
+export const TRANSFER = `mutation($input: TransferKudosInput!) {
+  transferKudos(input: $input) {
+    __typename
+    ... on TransferKudosPayload { transferred replayed transfer { id amount source { id } destination { id } } }
+    ... on Error { code message }
+  }
+}`;
+
+export const AWARD = `mutation($input: AwardKudosInput!) {
+  awardKudos(input: $input) {
+    __typename
+    ... on AwardKudosPayload { awarded user { id kudos } }
+    ... on Error { code message }
+  }
+}`;
+
+export const CREATE_KEY = `mutation($input: CreateSharedKeyInput!) {
+  createSharedKey(input: $input) {
+    __typename
+    ... on CreateSharedKeyPayload { key sharedKey { id name kudos utilized expiresAt expired maxImagePixels maxImageSteps maxTextTokens owner { id } } }
+    ... on Error { code message }
+  }
+}`;
+
+export const UPDATE_KEY = `mutation($input: UpdateSharedKeyInput!) {
+  updateSharedKey(input: $input) {
+    __typename
+    ... on UpdateSharedKeyPayload { sharedKey { id name kudos utilized expiresAt expired maxImagePixels maxImageSteps maxTextTokens } }
+    ... on Error { code message }
+  }
+}`;
+
+export const DELETE_KEY = `mutation($id: ID!) {
+  deleteSharedKey(id: $id) {
+    __typename
+    ... on DeleteSharedKeyPayload { id }
+    ... on Error { code message }
+  }
+}`;
+
+/**
+ * Seeds a user whose kudos arrive through the ledger (a moderator award), so the ledger
+ * invariant holds for them; seedUser's `kudos` writes the balance alone.
+ */
+export async function fundedUser(
+  db: Db,
+  kudos: number,
+  o: Omit<NonNullable<Parameters<typeof seedUser>[1]>, "kudos"> = {},
+): Promise<{ id: number; apiKey: string; username: string }> {
+  const u = await seedUser(db, o);
+  if (kudos > 0) await grant(db, u.id, kudos);
+  return u;
+}
+
+/** Credits a user through the ledger (kind moderator_award). */
+export async function grant(db: Db, userId: number, kudos: number): Promise<void> {
+  await db.tx((sql) => applyLedger(sql, [{ userId, kind: "moderator_award", amount: kudos }], new Date()));
+}
+
+/** A user's balance. */
+export async function balance(db: Db, userId: number): Promise<number> {
+  const [row] = await db.query<{ kudos: string }>("SELECT kudos::text FROM users WHERE id = $1", [userId]);
+  return Number(row!.kudos);
+}
+
+/** A user's ledger rows, oldest first. */
+export async function ledgerOf(db: Db, userId: number) {
+  return db.query<{
+    kind: string;
+    amount: string;
+    counterpart_id: number | null;
+    request_id: string | null;
+    job_id: string | null;
+    transfer_id: string | null;
+    shared_key_id: string | null;
+    worker_id: string | null;
+  }>(
+    `SELECT kind, amount::text, counterpart_id, request_id, job_id, transfer_id, shared_key_id, worker_id
+       FROM kudos_ledger WHERE user_id = $1 ORDER BY id`,
+    [userId],
+  );
+}
+
+/** Fails the test, with the report, unless the ledger invariant holds. */
+export async function expectLedgerBalanced(db: Db): Promise<InvariantReport> {
+  const report = await checkLedgerInvariant(db);
+  expect(report.problems, JSON.stringify(report)).toEqual([]);
+  expect(report.ok).toBe(true);
+  return report;
+}
