@@ -8,6 +8,7 @@ import "../modules/models/models.graphql.ts";
 import "../modules/requests/requests.graphql.ts";
 import "../modules/jobs/jobs.graphql.ts";
 import "../modules/kudos/kudos.graphql.ts";
+import "../modules/sharedkeys/sharedkeys.graphql.ts";
 
 /** The executable schema, built once from every module's types. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -4,6 +4,7 @@ import { isUuid } from "../../lib/ids.ts";
 import { applyLedger } from "../kudos/kudos.sql.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { checkInImageWorker } from "../workers/workers.service.ts";
@@ -243,5 +244,6 @@ async function settle(
     ],
     now,
   );
+  await spendSharedKey(sql, job.shared_key_id, charge);
   return { ok: true as const, job, reward: kudos, replaced: false };
 }

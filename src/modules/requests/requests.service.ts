@@ -9,6 +9,7 @@ import { balanceOf } from "../kudos/kudos.service.ts";
 import { applyLedger } from "../kudos/kudos.sql.ts";
 import { baselineMultiplier, isHeavyBaseline, lowestMaxSteps, type ModelInfo } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
 import {
@@ -108,6 +109,10 @@ export async function createImageRequest(
   }
   const price = estimate(req, models);
   if (req.dryRun) return { requestId: null, kudos: price.total, warnings };
+  if (viewer.sharedKeyId) {
+    const use = { pixels: req.params.width * req.params.height, steps: req.params.steps, kudos: price.total, now };
+    await assertSharedKeyAllows(deps.db, viewer.sharedKeyId, use);
+  }
 
   if (upfront && viewer.anonymous) {
     throw new KudosError("KudosUpfront", `${upfront} Anonymous cannot pay upfront; register and earn kudos first.`);
@@ -193,6 +198,7 @@ export async function createImageRequest(
         ],
         now,
       );
+      await spendSharedKey(sql, viewer.sharedKeyId, price.tax);
       return id;
     });
     deps.bus.publish("jobsAvailable", {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyLedger } from "../../../src/modules/kudos/kudos.sql.ts";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
-import { AWARD, expectLedgerBalanced, fundedUser, TRANSFER } from "../../support/kudos.ts";
+import { AWARD, CREATE_KEY, expectLedgerBalanced, fundedUser, TRANSFER } from "../../support/kudos.ts";
 import { createRequest, pop, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -66,8 +66,10 @@ describe("User kudos fields", () => {
     await tdb.db.tx((sql) =>
       applyLedger(sql, [{ userId: me.id, kind: "uptime_reward", amount: 52, workerId: w!.id }], new Date()),
     );
-    // spent 2 + 6.5 of it
-    await createRequest(t, me.apiKey, { prompt: "mine", params: { steps: 30 } });
+    // spent 2 + 6.5 of it, through a shared key
+    const { key } = (await t.gql(CREATE_KEY, { input: { name: "spender" } }, { apikey: me.apiKey })).data
+      .createSharedKey;
+    await createRequest(t, key, { prompt: "mine", params: { steps: 30 } });
     const [mine] = (await pop(t, requester.apiKey, { name: `api-r-${requester.id}`, models: ["stable_diffusion"] }))
       .jobs;
     await submit(t, requester.apiKey, { id: mine.id });
@@ -83,7 +85,7 @@ describe("User kudos fields", () => {
         received: 30,
         given: 10,
         spent: 8.5,
-        sharedKeySpent: 0,
+        sharedKeySpent: 8.5,
         awarded: 50,
       },
     });
@@ -154,12 +156,14 @@ describe("kudosHistory", () => {
     const u = await withHistory(1);
     const mod = await seedUser(tdb.db, { moderator: true });
     const stranger = await seedUser(tdb.db);
+    const { key } = (await t.gql(CREATE_KEY, { input: { name: "peek" } }, { apikey: u.apiKey })).data.createSharedKey;
     const as = async (apikey: string | undefined, id = u.id) =>
       (await t.gql(HISTORY, { id: String(id), first: 5 }, { apikey })).data.user.kudosHistory;
     expect((await as(u.apiKey)).edges).toHaveLength(1);
     expect((await as(mod.apiKey)).edges).toHaveLength(1);
     expect(await as(stranger.apiKey)).toBeNull();
     expect(await as(undefined)).toBeNull();
+    expect(await as(key)).toBeNull();
     // Anonymous's ledger is every anonymous request's: not for anonymous callers to read
     await createRequest(t, undefined, { prompt: "anon", params: { steps: 10 } });
     expect(await as(undefined, 0)).toBeNull();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
-import { balance, expectLedgerBalanced, fundedUser, ledgerOf, TRANSFER } from "../../support/kudos.ts";
+import { balance, CREATE_KEY, expectLedgerBalanced, fundedUser, ledgerOf, TRANSFER } from "../../support/kudos.ts";
 import { outcome } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -132,6 +132,15 @@ describe("transferKudos", () => {
     const a = await fundedUser(tdb.db, 100);
     expect(await code(flagged.apiKey, alias(a), 5)).toBe("SourceAccountFlagged");
     expect(await code(a.apiKey, alias(flagged), 5)).toBe("TargetAccountFlagged");
+  });
+
+  it("refuses a shared key", async () => {
+    const a = await fundedUser(tdb.db, 100);
+    const b = await seedUser(tdb.db);
+    const k = await t.gql(CREATE_KEY, { input: { name: "for friends" } }, { apikey: a.apiKey });
+    const sharedKey = k.data.createSharedKey.key as string;
+    expect(await code(sharedKey, alias(b), 5)).toBe("SharedKeyForbidden");
+    expect(await balance(tdb.db, a.id)).toBe(100);
   });
 });
 
