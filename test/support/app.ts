@@ -1,6 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type DocumentNode, print } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { type App, createApp } from "../../src/app.ts";
@@ -10,17 +12,34 @@ import type { Clock } from "../../src/infra/clock.ts";
 import type { Db } from "../../src/infra/db.ts";
 import { createLogger } from "../../src/infra/logger.ts";
 
+/** What {@link TestApp.gql} answers: the HTTP status and the parsed GraphQL body. */
+export interface GqlResult<T> {
+  status: number;
+  data: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+type GqlOptions = { apikey?: string; headers?: Record<string, string> };
+
 export interface TestApp {
   app: App;
   deps: Deps;
   url: string;
   wsUrl: string;
-  /** POSTs one GraphQL operation; returns the parsed body and the HTTP status. */
+  /**
+   * POSTs one GraphQL operation; returns the parsed body and the HTTP status. Given a typed
+   * document from test/generated (`npm run generate`), the variables and the data are typed.
+   */
+  gql<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables?: TVariables,
+    opts?: GqlOptions,
+  ): Promise<GqlResult<TData>>;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
-    opts?: { apikey?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; data: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+    opts?: GqlOptions,
+  ): Promise<GqlResult<T>>;
   /** A graphql-ws client; closed with the app. */
   ws(apikey?: string): Client;
   stop(): Promise<void>;
@@ -56,7 +75,8 @@ export async function startTestApp(
     deps,
     url,
     wsUrl,
-    async gql(query, variables, o = {}) {
+    async gql(document: string | DocumentNode, variables?: Record<string, unknown>, o: GqlOptions = {}) {
+      const query = typeof document === "string" ? document : print(document);
       const res = await fetch(url, {
         method: "POST",
         headers: {
@@ -91,9 +111,10 @@ export async function startTestApp(
 /** Collects a subscription's events; `next()` awaits the next one (never a sleep). */
 export function subscribe<T = Record<string, any>>(
   client: Client,
-  query: string,
+  document: string | TypedDocumentNode<T, any>,
   variables: Record<string, unknown> = {},
 ) {
+  const query = typeof document === "string" ? document : print(document);
   const events: { data?: T; errors?: unknown[] }[] = [];
   const waiters: (() => void)[] = [];
   let done = false;
