@@ -1,3 +1,4 @@
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 
 /**
@@ -99,56 +100,63 @@ export function createLocalBus(): Bus {
 }
 
 /**
- * Redis pub/sub: every instance subscribes to every channel (under `prefix`) on one connection
- * and publishes on another, so an event reaches the subscribers of all instances, its own
- * included, through Redis only. The connection holds a fixed set of Redis subscriptions however
- * many feeds and clients the instance serves; ioredis reconnects and re-subscribes on its own.
+ * Redis pub/sub through `@graphql-yoga/redis-event-target` on two ioredis connections: every
+ * instance listens on every channel (under `prefix`), so an event reaches the subscribers of all
+ * instances, its own included, through Redis only. The connection holds a fixed set of Redis
+ * subscriptions however many feeds and clients the instance serves; ioredis reconnects and
+ * re-subscribes on its own.
  *
- * Events published while Redis is unreachable are dropped (and reported through `onError`).
- *
- * Written on ioredis directly rather than `@graphql-yoga/redis-event-target`, whose publish and
- * subscribe promises are never handled: a publish while Redis is gone, or after close, became an
- * unhandled rejection, which ends a Node process.
+ * The event target never handles the promises of PUBLISH and SUBSCRIBE, so a publish while Redis
+ * is gone, or after close, would become an unhandled rejection, which ends a Node process. The
+ * clients it is given are therefore wrapped so that every such promise reports to `onError`.
+ * Events published while Redis is unreachable are dropped: the sweeps re-announce whatever still
+ * matters (docs/FAILURE-MODES.md, "Redis drops").
  */
 export function createRedisBus(url: string, prefix: string, onError: (err: Error) => void): Bus {
-  // While Redis is away the subscriber queues its SUBSCRIBE for the reconnection, but the
-  // publisher drops events instead of piling them up for a burst of stale wake-ups later: the
-  // sweeps re-announce whatever still matters (docs/FAILURE-MODES.md, "Redis drops").
   const publisher = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false });
   const subscriber = new Redis(url, { maxRetriesPerRequest: null });
   const publisherReady = new Promise<void>((resolve) => publisher.once("ready", () => resolve()));
   publisher.on("error", onError);
   subscriber.on("error", onError);
-  const local = fanOut();
-  const byRedisName = new Map(CHANNEL_NAMES.map((c) => [prefix + c, c]));
-  subscriber.on("message", (redisChannel: string, message: string) => {
-    const channel = byRedisName.get(redisChannel);
-    if (!channel) return;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(message);
-    } catch (err) {
-      onError(new Error(`Unreadable event on ${redisChannel}: ${(err as Error).message}`));
-      return;
-    }
-    local.deliver(channel, payload);
+  const pending: Promise<unknown>[] = [];
+  const target = createRedisEventTarget<CustomEvent>({
+    publishClient: reportingFailures(publisher, onError, pending),
+    subscribeClient: reportingFailures(subscriber, onError, pending),
+    serializer: {
+      stringify: JSON.stringify,
+      parse: (message) => {
+        try {
+          return JSON.parse(message);
+        } catch (err) {
+          onError(new Error(`Unreadable event: ${(err as Error).message}`));
+          return undefined;
+        }
+      },
+    },
   });
-  const subscribed = subscriber.subscribe(...byRedisName.keys());
-  subscribed.catch(onError);
+  const local = fanOut();
+  const listeners = CHANNEL_NAMES.map((channel) => {
+    const listener = (e: CustomEvent) => {
+      if (e.detail !== undefined && e.detail !== null) local.deliver(channel, e.detail);
+    };
+    target.addEventListener(prefix + channel, listener);
+    return [prefix + channel, listener] as const;
+  });
   let closed = false;
   return {
     publish(channel, payload) {
       if (closed) return;
-      publisher.publish(prefix + channel, JSON.stringify(payload)).catch(onError);
+      target.dispatchEvent(new CustomEvent(prefix + channel, { detail: payload }));
     },
     subscribe: local.subscribe,
     async ready() {
-      await Promise.all([subscribed, publisherReady]);
+      await Promise.all([...pending, publisherReady]);
     },
     async close() {
       if (closed) return;
       closed = true;
       local.clear();
+      for (const [type, listener] of listeners) target.removeEventListener(type, listener);
       // QUIT sends what is queued before closing, so events published just before a graceful
       // stop still go out; a Redis that is not connected, or does not answer, gets a plain
       // disconnect.
@@ -162,4 +170,27 @@ export function createRedisBus(url: string, prefix: string, onError: (err: Error
       );
     },
   };
+}
+
+/**
+ * The client as the event target sees it, except that PUBLISH, SUBSCRIBE and UNSUBSCRIBE report
+ * their failures instead of leaving a rejected promise unhandled. SUBSCRIBE promises are kept in
+ * `pending`, so `ready()` resolves once the subscriptions are in place.
+ */
+function reportingFailures(client: Redis, onError: (err: Error) => void, pending: Promise<unknown>[]): Redis {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      if (prop === "publish" || prop === "subscribe" || prop === "unsubscribe") {
+        return (...args: unknown[]) => {
+          const p = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const handled = p.catch((err: Error) => onError(err));
+          if (prop === "subscribe") pending.push(handled);
+          return handled;
+        };
+      }
+      return value.bind(target);
+    },
+  });
 }
