@@ -322,7 +322,8 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
           signal: extra.abort?.signal,
           params: payload,
           // The upgrade request's host, so URLs handed out over the socket point back at this server.
-          request: new Request(`http://${plainHost(extra.request)}/graphql`),
+          // POST: Yoga refuses mutations on a GET request, and over a socket mutations are fine.
+          request: new Request(`http://${plainHost(extra.request)}/graphql`, { method: "POST" }),
         });
         let document: import("graphql").DocumentNode;
         try {

@@ -61,4 +61,23 @@ describe("the whole loop", () => {
     void STATUS;
     expect(s.finished).toBe(p.jobs.length);
   });
+
+  it("accepts mutations over the WebSocket too, so a worker can submit on its feed's socket", async () => {
+    const owner = await seedUser(tdb.db);
+    await createRequest(t, undefined, { prompt: "over the socket" });
+    const client = t.ws(owner.apiKey);
+    const feed = subscribe(client, FEED, { input: { name: "ws-submitter", models: ["stable_diffusion"] } });
+    const job = (await feed.next()).data!.imageJobAssigned;
+    const res = subscribe(
+      client,
+      `mutation($input: SubmitImageJobInput!) {
+      submitImageJob(input: $input) { __typename ... on SubmitImageJobPayload { reward } ... on Error { code } }
+    }`,
+      { input: { id: job.id, seed: job.params.seed, image: PNG_B64 } },
+    );
+    const out = await res.next();
+    expect(out.errors).toBeUndefined();
+    expect(out.data?.submitImageJob.__typename).toBe("SubmitImageJobPayload");
+    feed.unsubscribe();
+  });
 });
