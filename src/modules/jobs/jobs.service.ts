@@ -67,11 +67,18 @@ export async function popImageJobs(
 ): Promise<{ jobs: ClaimedJob[]; worker: CheckedInWorker }> {
   const { worker, declaration } = await checkInImageWorker(deps, viewer, input);
   const jobs = await claimFor(deps, worker, declaration, declaration.amount);
-  if (jobs.length === 0 && worker.maintenance) {
-    throw new ForbiddenError(
-      "WorkerMaintenance",
-      worker.maintenance_msg ?? "This worker is in maintenance; it only receives its owner's requests",
+  if (jobs.length === 0) {
+    // The check-in may be a recent one reused; read maintenance from the row, as the claim did.
+    const rows = await deps.db.query<{ maintenance: boolean; maintenance_msg: string | null }>(
+      "SELECT maintenance, maintenance_msg FROM workers WHERE id = $1",
+      [worker.id],
     );
+    if (rows[0]?.maintenance) {
+      throw new ForbiddenError(
+        "WorkerMaintenance",
+        rows[0].maintenance_msg ?? "This worker is in maintenance; it only receives its owner's requests",
+      );
+    }
   }
   return { jobs, worker };
 }

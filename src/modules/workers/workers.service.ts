@@ -26,8 +26,41 @@ export function assertCanRunWorkers(viewer: Viewer): void {
   }
 }
 
+/** A check-in repeated within this many seconds with the same declaration writes nothing. */
+export const CHECK_IN_DEBOUNCE_SECONDS = 30;
+
+interface RecentCheckIn {
+  worker: CheckedInWorker;
+  declaration: string;
+  at: number;
+}
+
+const recentCheckIns = new WeakMap<Deps, Map<string, RecentCheckIn>>();
+
+// As the AI Horde does, a worker polling in a loop is checked in at most every 30 s: each check-in
+// is a committed write (an fsync), which on a polling worker's hot path costs more than its claim.
+// The claim reads maintenance and pause from the row itself, so nothing it decides goes stale.
+function recentCheckIn(deps: Deps, key: string, declaration: string, now: number): CheckedInWorker | null {
+  const hit = recentCheckIns.get(deps)?.get(key);
+  if (!hit || hit.declaration !== declaration || now - hit.at > CHECK_IN_DEBOUNCE_SECONDS * 1000) return null;
+  return hit.worker;
+}
+
+function rememberCheckIn(deps: Deps, key: string, entry: RecentCheckIn): void {
+  let m = recentCheckIns.get(deps);
+  if (!m) {
+    m = new Map();
+    recentCheckIns.set(deps, m);
+  }
+  if (m.size > 50_000) {
+    for (const [k, v] of m) if (entry.at - v.at > CHECK_IN_DEBOUNCE_SECONDS * 1000) m.delete(k);
+  }
+  m.set(key, entry);
+}
+
 /**
- * Registers an image worker on first use, or checks it in: validates the declaration, then one
+ * Registers an image worker on first use, or checks it in (at most every
+ * {@link CHECK_IN_DEBOUNCE_SECONDS} for an unchanged declaration): validates the declaration, then one
  * update for a worker the owner already runs (every pop but the first). A new name is
  * registered in a transaction holding the owner's registration lock, so concurrent first pops
  * cannot take an owner past `maxWorkers`. Returns the worker and the declaration with defaults
@@ -43,6 +76,10 @@ export async function checkInImageWorker(
   if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
   const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
   const now = deps.clock.now();
+  const cacheKey = `${viewer.userId}:${checked.value.name}`;
+  const declared = JSON.stringify(checked.value);
+  const cached = recentCheckIn(deps, cacheKey, declared, now.getTime());
+  if (cached) return { worker: cached, declaration: checked.value, unknownModels: checked.unknownModels };
   const worker =
     (await updateImageWorker(deps.db, viewer.userId, checked.value, now)) ??
     (await deps.db.tx(async (sql) => {
@@ -53,5 +90,6 @@ export async function checkInImageWorker(
     const code = await diagnoseCheckIn(deps.db, viewer.userId, checked.value.name);
     throw new ForbiddenError(code, DIAGNOSIS_MESSAGES[code]);
   }
+  rememberCheckIn(deps, cacheKey, { worker, declaration: declared, at: now.getTime() });
   return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
 }
