@@ -1,13 +1,12 @@
 import { builder } from "../../graphql/builder.ts";
 import { blobUrl, type Context } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
-import { requestStatus } from "../jobs/jobs.rules.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
 import type { CreateImageRequestInput as RulesInput } from "./requests.rules.ts";
 import { cancelImageRequest, createImageRequest, loadRequest } from "./requests.service.ts";
 import type { GenerationRow, QueueRow, RequestRow } from "./requests.sql.ts";
 import { readGenerations, readQueue } from "./requests.sql.ts";
-import { watchRequest } from "./requests.watch.ts";
+import { requestEnded, statusOf, watchRequest } from "./requests.watch.ts";
 
 // Reads hang off the row object itself, so each state a subscription emits gets fresh data
 // while a query still reads each request once.
@@ -34,19 +33,6 @@ function queueOf(ctx: Context, row: RequestRow): Promise<QueueRow | null> {
   return once(row, "queue", () =>
     readQueue(ctx.deps.db, row.id, new Date(ctx.deps.clock.now().getTime() - ONLINE_SECONDS * 1000)),
   );
-}
-
-function statusOf(row: RequestRow) {
-  return requestStatus({
-    n: row.n,
-    waiting: row.waiting,
-    processing: row.processing,
-    finished: row.finished,
-    restarted: row.restarted,
-    faultedJobs: row.faulted_jobs,
-    cancelled: row.cancelled,
-    faulted: row.faulted,
-  });
 }
 
 export const GenerationState = builder.enumType("GenerationState", {
@@ -89,7 +75,7 @@ export const ImageRequestRef = builder.objectRef<RequestRow>("ImageRequest").imp
     finished: t.exposeInt("finished", { description: "Images done" }),
     restarted: t.exposeInt("restarted", { description: "Times a job was re-queued after its worker ran out of time" }),
     faulted: t.boolean({ resolve: (r) => statusOf(r).faulted }),
-    done: t.boolean({ resolve: (r) => r.expired || statusOf(r).done }),
+    done: t.boolean({ resolve: (r) => requestEnded(r) }),
     cancelled: t.exposeBoolean("cancelled"),
     expired: t.exposeBoolean("expired"),
     kudos: t.float({ description: "Kudos consumed so far", resolve: (r) => Number(r.kudos) }),

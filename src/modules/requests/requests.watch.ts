@@ -4,9 +4,8 @@ import { isUuid } from "../../lib/ids.ts";
 import { requestStatus } from "../jobs/jobs.rules.ts";
 import { type RequestRow, readRequests } from "./requests.sql.ts";
 
-/** Whether a request will change no more: done, cancelled with nothing in flight, or expired. */
-export function requestEnded(row: RequestRow): boolean {
-  if (row.expired) return true;
+/** A request row's derived status (done, faulted, open), by the jobs rules. */
+export function statusOf(row: RequestRow) {
   return requestStatus({
     n: row.n,
     waiting: row.waiting,
@@ -16,7 +15,12 @@ export function requestEnded(row: RequestRow): boolean {
     faultedJobs: row.faulted_jobs,
     cancelled: row.cancelled,
     faulted: row.faulted,
-  }).done;
+  });
+}
+
+/** Whether a request will change no more: done, cancelled with nothing in flight, or expired. */
+export function requestEnded(row: RequestRow): boolean {
+  return row.expired || statusOf(row).done;
 }
 
 type Watcher = () => void;
