@@ -40,14 +40,18 @@ builder.queryFields((t) => ({
       return ctx.deps.db.prisma.user.findUnique({ ...query, where: { id } });
     },
   }),
-  users: t.prismaConnection({
-    type: "User",
-    cursor: "id",
-    defaultSize: 20,
-    maxSize: 100,
-    description: "All accounts, oldest first",
-    resolve: (query, _root, _args, ctx) => ctx.deps.db.prisma.user.findMany({ ...query, orderBy: { id: "asc" } }),
-  }),
+  users: t.prismaConnection(
+    {
+      type: "User",
+      cursor: "id",
+      defaultSize: 20,
+      maxSize: 100,
+      description: "All accounts, oldest first",
+      resolve: (query, _root, _args, ctx) => ctx.deps.db.prisma.user.findMany({ ...query, orderBy: { id: "asc" } }),
+    },
+    { name: "UserConnection" },
+    { name: "UserEdge" },
+  ),
 }));
 
 const RegisterUserInput = builder.inputType("RegisterUserInput", {

@@ -84,13 +84,17 @@ builder.queryFields((t) => ({
         ? ctx.deps.db.prisma.worker.findUnique({ ...query, where: { id: String(args.id) } })
         : null,
   }),
-  workers: t.prismaConnection({
-    type: "Worker",
-    cursor: "id",
-    defaultSize: 20,
-    maxSize: 100,
-    description: "Every worker, oldest first",
-    resolve: (query, _root, _args, ctx) =>
-      ctx.deps.db.prisma.worker.findMany({ ...query, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
-  }),
+  workers: t.prismaConnection(
+    {
+      type: "Worker",
+      cursor: "id",
+      defaultSize: 20,
+      maxSize: 100,
+      description: "Every worker, oldest first",
+      resolve: (query, _root, _args, ctx) =>
+        ctx.deps.db.prisma.worker.findMany({ ...query, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    },
+    { name: "WorkerConnection" },
+    { name: "WorkerEdge" },
+  ),
 }));
