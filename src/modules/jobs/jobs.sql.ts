@@ -173,7 +173,7 @@ export async function diagnoseSubmit(
   // A FAULTED job was submitted too (as failed): a retry of that submit is a duplicate as well.
   if (["ok", "censored", "csam", "faulted"].includes(j.state)) return "DuplicateGen";
   if (j.state === "processing" && j.late) return "Expired";
-  if (j.owner === null) return "AbortedGen";
+  // Re-queued (no owner now), withdrawn, or taken back: no longer this worker's.
   return "AbortedGen";
 }
 
