@@ -5,12 +5,14 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { type DocumentNode, print } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { afterAll, beforeAll } from "vitest";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createDeps, type Deps } from "../../src/deps.ts";
 import type { Clock } from "../../src/infra/clock.ts";
 import type { Db } from "../../src/infra/db.ts";
 import { createLogger } from "../../src/infra/logger.ts";
+import { createTestDb, type TestDb } from "./db.ts";
 
 /** What {@link TestApp.gql} answers: the HTTP status and the parsed GraphQL body. */
 export interface GqlResult<T> {
@@ -176,5 +178,36 @@ export function subscribe<T = Record<string, any>>(
       }
     },
     unsubscribe,
+  };
+}
+
+/**
+ * Registers the usual per-file hooks: a fresh database and a server over it before the file's
+ * tests, stopped and dropped after them. Read `t` and `tdb` inside tests or hooks (they are set
+ * by the time any test runs).
+ */
+export function useTestApp(opts: { env?: Record<string, string>; clock?: Clock; tasks?: boolean } = {}) {
+  let tdb: TestDb | undefined;
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    tdb = await createTestDb();
+    t = await startTestApp(tdb.db, opts);
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await tdb?.drop();
+  });
+  return {
+    get t(): TestApp {
+      if (!t) throw new Error("useTestApp: read t inside a test or hook");
+      return t;
+    },
+    get tdb(): TestDb {
+      if (!tdb) throw new Error("useTestApp: read tdb inside a test or hook");
+      return tdb;
+    },
+    get db(): Db {
+      return this.tdb.db;
+    },
   };
 }
