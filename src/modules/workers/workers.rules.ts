@@ -162,3 +162,18 @@ export function blacklistPattern(words: readonly string[]): string | null {
   if (words.length === 0) return null;
   return words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
 }
+
+/**
+ * The AI Horde's `log_aborted_job` (§3.6): a worker that drops more than this many jobs (TTL
+ * expiries, and here FAULTED submits too) with less than an hour between one drop and the next
+ * is put in maintenance, and its count starts over. An hour without a drop starts it over too.
+ */
+export const MAX_ABORTED_JOBS_PER_HOUR = 20;
+
+/** A drop this long after the previous one starts the count over. */
+export const ABORTED_JOBS_WINDOW_SECONDS = 3600;
+
+/** The maintenance message a worker gets for dropping too many jobs (the AI Horde's wording). */
+export const TOO_MANY_ABORTED_MESSAGE =
+  "This worker has been put into maintenance mode for dropping too many jobs " +
+  "(timed out or FAULTED); it now only receives its owner's requests.";

@@ -1,12 +1,24 @@
 import type { Deps } from "../../deps.ts";
 import { ForbiddenError, ValidationError } from "../../errors.ts";
+import type { Sql } from "../../infra/db.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import type { Viewer } from "../users/users.service.ts";
-import { checkDeclaration, type ImageWorkerDeclaration, maxWorkers, type PopInput } from "./workers.rules.ts";
+import {
+  ABORTED_JOBS_WINDOW_SECONDS,
+  checkDeclaration,
+  type ImageWorkerDeclaration,
+  MAX_ABORTED_JOBS_PER_HOUR,
+  maxWorkers,
+  type PopInput,
+  TOO_MANY_ABORTED_MESSAGE,
+} from "./workers.rules.ts";
 import {
   type CheckedInWorker,
   diagnoseCheckIn,
   lockWorkerRegistration,
+  readMaintenance,
+  recordAbortedJobs,
+  touchWorkers,
   updateImageWorker,
   upsertImageWorker,
 } from "./workers.sql.ts";
@@ -92,4 +104,42 @@ export async function checkInImageWorker(
   }
   rememberCheckIn(deps, cacheKey, { worker, declaration: declared, at: now.getTime() });
   return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
+}
+
+/**
+ * Throws `WorkerMaintenance` when the worker is in maintenance (read from its row: the
+ * check-in may be a recent one reused, and the sweep may have put it there since).
+ */
+export async function assertNotInMaintenance(deps: Deps, workerId: string): Promise<void> {
+  const row = await readMaintenance(deps.db, workerId);
+  if (row?.maintenance) {
+    throw new ForbiddenError(
+      "WorkerMaintenance",
+      row.maintenance_msg ?? "This worker is in maintenance; it only receives its owner's requests",
+    );
+  }
+}
+
+/** Marks the workers behind live feeds as checked in (one statement for all of them). */
+export function markCheckedIn(deps: Deps, workerIds: string[]): Promise<void> {
+  return touchWorkers(deps.db, workerIds, deps.clock.now());
+}
+
+/**
+ * Counts jobs the workers dropped (TTL expiries, FAULTED submits) and puts a worker that drops
+ * too many in maintenance (`MAX_ABORTED_JOBS_PER_HOUR`), as the AI Horde's `log_aborted_job`.
+ * Runs in the caller's transaction when given one. Logs each worker put in maintenance.
+ */
+export async function logAbortedJobs(
+  deps: Deps,
+  drops: { workerId: string; jobs: number }[],
+  sql: Sql = deps.db,
+): Promise<string[]> {
+  const tripped = await recordAbortedJobs(sql, drops, deps.clock.now(), {
+    max: MAX_ABORTED_JOBS_PER_HOUR,
+    windowSeconds: ABORTED_JOBS_WINDOW_SECONDS,
+    message: TOO_MANY_ABORTED_MESSAGE,
+  });
+  for (const id of tripped) deps.logger.warn({ worker: id }, "worker put in maintenance for dropping too many jobs");
+  return tripped;
 }

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
-import { CREATE, createRequest, FEED, PNG_B64, pop, STATUS, status, submit, WATCH } from "../../support/queue.ts";
+import {
+  CREATE,
+  createRequest,
+  FEED,
+  PNG_B64,
+  pop,
+  requestOf,
+  STATUS,
+  status,
+  submit,
+  WATCH,
+} from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 let tdb: TestDb;
@@ -31,7 +42,7 @@ describe("the whole loop", () => {
     const first = await watch.next();
     expect(first.data?.imageRequestUpdated.id).toBe(id);
     const job = (await feed.next()).data!.imageJobAssigned;
-    expect(job.requestId).toBe(id);
+    expect(await requestOf(tdb.db, job.id)).toBe(id);
     expect(job.prompt).toBe("a lighthouse");
     expect(job.model).toBe("stable_diffusion");
     const sub = await submit(t, owner.apiKey, { id: job.id, seed: job.params.seed });

@@ -7,7 +7,18 @@ import { checkInImageWorker } from "../../../src/modules/workers/workers.service
 import { sweepExpiredJobs, sweepExpiredRequests } from "../../../src/tasks/index.ts";
 import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
-import { createRequest, FEED, outcome, pop, resetQueue, status, submit, WATCH, waitFor } from "../../support/queue.ts";
+import {
+  createRequest,
+  FEED,
+  outcome,
+  pop,
+  requestOf,
+  resetQueue,
+  status,
+  submit,
+  WATCH,
+  waitFor,
+} from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 let tdb: TestDb;
@@ -164,7 +175,8 @@ describe("imageJobAssigned", () => {
     const { feed } = await openFeed(owner.apiKey, { name });
     const id = await createRequest(t, requester.apiKey, { prompt: "push it" });
     const job = (await feed.next()).data!.imageJobAssigned;
-    expect(job).toMatchObject({ requestId: id, prompt: "push it", model: "stable_diffusion", ttl: 150 });
+    expect(job).toMatchObject({ prompt: "push it", model: "stable_diffusion", ttl: 150 });
+    expect(await requestOf(tdb.db, job.id)).toBe(id);
     const [row] = await tdb.db.query<{ worker_id: string; state: string }>(
       "SELECT worker_id, state FROM jobs WHERE id = $1",
       [job.id],
@@ -178,7 +190,7 @@ describe("imageJobAssigned", () => {
     const id = await createRequest(t, requester.apiKey, { prompt: "waiting already" });
     const f = subscribe(t.ws(owner.apiKey), FEED, { input: { name: `early-${owner.id}`, models: SD } });
     open.push(f);
-    expect((await f.next()).data!.imageJobAssigned.requestId).toBe(id);
+    expect(await requestOf(tdb.db, (await f.next()).data!.imageJobAssigned.id)).toBe(id);
   });
 
   it("never has more than maxConcurrentJobs unsubmitted jobs out; a submit frees a slot at once", async () => {
@@ -193,7 +205,7 @@ describe("imageJobAssigned", () => {
     }
     const a = (await feed.next()).data!.imageJobAssigned;
     const b = (await feed.next()).data!.imageJobAssigned;
-    expect([a.requestId, b.requestId]).toEqual([ids[0], ids[1]]);
+    expect([await requestOf(tdb.db, a.id), await requestOf(tdb.db, b.id)]).toEqual([ids[0], ids[1]]);
     // a full round trip later, the third is still waiting and nothing more was pushed
     expect((await status(t, ids[2]!)).waiting).toBe(1);
     const held = await tdb.db.query("SELECT 1 FROM jobs WHERE worker_id = $1 AND state = 'processing'", [
@@ -204,7 +216,7 @@ describe("imageJobAssigned", () => {
 
     await submit(t, owner.apiKey, { id: a.id });
     const c = (await feed.next()).data!.imageJobAssigned;
-    expect(c.requestId).toBe(ids[2]);
+    expect(await requestOf(tdb.db, c.id)).toBe(ids[2]);
   });
 
   it("wakes only as many idle feeds as the request has jobs", async () => {
@@ -220,7 +232,7 @@ describe("imageJobAssigned", () => {
       const id = await createRequest(t, requester.apiKey, { prompt: "just one" });
       // the losers' next() calls end when their feeds close; only the first event matters here
       const winner = await Promise.race(feeds.map((f) => f.next().catch(() => null)));
-      expect(winner!.data!.imageJobAssigned.requestId).toBe(id);
+      expect(await requestOf(tdb.db, winner!.data!.imageJobAssigned.id)).toBe(id);
       // the other four stay parked and were never woken
       await waitFor(() => hub.parkedCount === 4, "the other feeds to stay parked");
       expect((await status(t, id)).processing).toBe(1);
@@ -247,7 +259,7 @@ describe("imageJobAssigned", () => {
     const counter = countClaims();
     try {
       const id = await createRequest(t, requester.apiKey, { prompt: "a red barn" });
-      expect((await second.next()).data!.imageJobAssigned.requestId).toBe(id);
+      expect(await requestOf(tdb.db, (await second.next()).data!.imageJobAssigned.id)).toBe(id);
       expect(first.events).toEqual([]);
       expect(counter.claims).toBe(2);
     } finally {
@@ -266,7 +278,7 @@ describe("imageJobAssigned", () => {
     const { feed } = await openFeed(live.apiKey, { name: `live-${live.id}` });
 
     const id = await createRequest(t, requester.apiKey, { prompt: "who takes it", params: { n: 2 } });
-    expect((await feed.next()).data!.imageJobAssigned.requestId).toBe(id);
+    expect(await requestOf(tdb.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(id);
     const rows = await tdb.db.query<{ worker_id: string | null; state: string }>(
       "SELECT worker_id, state FROM jobs WHERE request_id = $1 ORDER BY state",
       [id],
@@ -307,7 +319,7 @@ describe("imageJobAssigned", () => {
 
     // the job held across the reconnect can still be submitted, which frees the slot
     expect(outcome(await submit(t, owner.apiKey, { id: held.id }))).toBe("SubmitImageJobPayload");
-    expect((await again.next()).data!.imageJobAssigned.requestId).toBe(next);
+    expect(await requestOf(tdb.db, (await again.next()).data!.imageJobAssigned.id)).toBe(next);
   });
 
   it("a worker that disconnects loses nothing: its job goes back to the queue when its TTL runs out", async () => {
@@ -325,7 +337,8 @@ describe("imageJobAssigned", () => {
     clock.advance(151_000);
     expect(await sweepExpiredJobs(t.deps)).toBe(1);
     const rescued = (await rescuer.next()).data!.imageJobAssigned;
-    expect(rescued).toMatchObject({ id: job.id, requestId: id });
+    expect(rescued.id).toBe(job.id);
+    expect(await requestOf(tdb.db, rescued.id)).toBe(id);
     expect((await status(t, id)).restarted).toBe(1);
   });
 
@@ -351,7 +364,8 @@ describe("imageJobAssigned", () => {
     clock.advance(151_000);
     expect(outcome(await submit(t, slow.apiKey, { id: job.id }))).toBe("AbortedGen");
     const pushed = (await feed.next()).data!.imageJobAssigned;
-    expect(pushed).toMatchObject({ id: job.id, requestId: id });
+    expect(pushed.id).toBe(job.id);
+    expect(await requestOf(tdb.db, pushed.id)).toBe(id);
   });
 });
 
@@ -416,7 +430,7 @@ describe("worker feeds, closer up", () => {
     expect((await status(t, id)).waiting).toBe(1);
     expect(feed.events).toEqual([]);
     await feedHub(t.deps).sweep();
-    expect((await feed.next()).data!.imageJobAssigned.requestId).toBe(id);
+    expect(await requestOf(tdb.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(id);
   });
 });
 
@@ -446,7 +460,7 @@ describe("a feed closing with jobs it has not delivered", () => {
 
     await feed.return();
     const caught = (await idle.next()).data!.imageJobAssigned;
-    expect(caught.requestId).toBe(id);
+    expect(await requestOf(tdb.db, caught.id)).toBe(id);
     expect(caught.id).not.toBe(first.value!.id);
   });
 
@@ -463,7 +477,7 @@ describe("a feed closing with jobs it has not delivered", () => {
     await feed.return();
     expect((await pending).done).toBe(true);
     const caught = (await idle.next()).data!.imageJobAssigned;
-    expect(caught.requestId).toBe(id);
+    expect(await requestOf(tdb.db, caught.id)).toBe(id);
     expect(await tdb.db.query("SELECT 1 FROM jobs WHERE worker_id = $1", [leaving])).toEqual([]);
   });
 });
