@@ -151,6 +151,14 @@ export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promis
   }
 }
 
+/**
+ * Takes back the jobs whose TTL ran out, inside the caller's transaction (the sweep's, which
+ * holds its advisory lock); the caller then hands the result to {@link afterReleased}.
+ */
+export function takeBackExpiredJobs(sql: Sql, now: Date): Promise<ReleasedJob[]> {
+  return requeueExpiredJobs(sql, now);
+}
+
 /** Checks a submit's caller and input, before anything is stored. */
 function checkSubmit(viewer: Viewer, input: SubmitInput): { state: SubmitState; seed: string } {
   if (viewer.anonymous) {

@@ -1,11 +1,13 @@
 import type { Deps } from "../../deps.ts";
-import { ForbiddenError, ValidationError } from "../../errors.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
+import { isUuid } from "../../lib/ids.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import {
   ABORTED_JOBS_WINDOW_SECONDS,
   checkDeclaration,
+  checkMaintenanceMessage,
   type ImageWorkerDeclaration,
   MAX_ABORTED_JOBS_PER_HOUR,
   maxWorkers,
@@ -16,8 +18,10 @@ import {
   type CheckedInWorker,
   diagnoseCheckIn,
   lockWorkerRegistration,
+  ownerOfWorker,
   readMaintenance,
   recordAbortedJobs,
+  setMaintenance,
   touchWorkers,
   updateImageWorker,
   upsertImageWorker,
@@ -142,4 +146,34 @@ export async function logAbortedJobs(
   });
   for (const id of tripped) deps.logger.warn({ worker: id }, "worker put in maintenance for dropping too many jobs");
   return tripped;
+}
+
+/**
+ * `setWorkerMaintenance`: the worker's owner (with their own key) or a moderator puts it in
+ * maintenance, with a message its pops will show, or takes it out (as the AI Horde's
+ * `PUT /workers/{id}`). A flagged owner's workers stay in maintenance.
+ */
+export async function setWorkerMaintenance(
+  deps: Deps,
+  viewer: Viewer,
+  input: { id: string; maintenance: boolean; message?: string | null },
+): Promise<string> {
+  if (viewer.anonymous) throw new ForbiddenError("AnonForbidden", "Anonymous has no workers");
+  if (viewer.sharedKeyId) throw new ForbiddenError("SharedKeyForbidden", "A shared key cannot manage workers");
+  if (viewer.flagged && !input.maintenance) {
+    throw new ForbiddenError("WorkerFlaggedMaintenance", "This account is flagged; its workers stay in maintenance");
+  }
+  const message = checkMaintenanceMessage(input.message);
+  if (!message.ok) throw new ValidationError("InvalidMaintenanceMessage", message.message, "message");
+  if (!isUuid(input.id)) throw new NotFoundError("WorkerNotFound", "No such worker");
+  const id = input.id.toLowerCase();
+  const changed = await setMaintenance(deps.db, {
+    workerId: id,
+    maintenance: input.maintenance,
+    message: input.maintenance ? message.value : null,
+    ownerId: viewer.moderator ? null : viewer.userId,
+  });
+  if (changed) return changed;
+  if ((await ownerOfWorker(deps.db, id)) === null) throw new NotFoundError("WorkerNotFound", "No such worker");
+  throw new ForbiddenError("WrongCredentials", "Only the worker's owner or a moderator can change its maintenance");
 }

@@ -177,3 +177,28 @@ export async function recordAbortedJobs(
   );
   return rows.filter((r) => r.tripped).map((r) => r.id);
 }
+
+/**
+ * Puts a worker in maintenance (with a message) or takes it out; leaving maintenance starts its
+ * dropped-job count over. With `ownerId`, only that owner's worker is changed. Returns the
+ * worker's id, or null when no worker matched.
+ */
+export async function setMaintenance(
+  sql: Sql,
+  a: { workerId: string; maintenance: boolean; message: string | null; ownerId: number | null },
+): Promise<string | null> {
+  const rows = await sql.query<{ id: string }>(
+    `UPDATE workers SET maintenance = $2, maintenance_msg = CASE WHEN $2 THEN $3 ELSE NULL END,
+            aborted_jobs = CASE WHEN $2 THEN aborted_jobs ELSE 0 END
+      WHERE id = $1 AND ($4::int IS NULL OR user_id = $4)
+     RETURNING id`,
+    [a.workerId, a.maintenance, a.message, a.ownerId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** A worker's owner, or null when there is no such worker. */
+export async function ownerOfWorker(sql: Sql, workerId: string): Promise<number | null> {
+  const rows = await sql.query<{ user_id: number }>("SELECT user_id FROM workers WHERE id = $1", [workerId]);
+  return rows[0]?.user_id ?? null;
+}

@@ -148,6 +148,24 @@ describe("faults", () => {
     expect(r.data.popImageJob).toMatchObject({ code: "WorkerMaintenance" });
     expect(r.data.popImageJob.message).toMatch(/dropping too many jobs/);
     expect(await status(ctx.t, id)).toMatchObject({ faulted: false, waiting: 1 });
+
+    // its owner (not a stranger) takes it out once it is fixed
+    const workerId = (await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]))[0]!.id;
+    const SET = `mutation($input: SetWorkerMaintenanceInput!) { setWorkerMaintenance(input: $input) {
+      __typename ... on SetWorkerMaintenancePayload { worker { id maintenance } } ... on Error { code } } }`;
+    const stranger = await seedUser(ctx.db);
+    const refused = await ctx.t.gql(SET, { input: { id: workerId, maintenance: false } }, { apikey: stranger.apiKey });
+    expect(outcome(refused.data.setWorkerMaintenance)).toBe("WrongCredentials");
+    const bad = await ctx.t.gql(
+      SET,
+      { input: { id: workerId, maintenance: true, message: "a\u0000b" } },
+      { apikey: owner.apiKey },
+    );
+    expect(outcome(bad.data.setWorkerMaintenance)).toBe("InvalidMaintenanceMessage");
+    const back = await ctx.t.gql(SET, { input: { id: workerId, maintenance: false } }, { apikey: owner.apiKey });
+    expect(back.data.setWorkerMaintenance.worker).toEqual({ id: workerId, maintenance: false });
+    const [again] = (await pop(ctx.t, owner.apiKey, { name, models: SD })).jobs;
+    expect(again.requestId).toBe(id);
   });
 });
 
