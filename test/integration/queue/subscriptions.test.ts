@@ -61,17 +61,28 @@ async function workerId(name: string): Promise<string> {
 function countClaims() {
   const db = t.deps.db;
   const original = db.query;
+  const originalTx = db.tx;
   let claims = 0;
-  db.query = ((text: string, params?: readonly unknown[]) => {
-    if (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'")) claims++;
-    return original.call(db, text, params);
-  }) as typeof db.query;
+  const counted = (q: typeof db.query, self: unknown) =>
+    ((text: string, params?: readonly unknown[]) => {
+      if (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'")) claims++;
+      return q.call(self, text, params);
+    }) as typeof db.query;
+  db.query = counted(original, db);
+  // a claim runs in a transaction (the worker's held jobs are counted under its lock)
+  db.tx = ((fn: (sql: typeof db) => Promise<unknown>) =>
+    originalTx.call(db, (sql) => {
+      const wrapped = Object.create(sql);
+      wrapped.query = counted(sql.query, sql);
+      return fn(wrapped);
+    })) as typeof db.tx;
   return {
     get claims() {
       return claims;
     },
     restore() {
       db.query = original;
+      db.tx = originalTx;
     },
   };
 }
@@ -122,7 +133,11 @@ describe("imageRequestUpdated", () => {
     const id = await createRequest(t, requester.apiKey, { prompt: "never mind" });
     const watch = subscribe(t.ws(), WATCH, { id });
     expect((await watch.next()).data!.imageRequestUpdated.cancelled).toBe(false);
-    await t.gql(`mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`, { id });
+    await t.gql(
+      `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`,
+      { id },
+      { apikey: requester.apiKey },
+    );
     const last = (await watch.next()).data!.imageRequestUpdated;
     expect(last).toMatchObject({ cancelled: true, done: true });
     await watch.completed();
@@ -528,7 +543,11 @@ describe("one connection, many subscriptions", () => {
         const id = await createRequest(t, requester.apiKey, { prompt: `one of many ${i}` });
         const watch = subscribe(client, WATCH, { id });
         await watch.next();
-        await t.gql(`mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`, { id });
+        await t.gql(
+          `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`,
+          { id },
+          { apikey: requester.apiKey },
+        );
         await watch.completed();
       }
       const workerClient = t.ws(owner.apiKey);
