@@ -12,7 +12,7 @@ import { createDeps, type Deps } from "../../src/deps.ts";
 import type { Clock } from "../../src/infra/clock.ts";
 import type { Db } from "../../src/infra/db.ts";
 import { createLogger } from "../../src/infra/logger.ts";
-import { createTestDb, type TestDb } from "./db.ts";
+import { createTestDb, onPostgres, type TestDb } from "./db.ts";
 
 /** What {@link TestApp.gql} answers: the HTTP status and the parsed GraphQL body. */
 export interface GqlResult<T> {
@@ -237,6 +237,35 @@ export function useTestDb() {
     },
     get db(): Db {
       return this.tdb.db;
+    },
+  };
+}
+
+/**
+ * {@link useTestApp} for files that need several servers on one database (instances sharing a
+ * queue): `count` servers, each on a connection of its own on Postgres (`pool` connections
+ * each), or all on the one PGlite connection.
+ */
+export function useTestApps(count: number, opts: Omit<UseTestAppOptions, "db"> & { pool?: number } = {}) {
+  const db = useTestDb();
+  const apps: TestApp[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < count; i++) {
+      const conn = onPostgres ? db.tdb.connect(opts.pool) : db.db;
+      apps.push(await startTestApp(conn, opts));
+    }
+  });
+  afterAll(async () => {
+    for (const app of apps.splice(0)) await app.stop();
+  });
+  return {
+    /** The servers, in start order (empty until the file's hooks have run). */
+    apps,
+    get tdb(): TestDb {
+      return db.tdb;
+    },
+    get db(): Db {
+      return db.tdb.db;
     },
   };
 }
