@@ -47,17 +47,21 @@ export function makePng(width: number, height: number, opts: { alpha?: boolean }
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = alpha ? 6 : 2;
-  // Each scanline is a filter byte (0 = none) followed by its pixels.
+  // Each scanline is a filter byte, 1 ("Sub": each byte minus the one a pixel to its left),
+  // then its pixels. A gradient's differences are nearly constant, so the file stays small.
   const stride = width * channels + 1;
   const raw = Buffer.alloc(stride * height);
+  const pixel = [0, 0, 0, 255];
   for (let y = 0; y < height; y++) {
-    const green = Math.round((y * 255) / Math.max(height - 1, 1));
+    raw[y * stride] = 1;
+    let left = [0, 0, 0, 0];
     for (let x = 0; x < width; x++) {
+      pixel[0] = Math.round((x * 255) / Math.max(width - 1, 1));
+      pixel[1] = Math.round((y * 255) / Math.max(height - 1, 1));
+      pixel[2] = ((x >> 5) ^ (y >> 5)) & 1 ? 200 : 60;
       const at = y * stride + 1 + x * channels;
-      raw[at] = Math.round((x * 255) / Math.max(width - 1, 1));
-      raw[at + 1] = green;
-      raw[at + 2] = ((x >> 5) ^ (y >> 5)) & 1 ? 200 : 60;
-      if (alpha) raw[at + 3] = 255;
+      for (let c = 0; c < channels; c++) raw[at + c] = ((pixel[c] ?? 0) - (left[c] ?? 0)) & 0xff;
+      left = [...pixel];
     }
   }
   return Buffer.concat([
