@@ -73,7 +73,7 @@ export async function createDeps(
 /** The Redis bus, its connection's ups and downs logged. */
 function redisBus(url: string, prefix: string, logger: Logger): Bus {
   return createRedisBus(url, prefix, (err) => logger.warn({ err: err.message }, "redis error"), {
-    onSubscribed: () => logger.info("redis: subscribed; events from other instances arrive"),
+    onConnected: () => logger.info("redis: connected; events reach the other instances and theirs reach this one"),
     onLost: () =>
       logger.warn("redis: connection lost; reconnecting. Meanwhile other instances are covered by the sweep"),
     onDropped: (count) => logger.warn({ count }, "redis: events not sent to other instances while Redis was away"),

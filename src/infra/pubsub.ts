@@ -108,9 +108,9 @@ export function createLocalBus(): Bus {
 
 /** What the Redis bus tells its owner besides errors: for logs, never for correctness. */
 export interface RedisBusEvents {
-  /** The subscriptions are in place (at start, and again after every reconnection). */
-  onSubscribed?(): void;
-  /** The subscriber's connection was lost: events from other instances stop until it is back. */
+  /** Events flow both ways again: subscribed, and able to publish (at start and after every outage). */
+  onConnected?(): void;
+  /** A connection was lost: events between this instance and the others stop until it is back. */
   onLost?(): void;
   /** Events that could not be sent to the other instances while Redis was away, reported once it is back. */
   onDropped?(count: number): void;
@@ -121,6 +121,9 @@ interface Envelope {
   from: string;
   payload: unknown;
 }
+
+/** How long after a failed SUBSCRIBE (an ACL, a Redis still loading) it is tried again. */
+const RESUBSCRIBE_MS = 2_000;
 
 /**
  * Redis pub/sub on two ioredis connections, under `prefix`. Every instance listens on every
@@ -133,13 +136,13 @@ interface Envelope {
  * twice.
  *
  * Connections: both clients connect in the background and reconnect for ever (ioredis backs off
- * up to 2 s). The subscriber re-sends SUBSCRIBE itself on every `ready` rather than relying on
- * ioredis' auto-resubscribe, so that a failed SUBSCRIBE is reported and `ready()` never resolves
- * on subscriptions that are not in place. Publishing does not queue while Redis is away
- * (`enableOfflineQueue: false`): a stale wake-up delivered minutes later is worthless, and the
- * sweep re-announces whatever still matters (docs/FAILURE-MODES.md, "Redis drops"). Errors are
- * reported once per distinct message until the next successful connection, so an outage is a
- * few log lines, not one per retry or per event.
+ * up to 2 s). The subscriber sends SUBSCRIBE itself on every `ready` rather than relying on
+ * ioredis' auto-resubscribe, so that a failed SUBSCRIBE is reported and retried, and `ready()`
+ * never resolves on subscriptions that are not in place. Publishing does not queue while Redis is
+ * away (`enableOfflineQueue: false`): a stale wake-up delivered minutes later is worthless, and
+ * the sweep re-announces whatever still matters (docs/FAILURE-MODES.md, "Redis drops"). Errors
+ * are reported once per distinct message until the next successful connection, so an outage is
+ * a few log lines, not one per retry or per event.
  */
 export function createRedisBus(
   url: string,
@@ -154,7 +157,9 @@ export function createRedisBus(
   const local = fanOut();
   let closed = false;
   let subscribed = false;
+  let up = false;
   let dropped = 0;
+  let retry: NodeJS.Timeout | undefined;
   const reported = new Set<string>();
   const report = (err: Error) => {
     if (closed || reported.has(err.message)) return;
@@ -165,30 +170,44 @@ export function createRedisBus(
   const readyOnce = new Promise<void>((resolve) => {
     markReady = resolve;
   });
+  /** Tells the owner when both directions work again, or when one stops. */
+  const update = () => {
+    if (closed) return;
+    const now = subscribed && publisher.status === "ready";
+    if (now === up) return;
+    up = now;
+    if (!up) return events.onLost?.();
+    reported.clear();
+    markReady();
+    events.onConnected?.();
+  };
+  const subscribeAll = () => {
+    clearTimeout(retry);
+    if (closed || subscriber.status !== "ready") return;
+    subscriber.subscribe(...channelOf.keys()).then(
+      () => {
+        subscribed = true;
+        update();
+      },
+      (err: Error) => {
+        report(new Error(`Redis SUBSCRIBE failed; retrying: ${err.message}`));
+        retry = setTimeout(subscribeAll, RESUBSCRIBE_MS).unref();
+      },
+    );
+  };
 
   publisher.on("error", report);
   subscriber.on("error", report);
   publisher.on("ready", () => {
-    reported.clear();
     if (dropped > 0) events.onDropped?.(dropped);
     dropped = 0;
+    update();
   });
-  subscriber.on("ready", () => {
-    subscriber.subscribe(...channelOf.keys()).then(
-      () => {
-        if (closed) return;
-        subscribed = true;
-        reported.clear();
-        markReady();
-        events.onSubscribed?.();
-      },
-      (err: Error) => report(new Error(`Redis SUBSCRIBE failed: ${err.message}`)),
-    );
-  });
+  publisher.on("close", update);
+  subscriber.on("ready", subscribeAll);
   subscriber.on("close", () => {
-    if (!subscribed || closed) return;
     subscribed = false;
-    events.onLost?.();
+    update();
   });
   subscriber.on("message", (name: string, message: string) => {
     const channel = channelOf.get(name);
@@ -211,12 +230,12 @@ export function createRedisBus(
     subscribe: local.subscribe,
     ready: () => readyOnce,
     get connected() {
-      return subscribed;
+      return up;
     },
     async close() {
       if (closed) return;
       closed = true;
-      subscribed = false;
+      clearTimeout(retry);
       local.clear();
       // QUIT sends what is queued before closing, so events published just before a graceful
       // stop still go out; a Redis that is not connected, or does not answer, gets a plain
