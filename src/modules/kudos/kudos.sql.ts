@@ -190,6 +190,28 @@ export async function ledgerPage(
   );
 }
 
+/**
+ * The same page of several users' ledgers in one statement (a list of users each showing their
+ * history): {@link ledgerPage} per user, through a lateral join so each user's page still reads
+ * the (user_id, id) index. Rows come grouped by user, each group in page order.
+ */
+export async function ledgerPages(
+  sql: Sql,
+  userIds: readonly number[],
+  p: { after?: bigint; before?: bigint; limit: number; inverted: boolean },
+): Promise<LedgerRow[]> {
+  return sql.query<LedgerRow>(
+    `SELECT l.id::text, l.user_id, l.kind, l.amount::text, l.counterpart_id, l.request_id, l.job_id, l.transfer_id,
+            l.shared_key_id, l.worker_id, l.created_at
+       FROM unnest($1::int[]) AS u(id)
+      CROSS JOIN LATERAL (
+        SELECT * FROM kudos_ledger k
+         WHERE k.user_id = u.id AND ($2::bigint IS NULL OR k.id < $2) AND ($3::bigint IS NULL OR k.id > $3)
+         ORDER BY k.id ${p.inverted ? "ASC" : "DESC"} LIMIT $4) l`,
+    [userIds, p.after?.toString() ?? null, p.before?.toString() ?? null, p.limit],
+  );
+}
+
 /** A worker whose uptime earned a reward in {@link accrueUptime}. */
 export interface UptimeDue {
   id: string;
