@@ -86,13 +86,15 @@ function countingAdapter<F extends { connect(): Promise<object> }>(factory: F, s
   });
 }
 
-/** Connects to Postgres with a pool shared by raw SQL and Prisma. */
-export function connectPostgres(url: string, poolSize: number): Db {
+/**
+ * Connects to Postgres with a pool shared by raw SQL and Prisma. `onPoolError` hears an idle
+ * pooled connection that failed (Postgres restarted, a proxy cut it): the pool drops it and opens
+ * another when needed, so this is for the log; queries in flight report their own errors.
+ * Without a listener such an error would end the process, so there is always one.
+ */
+export function connectPostgres(url: string, poolSize: number, onPoolError: (err: Error) => void = () => {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
-  pool.on("error", () => {
-    // An idle client's connection dropped; the pool replaces it. Queries in flight report their
-    // own errors.
-  });
+  pool.on("error", (err) => onPoolError(err));
   const stats = { statements: 0 };
   const prisma = new PrismaClient({ adapter: countingAdapter(new PrismaPg(pool), stats) });
   const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {

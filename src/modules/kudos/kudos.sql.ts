@@ -1,4 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
+import { formatCents, toCents } from "../../lib/money.ts";
 import type { LedgerKind } from "./kudos.rules.ts";
 
 export type { LedgerKind };
@@ -20,15 +21,15 @@ export interface LedgerEntry {
  * Appends ledger rows and moves the balances they describe, in one statement, inside the
  * caller's transaction, so a balance never changes without its row. The users touched are
  * locked in id order first, so two transactions moving kudos between the same users cannot
- * deadlock. Amounts are rounded to cents here, once.
+ * deadlock. Amounts are rounded to cents here, once, by the one rule (lib/money.ts).
  */
 export async function applyLedger(sql: Sql, entries: LedgerEntry[], now: Date): Promise<void> {
   const rows = entries
-    .filter((e) => Math.round(e.amount * 100) !== 0)
+    .filter((e) => toCents(e.amount) !== 0)
     .map((e) => ({
       user_id: e.userId,
       kind: e.kind,
-      amount: (Math.round(e.amount * 100) / 100).toFixed(2),
+      amount: formatCents(toCents(e.amount)),
       counterpart_id: e.counterpartId ?? null,
       request_id: e.requestId ?? null,
       job_id: e.jobId ?? null,
