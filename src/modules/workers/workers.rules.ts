@@ -87,7 +87,11 @@ export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unk
   }
   const invisible = invisibleCharacter(name);
   if (invisible) {
-    return fail("InvisibleCharacters", `A worker name may not contain invisible or text-direction characters (${invisible})`, "name");
+    return fail(
+      "InvisibleCharacters",
+      `A worker name may not contain invisible or text-direction characters (${invisible})`,
+      "name",
+    );
   }
   if (name.length > WORKER_LIMITS.maxNameLength) {
     return fail(

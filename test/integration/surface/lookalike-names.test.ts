@@ -59,8 +59,8 @@ describe("worker names", () => {
     // The owner's own look-alike is the same worker, not a second one.
     const again = await ctx.t.gql(POP, { input: { name: "shared NAME", models: [MODEL] } }, { apikey: a.apiKey });
     expect(again.data.popImageJob.__typename).toBe("PopImageJobPayload");
-    const [{ n }] = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM workers WHERE user_id = $1", [a.id]);
-    expect(n).toBe(1);
+    const rows = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM workers WHERE user_id = $1", [a.id]);
+    expect(rows[0]?.n).toBe(1);
   });
 
   it("refuse invisible and bidi characters", async () => {
@@ -75,8 +75,8 @@ describe("worker names", () => {
 describe("the key the database keeps", () => {
   it("matches the JS mirror", async () => {
     for (const name of ["Bob", "ＢＯＢ", "Élise", "ﬁsh"]) {
-      const [{ k }] = await ctx.db.query<{ k: string }>("SELECT lower(normalize($1::text, NFKC)) AS k", [name]);
-      expect(k, name).toBe(nameKey(name));
+      const rows = await ctx.db.query<{ k: string }>("SELECT lower(normalize($1::text, NFKC)) AS k", [name]);
+      expect(rows[0]?.k, name).toBe(nameKey(name));
     }
     expect(invisibleCharacter("a\u200bb")).toBe("U+200B");
     expect(invisibleCharacter("emoji 🐱 ok")).toBeNull();
