@@ -56,6 +56,11 @@ export interface Bus {
   ready(): Promise<void>;
   /** Whether events from other instances arrive right now (always true in process). */
   readonly connected: boolean;
+  /**
+   * How many times the link to the other instances was lost (always 0 in process). Whenever it
+   * has moved, or `connected` is false, events from other instances may have been missed.
+   */
+  readonly outages: number;
   /** Stops delivery; later publishes are dropped. */
   close(): Promise<void>;
 }
@@ -99,6 +104,7 @@ export function createLocalBus(): Bus {
     subscribe: local.subscribe,
     ready: async () => {},
     connected: true,
+    outages: 0,
     async close() {
       closed = true;
       local.clear();
@@ -158,6 +164,7 @@ export function createRedisBus(
   let closed = false;
   let subscribed = false;
   let up = false;
+  let outages = 0;
   let dropped = 0;
   let retry: NodeJS.Timeout | undefined;
   const reported = new Set<string>();
@@ -176,7 +183,10 @@ export function createRedisBus(
     const now = subscribed && publisher.status === "ready";
     if (now === up) return;
     up = now;
-    if (!up) return events.onLost?.();
+    if (!up) {
+      outages++;
+      return events.onLost?.();
+    }
     reported.clear();
     markReady();
     events.onConnected?.();
@@ -231,6 +241,9 @@ export function createRedisBus(
     ready: () => readyOnce,
     get connected() {
       return up;
+    },
+    get outages() {
+      return outages;
     },
     async close() {
       if (closed) return;
