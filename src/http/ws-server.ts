@@ -153,7 +153,16 @@ export function createWsServer(env: RouteEnv, allowedOrigin: (origin: string | u
       ];
     }
     const requestId = randomUUID();
-    const viewer = await viewerFor(extra, payload);
+    let viewer: Viewer | GraphQLError;
+    try {
+      viewer = await viewerFor(extra, payload);
+    } catch (err) {
+      logger.error(
+        { err, requestId, connectionId: extra.connectionId, ip: extra.ip },
+        "WebSocket authentication failed",
+      );
+      return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })];
+    }
     if (viewer instanceof GraphQLError) return [viewer];
     const { schema, execute, subscribe, contextFactory, parse, validate } = env.yoga.getEnveloped({
       requestId,
