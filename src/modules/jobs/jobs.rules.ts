@@ -6,6 +6,7 @@
  * The job state machine, job TTLs and a request's status are shared with the requests module
  * and live in `../queue/queue.rules.ts`.
  */
+import { fromCents, scaleCents, toCents } from "../../lib/money.ts";
 import { type Baseline, HEAVY_POST_PROCESSORS } from "../models/models.rules.ts";
 
 /** Batch cost factors for baselines whose images cost more memory per pixel. */
@@ -89,17 +90,17 @@ export interface Settlement {
  * request's NSFW setting) is what the worker's filter withheld. Charging the requester nothing
  * while paying the worker (the AI Horde's censored case) would let a user mint kudos by
  * censoring their own requests on their own worker. FAULTED moves nothing.
- * Money is computed in whole hundredths, rounded once.
+ * Money is computed in whole hundredths with the one rounding rule of `lib/money.ts`.
  */
 export function settleJob(a: { state: SubmitState; jobKudos: number; multiplier: number }): Settlement {
   if (a.state === "faulted") return { price: 0, charge: 0, reward: 0, burned: 0 };
-  const priceCents = Math.max(0, Math.round(a.jobKudos * a.multiplier * 100));
+  const priceCents = Math.max(0, scaleCents(toCents(a.jobKudos), a.multiplier));
   const chargeCents = priceCents;
   const rewardCents = Math.min(priceCents, chargeCents);
   return {
-    price: priceCents / 100,
-    charge: chargeCents / 100,
-    reward: rewardCents / 100,
-    burned: (chargeCents - rewardCents) / 100,
+    price: fromCents(priceCents),
+    charge: fromCents(chargeCents),
+    reward: fromCents(rewardCents),
+    burned: fromCents(chargeCents - rewardCents),
   };
 }

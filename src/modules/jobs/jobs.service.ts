@@ -190,7 +190,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   const { state, seed } = checkSubmit(viewer, input);
   let imageKey: string | null = null;
   if (state !== "faulted" && input.image) {
-    const checked = checkSubmittedImage(input.image, deps.config.maxImageBytes);
+    const checked = await checkSubmittedImage(input.image, deps.config.maxImageBytes);
     if (!checked.ok) throw new ValidationError(checked.code, checked.message, "image");
     imageKey = await deps.blobs.put(checked.bytes, checked.header.format);
   }

@@ -1,5 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-import { LIVE, QUEUE_KEY, QUEUE_ORDER } from "../queue/queue.sql.ts";
+import { LIVE, QUEUE_KEY, QUEUE_ORDER } from "../queue/queue.rules.ts";
 
 /** A job as handed to a worker. */
 export interface ClaimedJob {

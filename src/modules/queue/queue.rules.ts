@@ -128,3 +128,23 @@ export function mayCancelRequest(
 ): boolean {
   return viewer.moderator || requesterId === ANONYMOUS_ID || (!viewer.anonymous && viewer.userId === requesterId);
 }
+
+// The queue's order and liveness, as the SQL expressions both modules' statements splice in (they
+// alias the requests table as `r`). They are rules, not statements: the policy of who is served
+// first and what counts as live, written once in the language the claim and the queue position
+// are computed in, so the requests module (which fills the queue) and the jobs module (which
+// drains it) cannot disagree.
+
+/**
+ * Queue order. A request's priority is its requester's kudos when accepted, aged upward by
+ * 5 per second of waiting (the AI Horde adds 50 every 10 s). Ordering by
+ * `priority + 5·(now − created)` is the same as ordering by `priority − 5·created`, which needs
+ * no sweep to age anything and no `now` at all.
+ */
+export const QUEUE_KEY = "(r.priority - 5 * extract(epoch FROM r.created_at))";
+
+/** {@link QUEUE_KEY} first, then age: the order requests are served in. */
+export const QUEUE_ORDER = `${QUEUE_KEY} DESC, r.created_at ASC`;
+
+/** A live request can still hand out jobs. */
+export const LIVE = "NOT r.faulted AND NOT r.cancelled AND NOT r.expired";

@@ -158,7 +158,7 @@ describe("faults", () => {
     expect(outcome(refused.data.setWorkerMaintenance)).toBe("WrongCredentials");
     const bad = await ctx.t.gql(
       SET,
-      { input: { id: workerId, maintenance: true, message: "a\u0000b" } },
+      { input: { id: workerId, maintenance: true, message: "x".repeat(501) } },
       { apikey: owner.apiKey },
     );
     expect(outcome(bad.data.setWorkerMaintenance)).toBe("InvalidMaintenanceMessage");
