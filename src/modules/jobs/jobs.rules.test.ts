@@ -60,10 +60,11 @@ describe("heldJobLimit and claimBudget", () => {
 describe("settleJob", () => {
   it("charges the requester what the worker's owner earns for OK, CENSORED and CSAM", () => {
     for (const state of ["ok", "censored", "csam"] as const) {
+      // the job's price is in cents first (6.17), then scaled: lib/money's one rounding rule
       expect(settleJob({ state, jobKudos: 6.165, multiplier: 2 })).toEqual({
-        price: 12.33,
-        charge: 12.33,
-        reward: 12.33,
+        price: 12.34,
+        charge: 12.34,
+        reward: 12.34,
         burned: 0,
       });
     }
