@@ -75,14 +75,15 @@ export interface PartyRow {
 }
 
 /**
- * Finds the user a transfer or award names: by id, or by username regardless of case.
+ * Finds the user a transfer or award names: by id, or by username as names are compared
+ * (NFKC and case folded: the `username_key` column and its unique index).
  * No lock; {@link lockParties} locks before any balance is read for a decision.
  */
 export async function findParty(sql: Sql, ref: { id: number } | { username: string }): Promise<PartyRow | null> {
   const rows = await sql.query<{ id: number; username: string; kudos: string; flagged: boolean }>(
     "id" in ref
       ? "SELECT id, username, kudos::text, flagged FROM users WHERE id = $1"
-      : "SELECT id, username, kudos::text, flagged FROM users WHERE lower(username) = lower($1)",
+      : "SELECT id, username, kudos::text, flagged FROM users WHERE username_key = lower(normalize($1, NFKC))",
     ["id" in ref ? ref.id : ref.username],
   );
   const r = rows[0];
