@@ -92,6 +92,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "ControlNetInpaintingMismatch",
       "ControlNetMismatch",
       "ControlNetSourceMissing",
+      "DuplicateLora",
       "DuplicateModel",
       "DuplicatePostProcessor",
       "DuplicateWorker",

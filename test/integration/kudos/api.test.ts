@@ -97,7 +97,7 @@ describe("User kudos fields", () => {
     const few = await statements(2);
     const many = await statements(12);
     expect(many).toBe(few);
-    // The page itself (Prisma, now counted too) and one grouped statement for the sums.
+    // the page itself (Prisma's query, counted since every query is) and one batched sum
     expect(many).toBeLessThanOrEqual(2);
   });
 });
