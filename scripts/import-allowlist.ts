@@ -36,12 +36,6 @@ export const ALLOWED: readonly Allowed[] = [
     why: "settlement calls applyLedger directly",
   },
   {
-    file: "src/modules/requests/requests.service.ts",
-    target: "src/modules/kudos/kudos.sql.ts",
-    rule: "module-through-service",
-    why: "admission charges through applyLedger directly",
-  },
-  {
     file: "src/modules/jobs/jobs.feed.ts",
     target: "src/modules/workers/workers.sql.ts",
     rule: "module-through-service",
@@ -53,19 +47,6 @@ export const ALLOWED: readonly Allowed[] = [
     target: "src/modules/kudos/kudos.sql.ts",
     rule: "layer-direction",
     why: "kudosHistory and friends query in the resolver",
-  },
-  {
-    file: "src/modules/requests/requests.graphql.ts",
-    target: "src/modules/requests/requests.sql.ts",
-    rule: "layer-direction",
-    why: "the request status reads its SQL in the resolver",
-  },
-  // A service that reaches up into the GraphQL layer (admission slice).
-  {
-    file: "src/modules/requests/requests.service.ts",
-    target: "src/graphql/context.ts",
-    rule: "layer-direction",
-    why: "the service takes the GraphQL context's caller helpers",
   },
   // The sweeps run the queue's SQL directly (bus and jobs slices).
   {
