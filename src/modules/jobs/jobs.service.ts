@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { fromCents, scaleCents, toCents } from "../../lib/money.ts";
 import { applyLedger } from "../kudos/kudos.sql.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
@@ -155,7 +156,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   if (state !== "faulted") {
     if (!input.image)
       throw new ValidationError("MissingImage", "An image is required unless the state is FAULTED", "image");
-    const checked = checkSubmittedImage(input.image, deps.config.maxImageBytes);
+    const checked = await checkSubmittedImage(input.image, deps.config.maxImageBytes);
     if (!checked.ok) throw new ValidationError(checked.code, checked.message, "image");
     imageKey = await deps.blobs.put(checked.bytes, checked.header.format);
   }
@@ -213,7 +214,7 @@ async function settle(
   const baseline = job.model ? modelCatalog(deps).byName.get(job.model)?.baseline : undefined;
   const hiresFix = (job.params as { hiresFix?: boolean }).hiresFix === true;
   const multiplier = baseline ? baselineMultiplier(baseline, { hiresFix }) : 1;
-  const kudos = Math.round(Number(job.job_kudos) * multiplier * 100) / 100;
+  const kudos = fromCents(scaleCents(toCents(Number(job.job_kudos)), multiplier));
   const charge = state === "ok" ? kudos : 0;
   await recordSettlement(sql, {
     jobId: job.id,
