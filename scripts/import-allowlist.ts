@@ -36,24 +36,12 @@ export const ALLOWED: readonly Allowed[] = [
     why: "settlement calls applyLedger directly",
   },
   {
-    file: "src/modules/requests/requests.service.ts",
-    target: "src/modules/kudos/kudos.sql.ts",
-    rule: "module-through-service",
-    why: "admission charges through applyLedger directly",
-  },
-  {
     file: "src/modules/jobs/jobs.feed.ts",
     target: "src/modules/workers/workers.sql.ts",
     rule: "module-through-service",
     why: "the feed touches workers with their SQL",
   },
   // SQL in resolvers (surface and admission slices).
-  {
-    file: "src/modules/kudos/kudos.graphql.ts",
-    target: "src/modules/kudos/kudos.sql.ts",
-    rule: "layer-direction",
-    why: "kudosHistory and friends query in the resolver",
-  },
   {
     file: "src/modules/requests/requests.graphql.ts",
     target: "src/modules/requests/requests.sql.ts",
