@@ -41,20 +41,6 @@ export const ALLOWED: readonly Allowed[] = [
     rule: "module-through-service",
     why: "the feed touches workers with their SQL",
   },
-  // SQL in resolvers (surface and admission slices).
-  {
-    file: "src/modules/requests/requests.graphql.ts",
-    target: "src/modules/requests/requests.sql.ts",
-    rule: "layer-direction",
-    why: "the request status reads its SQL in the resolver",
-  },
-  // A service that reaches up into the GraphQL layer (admission slice).
-  {
-    file: "src/modules/requests/requests.service.ts",
-    target: "src/graphql/context.ts",
-    rule: "layer-direction",
-    why: "the service takes the GraphQL context's caller helpers",
-  },
   // The sweeps run the queue's SQL directly (bus and jobs slices).
   {
     file: "src/tasks/index.ts",
