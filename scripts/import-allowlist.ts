@@ -7,20 +7,6 @@ import type { Allowed } from "./check-imports.ts";
  * new import pass.
  */
 export const ALLOWED: readonly Allowed[] = [
-  // jobs ↔ requests: the queue's shared liveness, key and order are to move into one place both
-  // import (jobs slice).
-  {
-    file: "src/modules/jobs",
-    target: "src/modules/requests",
-    rule: "module-cycle",
-    why: "jobs and requests import each other's rules and SQL",
-  },
-  {
-    file: "src/modules/jobs/jobs.sql.ts",
-    target: "src/modules/requests/requests.sql.ts",
-    rule: "module-through-service",
-    why: "the claim reuses the requests' queue SQL fragments",
-  },
   // models ↔ workers: workers.service reads the model catalog, models.graphql a worker rule.
   {
     file: "src/modules/models",
@@ -28,26 +14,7 @@ export const ALLOWED: readonly Allowed[] = [
     rule: "module-cycle",
     why: "models.graphql uses a workers rule while workers.service uses the models service",
   },
-  // kudos.sql used from other modules: writes are to go through the kudos service (jobs slice).
-  {
-    file: "src/modules/jobs/jobs.service.ts",
-    target: "src/modules/kudos/kudos.sql.ts",
-    rule: "module-through-service",
-    why: "settlement calls applyLedger directly",
-  },
-  {
-    file: "src/modules/jobs/jobs.feed.ts",
-    target: "src/modules/workers/workers.sql.ts",
-    rule: "module-through-service",
-    why: "the feed touches workers with their SQL",
-  },
   // The sweeps run the queue's SQL directly (bus and jobs slices).
-  {
-    file: "src/tasks/index.ts",
-    target: "src/modules/jobs/jobs.sql.ts",
-    rule: "no-sql-outside-modules",
-    why: "the expiry sweeps call jobs SQL",
-  },
   {
     file: "src/tasks/index.ts",
     target: "src/modules/requests/requests.sql.ts",

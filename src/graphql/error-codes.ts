@@ -133,10 +133,8 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   cancelImageRequest: {
     ValidationError: [...GUARD],
     NotFoundError: ["NotFound"],
-    // Only the requester or a moderator cancels (the jobs slice).
     ForbiddenError: ["WrongCredentials"],
   },
-  // The jobs slice's maintenance switch, declared ahead of its merge.
   setWorkerMaintenance: {
     ValidationError: [...GUARD, "InvalidMaintenanceMessage"],
     NotFoundError: ["WorkerNotFound"],

@@ -228,7 +228,9 @@ builder.mutationField("cancelImageRequest", (t) =>
     type: CancelImageRequestPayload,
     args: { id: t.arg.id({ required: true }) },
     errors: resultOf("CancelImageRequest"),
-    resolve: async (_root, args, ctx) => ({ requestId: await cancelImageRequest(ctx.deps, String(args.id)) }),
+    resolve: async (_root, args, ctx) => ({
+      requestId: await cancelImageRequest(ctx.deps, ctx.viewer, String(args.id)),
+    }),
   }),
 );
 

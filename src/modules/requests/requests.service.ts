@@ -1,11 +1,11 @@
 import type { Deps } from "../../deps.ts";
-import { KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
+import { ForbiddenError, KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents, toCents } from "../../lib/money.ts";
-import { jobTtlSeconds } from "../jobs/jobs.rules.ts";
 import { balanceOf, chargeHordeTax } from "../kudos/kudos.service.ts";
 import { isHeavyBaseline } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { jobTtlSeconds, mayCancelRequest } from "../queue/queue.rules.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
@@ -207,9 +207,17 @@ export async function createImageRequest(
   }
 }
 
-/** Cancels a request (anyone who knows its id may, as in the AI Horde). */
-export async function cancelImageRequest(deps: Deps, id: string): Promise<string> {
+/**
+ * Cancels a request: a registered user's only by its requester (any of their keys) or a
+ * moderator; Anonymous's by anyone who knows its id (`mayCancelRequest`).
+ */
+export async function cancelImageRequest(deps: Deps, viewer: Viewer, id: string): Promise<string> {
   if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
+  const row = (await readRequests(deps.db, [id]))[0];
+  if (!row) throw new NotFoundError("NotFound", "No such request");
+  if (!mayCancelRequest(viewer, row.user_id)) {
+    throw new ForbiddenError("WrongCredentials", "Only the user who made this request, or a moderator, can cancel it");
+  }
   const res = await cancelRequest(deps.db, id, deps.clock.now());
   if (!res) throw new NotFoundError("NotFound", "No such request");
   deps.bus.publish("requestChanged", { id, ended: false });

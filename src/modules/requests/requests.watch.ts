@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { NotFoundError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { requestStatus } from "../jobs/jobs.rules.ts";
+import { requestStatus } from "../queue/queue.rules.ts";
 import { type RequestRow, readRequests } from "./requests.sql.ts";
 
 /** A request row's derived status (done, faulted, open), by the jobs rules. */

@@ -123,3 +123,84 @@ export async function touchWorkers(sql: Sql, ids: string[], now: Date): Promise<
   if (ids.length === 0) return;
   await sql.query("UPDATE workers SET last_check_in = $2 WHERE id = ANY($1::uuid[])", [ids, now]);
 }
+
+/** A worker's maintenance state, read from its row (a check-in may be a recent one reused). */
+export async function readMaintenance(
+  sql: Sql,
+  workerId: string,
+): Promise<{ maintenance: boolean; maintenance_msg: string | null } | null> {
+  const rows = await sql.query<{ maintenance: boolean; maintenance_msg: string | null }>(
+    "SELECT maintenance, maintenance_msg FROM workers WHERE id = $1",
+    [workerId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The AI Horde's `log_aborted_job`, for several workers in one statement: each worker's
+ * `uncompleted_jobs` grows by the jobs it dropped; its `aborted_jobs` count starts over when its
+ * previous drop is older than `windowSeconds`, then grows; a count above `max` puts the worker in
+ * maintenance with `message` and starts the count over. Returns the workers put in maintenance
+ * now. Locks the workers' rows (in id order, as every multi-worker update here does).
+ */
+export async function recordAbortedJobs(
+  sql: Sql,
+  drops: { workerId: string; jobs: number }[],
+  now: Date,
+  rule: { max: number; windowSeconds: number; message: string },
+): Promise<string[]> {
+  if (drops.length === 0) return [];
+  const rows = await sql.query<{ id: string; tripped: boolean }>(
+    `WITH d AS (
+       SELECT x.worker_id, x.jobs FROM jsonb_to_recordset($1::jsonb) AS x(worker_id uuid, jobs int)
+     ),
+     locked AS (
+       SELECT w.id FROM workers w JOIN d ON d.worker_id = w.id ORDER BY w.id FOR UPDATE OF w
+     ),
+     n AS (
+       SELECT w.id, d.jobs + CASE WHEN w.last_aborted_job IS NULL OR w.last_aborted_job < $2::timestamptz - make_interval(secs => $3)
+                                  THEN 0 ELSE w.aborted_jobs END AS count
+         FROM workers w JOIN d ON d.worker_id = w.id JOIN locked l ON l.id = w.id
+     )
+     UPDATE workers w SET uncompleted_jobs = w.uncompleted_jobs + d.jobs, last_aborted_job = $2::timestamptz,
+            aborted_jobs = CASE WHEN n.count > $4 THEN 0 ELSE n.count END,
+            maintenance = w.maintenance OR n.count > $4,
+            maintenance_msg = CASE WHEN n.count > $4 AND NOT w.maintenance THEN $5 ELSE w.maintenance_msg END
+       FROM d, n
+      WHERE w.id = d.worker_id AND n.id = w.id
+     RETURNING w.id, (n.count > $4) AS tripped`,
+    [
+      JSON.stringify(drops.map((d) => ({ worker_id: d.workerId, jobs: d.jobs }))),
+      now,
+      rule.windowSeconds,
+      rule.max,
+      rule.message,
+    ],
+  );
+  return rows.filter((r) => r.tripped).map((r) => r.id);
+}
+
+/**
+ * Puts a worker in maintenance (with a message) or takes it out; leaving maintenance starts its
+ * dropped-job count over. With `ownerId`, only that owner's worker is changed. Returns the
+ * worker's id, or null when no worker matched.
+ */
+export async function setMaintenance(
+  sql: Sql,
+  a: { workerId: string; maintenance: boolean; message: string | null; ownerId: number | null },
+): Promise<string | null> {
+  const rows = await sql.query<{ id: string }>(
+    `UPDATE workers SET maintenance = $2, maintenance_msg = CASE WHEN $2 THEN $3 ELSE NULL END,
+            aborted_jobs = CASE WHEN $2 THEN aborted_jobs ELSE 0 END
+      WHERE id = $1 AND ($4::int IS NULL OR user_id = $4)
+     RETURNING id`,
+    [a.workerId, a.maintenance, a.message, a.ownerId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** A worker's owner, or null when there is no such worker. */
+export async function ownerOfWorker(sql: Sql, workerId: string): Promise<number | null> {
+  const rows = await sql.query<{ user_id: number }>("SELECT user_id FROM workers WHERE id = $1", [workerId]);
+  return rows[0]?.user_id ?? null;
+}
