@@ -1,20 +1,25 @@
-import { makePng } from "../src/modules/requests/test-images.ts";
-import { apiKey, gql, wsClient } from "./lib.ts";
+import { apiKey, describeError, envNumber, fail, gql, WS_URL, wsClient } from "./lib.ts";
+import { gradientPng } from "./png.ts";
 
 /**
  * A simulated image worker (no GPU): holds one `imageJobAssigned` subscription, "generates" a
- * small PNG per job after a delay proportional to the work (pixels × steps; WORKER_SPEED
- * megapixelsteps per second, default 20), and submits it. Several jobs run at once up to
- * WORKER_CONCURRENCY (default 1).
+ * gradient PNG of the requested size per job after a delay proportional to the work (pixels ×
+ * steps; WORKER_SPEED megapixelsteps per second, default 20), and submits it. Several jobs run at
+ * once up to WORKER_CONCURRENCY (default 1). Any refusal from the server is printed as
+ * `code: message` and ends the process with exit code 1.
  *
  *   npm run worker:sim            # registers a user when HORDE_API_KEY is not set
  *   WORKER_NAME=my-gpu WORKER_CONCURRENCY=2 npm run worker:sim
  */
-const key = await apiKey("sim-owner");
+const speed = envNumber("WORKER_SPEED", 20) * 1e6;
+const concurrency = envNumber("WORKER_CONCURRENCY", 1, { integer: true });
+const models = (process.env.WORKER_MODELS ?? "stable_diffusion")
+  .split(",")
+  .map((m) => m.trim())
+  .filter(Boolean);
+if (!models.length) fail("WORKER_MODELS must name at least one model (comma-separated)");
 const name = process.env.WORKER_NAME ?? `sim-worker-${Math.random().toString(36).slice(2, 7)}`;
-const speed = Number(process.env.WORKER_SPEED ?? 20) * 1e6;
-const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 1);
-const models = (process.env.WORKER_MODELS ?? "stable_diffusion").split(",");
+const key = await apiKey("sim-owner");
 const client = wsClient(key);
 
 interface Job {
@@ -36,7 +41,7 @@ async function work(job: Job) {
     `[${name}] job ${job.id}: "${job.prompt.slice(0, 40)}" ${width}x${height} ${steps} steps on ${job.model} (${Math.round(ms)} ms)`,
   );
   await new Promise((r) => setTimeout(r, ms));
-  const image = makePng(Math.min(width, 256), Math.min(height, 256)).toString("base64");
+  const image = gradientPng(width, height, seed).toString("base64");
   const res = await gql(SUBMIT, { input: { id: job.id, image, seed } }, key);
   const out = res.submitImageJob;
   console.log(
@@ -54,13 +59,11 @@ client.subscribe<{ imageJobAssigned: Job }>(
   },
   {
     next: (msg) => {
-      if (msg.errors) console.error(`[${name}]`, msg.errors);
-      if (msg.data) void work(msg.data.imageJobAssigned).catch((err) => console.error(`[${name}]`, err.message));
+      if (msg.errors?.length) fail(`[${name}] the server refused the feed: ${describeError(msg.errors)}`);
+      if (msg.data)
+        void work(msg.data.imageJobAssigned).catch((err) => console.error(`[${name}] ${describeError(err)}`));
     },
-    error: (err) => {
-      console.error(`[${name}] subscription failed:`, err);
-      process.exit(1);
-    },
+    error: (err) => fail(`[${name}] subscription to ${WS_URL} failed: ${describeError(err)}`),
     complete: () => process.exit(0),
   },
 );

@@ -59,7 +59,7 @@ export async function fundedUser(
 }
 
 /** Credits a user through the ledger (kind moderator_award). */
-export async function grant(db: Db, userId: number, kudos: number): Promise<void> {
+async function grant(db: Db, userId: number, kudos: number): Promise<void> {
   await db.tx((sql) => applyLedger(sql, [{ userId, kind: "moderator_award", amount: kudos }], new Date()));
 }
 

@@ -1,10 +1,19 @@
 import type { Db } from "../../src/infra/db.ts";
 import { makePng } from "../../src/modules/requests/test-images.ts";
+import {
+  CreateImageRequestDocument,
+  type CreateImageRequestInput,
+  ImageRequestStatusDocument,
+  SubmitImageJobDocument,
+  type SubmitImageJobInput,
+  type SubmitImageJobMutation,
+} from "../generated/graphql.ts";
 import type { TestApp } from "./app.ts";
 
 /** A small valid PNG as base64, what a simulated worker submits. */
 export const PNG_B64 = makePng(64, 64).toString("base64");
 
+/** Raw documents, for tests that read error shapes; the helpers below use typed ones. */
 export const CREATE = `mutation($input: CreateImageRequestInput!) {
   createImageRequest(input: $input) {
     __typename
@@ -44,15 +53,32 @@ export const WATCH = `subscription($id: ID!) {
   imageRequestUpdated(id: $id) { id waiting processing finished done cancelled generations { id imageUrl state } }
 }`;
 
-/** Creates a request and returns its id (fails the test on an error result). */
+/**
+ * A mutation result as tests read it: the success payload's fields, plus `code` and `message`
+ * when it is an error. (A test asserts `__typename` or {@link outcome} before it reads the rest.)
+ */
+export type Outcome<U extends { __typename: string }> = Omit<
+  Extract<U, { __typename: `${string}Payload` }>,
+  "__typename"
+> & {
+  __typename: U["__typename"];
+  code?: string;
+  message?: string;
+};
+
+/**
+ * Creates a request and returns its id (fails the test on an error result). The input is loose
+ * on purpose: tests send what a client might, wrong types included.
+ */
 export async function createRequest(
   t: TestApp,
   apikey: string | undefined,
   input: Record<string, unknown>,
 ): Promise<string> {
-  const r = await t.gql(CREATE, { input }, { apikey });
+  const r = await t.gql(CreateImageRequestDocument, { input: input as CreateImageRequestInput }, { apikey });
   const p = r.data?.createImageRequest;
-  if (p?.__typename !== "CreateImageRequestPayload") throw new Error(`create failed: ${JSON.stringify(r)}`);
+  if (p?.__typename !== "CreateImageRequestPayload" || !p.request)
+    throw new Error(`create failed: ${JSON.stringify(r)}`);
   return p.request.id;
 }
 
@@ -81,15 +107,22 @@ export async function requestOf(db: Db, jobId: string): Promise<string | undefin
   return rows[0]?.request_id;
 }
 
-export async function submit(t: TestApp, apikey: string, input: Record<string, unknown>) {
-  const r = await t.gql(SUBMIT, { input: { seed: "1", image: PNG_B64, ...input } }, { apikey });
+/** Submits a job: a small PNG and seed "1" unless `input` says otherwise (loose, as above). */
+export async function submit(
+  t: TestApp,
+  apikey: string,
+  input: Record<string, unknown>,
+): Promise<Outcome<SubmitImageJobMutation["submitImageJob"]>> {
+  const full = { seed: "1", image: PNG_B64, ...input } as SubmitImageJobInput;
+  const r = await t.gql(SubmitImageJobDocument, { input: full }, { apikey });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data.submitImageJob;
+  return r.data.submitImageJob as Outcome<SubmitImageJobMutation["submitImageJob"]>;
 }
 
+/** A request's status as its requester sees it (fails the test when there is no such request). */
 export async function status(t: TestApp, id: string) {
-  const r = await t.gql(STATUS, { id });
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  const r = await t.gql(ImageRequestStatusDocument, { id });
+  if (r.errors || !r.data.imageRequest) throw new Error(JSON.stringify(r.errors ?? "no such request"));
   return r.data.imageRequest;
 }
 

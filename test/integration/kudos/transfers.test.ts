@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
+import { TransferKudosDocument, type TransferKudosMutation } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
-import { balance, CREATE_KEY, expectLedgerBalanced, fundedUser, ledgerOf, TRANSFER } from "../../support/kudos.ts";
-import { outcome } from "../../support/queue.ts";
+import { balance, CREATE_KEY, expectLedgerBalanced, fundedUser, ledgerOf } from "../../support/kudos.ts";
+import { type Outcome, outcome } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const clock = new ManualClock();
@@ -13,10 +14,15 @@ afterAll(async () => {
 });
 
 let keys = 0;
-async function send(apikey: string | undefined, username: string, amount: number, idempotencyKey = `k${++keys}`) {
-  const r = await ctx.t.gql(TRANSFER, { input: { username, amount, idempotencyKey } }, { apikey });
+async function send(
+  apikey: string | undefined,
+  username: string,
+  amount: number,
+  idempotencyKey = `k${++keys}`,
+): Promise<Outcome<TransferKudosMutation["transferKudos"]>> {
+  const r = await ctx.t.gql(TransferKudosDocument, { input: { username, amount, idempotencyKey } }, { apikey });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data.transferKudos;
+  return r.data.transferKudos as Outcome<TransferKudosMutation["transferKudos"]>;
 }
 const code = async (...args: Parameters<typeof send>) => outcome(await send(...args));
 const alias = (u: { username: string; id: number }) => `${u.username}#${u.id}`;

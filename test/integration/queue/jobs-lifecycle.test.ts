@@ -65,7 +65,7 @@ describe("submitImageJob", () => {
 
     const s = await status(ctx.t, id);
     expect(s).toMatchObject({ finished: 1, done: true, kudos: 6.5 });
-    const gen = s.generations[0];
+    const gen = s.generations[0]!;
     expect(gen).toMatchObject({ id: job!.id, seed: "4242", state: "OK", censored: false, workerName: c.name });
     const img = await fetch(gen.imageUrl);
     expect(img.status).toBe(200);
@@ -390,7 +390,7 @@ describe("cancelImageRequest", () => {
     const s = await status(ctx.t, id);
     expect(s).toMatchObject({ cancelled: true, done: true, finished: 2 });
     expect(s.generations).toHaveLength(2);
-    expect((await fetch(s.generations[0].imageUrl)).status).toBe(200);
+    expect((await fetch(s.generations[0]!.imageUrl)).status).toBe(200);
   });
 
   it("answers NotFound for a request that does not exist", async () => {
