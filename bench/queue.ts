@@ -21,7 +21,7 @@ import { authenticate } from "../src/modules/users/users.service.ts";
 import { benchApp, benchDatabase, benchUser, fmt, percentile, post } from "./support.ts";
 
 const PNG = makePng(64, 64).toString("base64");
-const FEED = `subscription($input: PopImageJobInput!) { imageJobAssigned(input: $input) { id requestId params { seed } } }`;
+const FEED = `subscription($input: PopImageJobInput!) { imageJobAssigned(input: $input) { id params { seed } } }`;
 const SUBMIT = `mutation($input: SubmitImageJobInput!) { submitImageJob(input: $input) { __typename ... on SubmitImageJobPayload { reward } ... on Error { code message } } }`;
 const POP = `mutation($input: PopImageJobInput!) { popImageJob(input: $input) { __typename ... on PopImageJobPayload { jobs { id params { seed } } } ... on Error { code message } } }`;
 const now = () => performance.timeOrigin + performance.now();
@@ -66,7 +66,7 @@ async function latency(count = 1000) {
   const committed = new Map<string, number>();
   s.deps.bus.subscribe("jobsAvailable", (h) => committed.set(h.requestId, now()));
   const sample: number[] = [];
-  let resolveJob: ((j: { id: string; requestId: string; at: number }) => void) | null = null;
+  let resolveJob: ((j: { id: string; at: number }) => void) | null = null;
   client.subscribe<any>(
     { query: FEED, variables: { input: { name: "lat-worker", models: ["stable_diffusion"] } } },
     {
@@ -78,7 +78,7 @@ async function latency(count = 1000) {
   await new Promise((r) => setTimeout(r, 300));
   const statementsBefore = s.deps.db.stats.statements;
   for (let i = 0; i < count; i++) {
-    const got = new Promise<{ id: string; requestId: string; at: number }>((r) => {
+    const got = new Promise<{ id: string; at: number }>((r) => {
       resolveJob = r;
     });
     const id = await s.create();
@@ -274,9 +274,10 @@ async function scale(sizes = [1000, 10000], samples = 200) {
     const child = fork(fileURLToPath(import.meta.url), ["feeds-child", s.wsUrl, s.owner.apiKey, String(size)], {
       execArgv: ["--import", "tsx"],
     });
-    const jobs = new Map<string, number>();
+    // workers are not told request ids: arrivals are matched to requests through the jobs table
+    const arrivals: { jobId: string; at: number }[] = [];
     child.on("message", (m: any) => {
-      if (m.job) jobs.set(m.requestId, m.at);
+      if (m.job) arrivals.push({ jobId: m.jobId, at: m.at });
     });
     const t = performance.now();
     while (hub.parkedCount < size) await new Promise((r) => setTimeout(r, 200));
@@ -290,12 +291,21 @@ async function scale(sizes = [1000, 10000], samples = 200) {
     s.deps.bus.subscribe("jobsAvailable", (h) => committed.set(h.requestId, now()));
     const statementsBefore = s.deps.db.stats.statements;
     const lat: number[] = [];
+    const created: string[] = [];
     for (let i = 0; i < samples; i++) {
       const id = await s.create();
-      while (!jobs.has(id)) await new Promise((r) => setImmediate(r));
-      lat.push(jobs.get(id)! - committed.get(id)!);
+      while (arrivals.length <= i) await new Promise((r) => setImmediate(r));
+      created.push(id);
+      lat.push(arrivals[i]!.at - committed.get(id)!);
     }
     const perJob = (s.deps.db.stats.statements - statementsBefore) / samples;
+    for (const [i, id] of created.entries()) {
+      const rows = await s.deps.db.query("SELECT 1 FROM jobs WHERE id = $1 AND request_id = $2", [
+        arrivals[i]!.jobId,
+        id,
+      ]);
+      if (rows.length === 0) throw new Error("a job arrived for another request than the one just made");
+    }
     console.log(`${size} idle feeds (connected in ${connectSecs.toFixed(1)} s):`);
     console.log(
       `  server heap per subscription ${((heap1 - heap0) / size / 1024).toFixed(1)} KB, RSS per subscription ${((rss1 - rss0) / size / 1024).toFixed(1)} KB`,
@@ -316,7 +326,7 @@ async function feedsChild(wsUrl: string, apikey: string, size: number) {
     c.subscribe<any>(
       { query: FEED, variables: { input: { name: `idle-${i}`, models: ["stable_diffusion"] } } },
       {
-        next: (m) => process.send?.({ job: true, requestId: m.data.imageJobAssigned.requestId, at: now() }),
+        next: (m) => process.send?.({ job: true, jobId: m.data.imageJobAssigned.id, at: now() }),
         error: () => {},
         complete: () => {},
       },

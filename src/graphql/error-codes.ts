@@ -92,6 +92,9 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "ControlNetInpaintingMismatch",
       "ControlNetMismatch",
       "ControlNetSourceMissing",
+      "DuplicateLora",
+      "DuplicateModel",
+      "DuplicatePostProcessor",
       "DuplicateWorker",
       "HiResFixMismatch",
       "InvalidAmount",
@@ -101,6 +104,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "InvalidDenoisingStrength",
       "InvalidLora",
       "InvalidPromptSize",
+      "InvalidSeed",
       "InvalidSize",
       "InvalidSourceImage",
       "InvalidSourceMask",
@@ -111,6 +115,8 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "SourceMaskUnnecessary",
       "TooFewSteps",
       "TooManyLoras",
+      "TooManyModels",
+      "TooManyPostProcessors",
       "TooManySteps",
       "TooManyUpscalers",
       "TooManyWorkers",
@@ -127,6 +133,12 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   cancelImageRequest: {
     ValidationError: [...GUARD],
     NotFoundError: ["NotFound"],
+    ForbiddenError: ["WrongCredentials"],
+  },
+  setWorkerMaintenance: {
+    ValidationError: [...GUARD, "InvalidMaintenanceMessage"],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WorkerFlaggedMaintenance", "WrongCredentials"],
   },
   popImageJob: {
     ValidationError: [

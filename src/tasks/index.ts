@@ -1,7 +1,6 @@
 import type { Deps } from "../deps.ts";
 import type { Sql } from "../infra/db.ts";
-import { afterReleased } from "../modules/jobs/jobs.service.ts";
-import { requeueExpiredJobs } from "../modules/jobs/jobs.sql.ts";
+import { afterReleased, takeBackExpiredJobs } from "../modules/jobs/jobs.service.ts";
 import { checkLedgerInvariant, type InvariantReport } from "../modules/kudos/kudos.invariant.ts";
 import { rewardUptime } from "../modules/kudos/kudos.service.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
@@ -35,7 +34,7 @@ async function exclusive<T>(deps: Deps, key: number, fn: (sql: Sql) => Promise<T
 
 /** Re-queues jobs whose TTL ran out, then faults, wakes and tells as {@link afterReleased} says. */
 export async function sweepExpiredJobs(deps: Deps): Promise<number> {
-  const released = await exclusive(deps, LOCKS.requeue, (sql) => requeueExpiredJobs(sql, deps.clock.now()));
+  const released = await exclusive(deps, LOCKS.requeue, (sql) => takeBackExpiredJobs(sql, deps.clock.now()));
   if (!released?.length) return 0;
   await afterReleased(deps, released);
   return released.length;
@@ -66,10 +65,18 @@ export function startTasks(deps: Deps): Tasks {
   const hub = deps.feeds;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  let outagesSeen = deps.bus.outages;
+  let wasConnected = deps.bus.connected;
   const sweep = async () => {
     await sweepExpiredJobs(deps);
     await sweepExpiredRequests(deps);
     await hub.sweep();
+    // Changes made on other instances while Redis was away (now, since the last sweep, or until
+    // it came back) never reached this instance's watchers: each re-reads its request.
+    const { connected, outages } = deps.bus;
+    if (!connected || !wasConnected || outages !== outagesSeen) deps.watches.checkAll();
+    wasConnected = connected;
+    outagesSeen = outages;
   };
   const runOnce = async () => {
     await sweep();

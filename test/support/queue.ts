@@ -16,7 +16,7 @@ export const CREATE = `mutation($input: CreateImageRequestInput!) {
 export const POP = `mutation($input: PopImageJobInput!) {
   popImageJob(input: $input) {
     __typename
-    ... on PopImageJobPayload { jobs { id requestId prompt model ttl params { width height steps seed samplerName } sourceImageUrl sourceProcessing } }
+    ... on PopImageJobPayload { jobs { id prompt model ttl params { width height steps seed samplerName } sourceImageUrl sourceProcessing } }
     ... on Error { code message }
   }
 }`;
@@ -37,7 +37,7 @@ export const STATUS = `query($id: ID!) {
 }`;
 
 export const FEED = `subscription($input: PopImageJobInput!) {
-  imageJobAssigned(input: $input) { id requestId prompt model ttl params { width height steps seed } }
+  imageJobAssigned(input: $input) { id prompt model ttl params { width height steps seed } }
 }`;
 
 export const WATCH = `subscription($id: ID!) {
@@ -56,11 +56,29 @@ export async function createRequest(
   return p.request.id;
 }
 
-/** Pops for a worker and returns the payload (jobs) or the error. */
+/**
+ * Pops for a worker and returns the payload (jobs) or the error. Workers are never told request
+ * ids; for the tests' assertions each job gets its `requestId` read from the database.
+ */
 export async function pop(t: TestApp, apikey: string, input: Record<string, unknown>) {
   const r = await t.gql(POP, { input }, { apikey });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data.popImageJob;
+  const payload = r.data.popImageJob;
+  if (payload.jobs?.length) {
+    const rows = await t.deps.db.query<{ id: string; request_id: string }>(
+      "SELECT id, request_id FROM jobs WHERE id = ANY($1::uuid[])",
+      [payload.jobs.map((j: { id: string }) => j.id)],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row.request_id]));
+    for (const j of payload.jobs) j.requestId = byId.get(j.id);
+  }
+  return payload;
+}
+
+/** The request a job belongs to, from the database (workers are never told it). */
+export async function requestOf(db: Db, jobId: string): Promise<string | undefined> {
+  const rows = await db.query<{ request_id: string }>("SELECT request_id FROM jobs WHERE id = $1", [jobId]);
+  return rows[0]?.request_id;
 }
 
 export async function submit(t: TestApp, apikey: string, input: Record<string, unknown>) {

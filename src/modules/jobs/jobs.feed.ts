@@ -1,8 +1,8 @@
 import type { Deps } from "../../deps.ts";
 import type { WakeHint } from "../../infra/pubsub.ts";
 import type { ImageWorkerDeclaration } from "../workers/workers.rules.ts";
+import { markCheckedIn } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
-import { touchWorkers } from "../workers/workers.sql.ts";
 import { heldJobsByWorker } from "./jobs.feed.sql.ts";
 import { claimFor } from "./jobs.service.ts";
 import { type ClaimedJob, outstandingJobs, requestsWithWaitingJobs, unclaimJobs } from "./jobs.sql.ts";
@@ -95,7 +95,7 @@ export class FeedHub {
 
   /** Marks every worker with a live feed here as checked in (one statement). */
   async heartbeat(): Promise<void> {
-    await touchWorkers(this.deps.db, [...this.byWorker.keys()], this.deps.clock.now());
+    await markCheckedIn(this.deps, [...this.byWorker.keys()]);
   }
 
   /**

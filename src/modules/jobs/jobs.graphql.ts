@@ -39,10 +39,11 @@ const ImageParamsRef = builder.objectRef<ImageParams & { jobSeed: string }>("Ima
 });
 
 export const ImageJobRef = builder.objectRef<ClaimedJob>("ImageJob").implement({
-  description: "One image to generate, already claimed for the worker that receives it",
+  description:
+    "One image to generate, already claimed for the worker that receives it. It carries no request id: " +
+    "a worker has no business with the request (knowing its id would let it cancel it)",
   fields: (t) => ({
     id: t.exposeID("id"),
-    requestId: t.exposeID("request_id"),
     prompt: t.exposeString("prompt"),
     model: t.exposeString("model"),
     params: t.field({

@@ -1,64 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  canTransition,
-  isFinalJobState,
-  type JobState,
-  jobTtlSeconds,
-  type RequestCounts,
-  requestStatus,
-  safeBatchAmount,
-} from "./jobs.rules.ts";
-
-const ALL: JobState[] = ["WAITING", "PROCESSING", "OK", "CENSORED", "FAULTED", "CSAM", "CANCELLED"];
-
-describe("job state machine", () => {
-  it("allows exactly the documented transitions", () => {
-    const allowed = new Set([
-      "WAITING>PROCESSING",
-      "WAITING>CANCELLED",
-      "PROCESSING>OK",
-      "PROCESSING>CENSORED",
-      "PROCESSING>CSAM",
-      "PROCESSING>FAULTED",
-      "PROCESSING>WAITING",
-    ]);
-    for (const from of ALL) {
-      for (const to of ALL) {
-        expect(canTransition(from, to), `${from} -> ${to}`).toBe(allowed.has(`${from}>${to}`));
-      }
-    }
-  });
-
-  it("treats results, faults and cancellation as final", () => {
-    expect(ALL.filter(isFinalJobState)).toEqual(["OK", "CENSORED", "FAULTED", "CSAM", "CANCELLED"]);
-  });
-});
-
-describe("jobTtlSeconds", () => {
-  const base = { width: 512, height: 512, steps: 30, controlnet: false, heavyBaseline: false, extraSlowWorker: false };
-
-  it("never goes below 150 seconds for small jobs", () => {
-    expect(jobTtlSeconds(base)).toBe(150); // 30 + 60 = 90 -> 150
-  });
-
-  it("grows with steps and area", () => {
-    expect(jobTtlSeconds({ ...base, width: 1024, height: 1024, steps: 50 })).toBe(430); // 30 + 50·2·4
-  });
-
-  it("doubles with ControlNet and triples for heavy baselines before the minimum", () => {
-    expect(jobTtlSeconds({ ...base, steps: 50, controlnet: true })).toBe(260); // (30+100)·2
-    expect(jobTtlSeconds({ ...base, steps: 50, heavyBaseline: true })).toBe(390); // (30+100)·3
-    expect(jobTtlSeconds({ ...base, steps: 50, controlnet: true, heavyBaseline: true })).toBe(780);
-  });
-
-  it("triples for extra-slow workers after the minimum", () => {
-    expect(jobTtlSeconds({ ...base, extraSlowWorker: true })).toBe(450);
-  });
-
-  it("rounds up to whole seconds", () => {
-    expect(jobTtlSeconds({ ...base, width: 576, height: 576, steps: 60 })).toBe(182); // 30 + 151.875
-  });
-});
+import { claimBudget, heldJobLimit, safeBatchAmount, settleJob } from "./jobs.rules.ts";
 
 describe("safeBatchAmount", () => {
   const base = {
@@ -99,43 +40,50 @@ describe("safeBatchAmount", () => {
   });
 });
 
-describe("requestStatus", () => {
-  const base: RequestCounts = {
-    n: 2,
-    waiting: 1,
-    processing: 1,
-    finished: 0,
-    restarted: 0,
-    faultedJobs: 0,
-    cancelled: false,
-    faulted: false,
-  };
+describe("heldJobLimit and claimBudget", () => {
+  const d = { threads: 2, amount: 3, maxConcurrentJobs: 5 };
 
-  it("is open and not done while jobs remain", () => {
-    expect(requestStatus(base)).toEqual({ done: false, faulted: false, open: true });
+  it("holds threads × amount for HTTP pops and maxConcurrentJobs for a feed", () => {
+    expect(heldJobLimit("pop", d)).toBe(6);
+    expect(heldJobLimit("feed", d)).toBe(5);
   });
 
-  it("is done once n images are finished", () => {
-    expect(requestStatus({ ...base, waiting: 0, processing: 0, finished: 2 }).done).toBe(true);
-    expect(requestStatus({ ...base, waiting: 0, processing: 1, finished: 1 }).done).toBe(false);
+  it("claims within the batch size and never past the limit held at once", () => {
+    expect(claimBudget({ want: 3, amount: 3, held: 0, limit: 6 })).toBe(3);
+    expect(claimBudget({ want: 3, amount: 3, held: 4, limit: 6 })).toBe(2);
+    expect(claimBudget({ want: 3, amount: 3, held: 6, limit: 6 })).toBe(0);
+    expect(claimBudget({ want: 3, amount: 3, held: 9, limit: 6 })).toBe(0);
+    expect(claimBudget({ want: 5, amount: 1, held: 0, limit: 5 })).toBe(1);
+  });
+});
+
+describe("settleJob", () => {
+  it("charges the requester what the worker's owner earns for OK, CENSORED and CSAM", () => {
+    for (const state of ["ok", "censored", "csam"] as const) {
+      // the job's price is in cents first (6.17), then scaled: lib/money's one rounding rule
+      expect(settleJob({ state, jobKudos: 6.165, multiplier: 2 })).toEqual({
+        price: 12.34,
+        charge: 12.34,
+        reward: 12.34,
+        burned: 0,
+      });
+    }
   });
 
-  it("does not finish a request with faulted jobs that were replaced", () => {
-    expect(requestStatus({ ...base, waiting: 1, processing: 0, finished: 1, faultedJobs: 1 }).done).toBe(false);
+  it("moves nothing for FAULTED", () => {
+    expect(settleJob({ state: "faulted", jobKudos: 10, multiplier: 1 })).toEqual({
+      price: 0,
+      charge: 0,
+      reward: 0,
+      burned: 0,
+    });
   });
 
-  it("is done and faulted at once when marked faulted or after more than 2 faulted jobs", () => {
-    expect(requestStatus({ ...base, faulted: true })).toEqual({ done: true, faulted: true, open: false });
-    expect(requestStatus({ ...base, faultedJobs: 3 })).toEqual({ done: true, faulted: true, open: false });
-    expect(requestStatus({ ...base, faultedJobs: 2 }).faulted).toBe(false);
-  });
-
-  it("waits for processing jobs after a cancel and hands out nothing more", () => {
-    expect(requestStatus({ ...base, cancelled: true })).toEqual({ done: false, faulted: false, open: false });
-    expect(requestStatus({ ...base, cancelled: true, processing: 0 }).done).toBe(true);
-  });
-
-  it("is closed for pops when nothing is waiting", () => {
-    expect(requestStatus({ ...base, waiting: 0 }).open).toBe(false);
+  it("never rewards more than it charges, whatever the price", () => {
+    for (let i = 0; i < 500; i++) {
+      const s = settleJob({ state: "censored", jobKudos: Math.random() * 1000, multiplier: 1 + (i % 12) });
+      expect(s.reward).toBeLessThanOrEqual(s.charge);
+      expect(Math.round((s.charge - s.reward) * 100)).toBe(Math.round(s.burned * 100));
+    }
   });
 });

@@ -1,75 +1,13 @@
 /**
- * Image job rules: the job state machine, job TTL, pop batch size and request completion.
+ * Image job rules for the worker side: how many jobs a claim may hand out, how a submitted job
+ * settles, and when a worker that keeps dropping jobs goes into maintenance. Pure: the services
+ * read the facts, call one of these, then write what it decided.
  *
- * Job state machine (one job = one image of a request):
- *
- *            pop (claimed by a worker)
- *   WAITING ───────────────────────────▶ PROCESSING ──submit──▶ OK | CENSORED | CSAM
- *     │   ▲                                  │
- *     │   └──── TTL expired (restarted) ─────┤
- *     │                                      └──submit faulted──▶ FAULTED
- *     └──cancel──▶ CANCELLED
- *
- * OK, CENSORED, CSAM, FAULTED and CANCELLED are final. A job already PROCESSING when its
- * request is cancelled still settles normally when submitted: the worker spent the GPU time.
- * A FAULTED job does not finish its request; the service hands out a replacement job unless
- * the request itself has faulted (more than `MAX_FAULTED_JOBS` faults).
- * Everything here is pure.
+ * The job state machine, job TTLs and a request's status are shared with the requests module
+ * and live in `../queue/queue.rules.ts`.
  */
+import { fromCents, scaleCents, toCents } from "../../lib/money.ts";
 import { type Baseline, HEAVY_POST_PROCESSORS } from "../models/models.rules.ts";
-
-/** Where a job is in its life. */
-export type JobState = "WAITING" | "PROCESSING" | "OK" | "CENSORED" | "FAULTED" | "CSAM" | "CANCELLED";
-
-const TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
-  WAITING: ["PROCESSING", "CANCELLED"],
-  PROCESSING: ["OK", "CENSORED", "CSAM", "FAULTED", "WAITING"],
-  OK: [],
-  CENSORED: [],
-  FAULTED: [],
-  CSAM: [],
-  CANCELLED: [],
-};
-
-/** Whether the state machine allows `from → to`. Staying in the same state is not a transition. */
-export function canTransition(from: JobState, to: JobState): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
-/** Whether a job in this state will never change again. */
-export function isFinalJobState(state: JobState): boolean {
-  return TRANSITIONS[state].length === 0;
-}
-
-/** What a job's time-to-live depends on. */
-export interface JobTtlInput {
-  width: number;
-  height: number;
-  /** Accurate steps (see `accurateSteps`): second-order samplers count twice. */
-  steps: number;
-  controlnet: boolean;
-  /** Flux, Qwen or Z-Image: several times slower per step. */
-  heavyBaseline: boolean;
-  /** The worker declared itself extra slow. */
-  extraSlowWorker: boolean;
-}
-
-/** No job is re-queued sooner than this: model loading alone can take that long. */
-export const MIN_JOB_TTL_SECONDS = 150;
-
-/**
- * Seconds a worker holds a job before it is re-queued:
- * `30 + steps × 2 × (w × h / 512²)`, × 2 with ControlNet, × 3 for a heavy baseline, at least
- * 150, then × 3 for an extra-slow worker; rounded up to whole seconds.
- */
-export function jobTtlSeconds(input: JobTtlInput): number {
-  let ttl = 30 + input.steps * 2 * ((input.width * input.height) / (512 * 512));
-  if (input.controlnet) ttl *= 2;
-  if (input.heavyBaseline) ttl *= 3;
-  ttl = Math.max(ttl, MIN_JOB_TTL_SECONDS);
-  if (input.extraSlowWorker) ttl *= 3;
-  return Math.ceil(ttl);
-}
 
 /** Batch cost factors for baselines whose images cost more memory per pixel. */
 const BASELINE_BATCH_FACTOR: Readonly<Partial<Record<Baseline, number>>> = {
@@ -113,50 +51,56 @@ export function safeBatchAmount(input: SafeBatchInput): number {
   return Math.max(Math.min(safe, input.remaining), 0);
 }
 
-/** A request faults, and stops handing out jobs, once more than this many jobs faulted. */
-export const MAX_FAULTED_JOBS = 2;
-
-/** A request's job counts, as the service reads them. */
-export interface RequestCounts {
-  /** Images asked for. */
-  n: number;
-  /** Jobs not yet handed out, including re-queued ones. */
-  waiting: number;
-  /** Jobs held by workers. */
-  processing: number;
-  /** Jobs settled with an image (OK, CENSORED or CSAM). */
-  finished: number;
-  /** Jobs handed back to the queue after their TTL expired. */
-  restarted: number;
-  /** Jobs that ended FAULTED (each one replaced while the request has not faulted). */
-  faultedJobs: number;
-  /** The requester cancelled. */
-  cancelled: boolean;
-  /** The request was already marked faulted. */
-  faulted: boolean;
-}
-
-/** A request's derived status. */
-export interface RequestStatus {
-  /** Nothing more will happen to the request. */
-  done: boolean;
-  /** The request gave up: already marked, or more than `MAX_FAULTED_JOBS` jobs faulted. */
-  faulted: boolean;
-  /** Workers may still be handed jobs of this request. */
-  open: boolean;
+/**
+ * The most unsubmitted jobs a worker may hold at once through a path: what it declared it can
+ * run at once. An HTTP pop declares `threads` parallel slots of `amount` images each; a feed
+ * declares `maxConcurrentJobs`. Jobs it holds from either path count against either limit.
+ */
+export function heldJobLimit(path: "pop" | "feed", d: { threads: number; amount: number; maxConcurrentJobs: number }) {
+  return path === "pop" ? d.threads * d.amount : d.maxConcurrentJobs;
 }
 
 /**
- * Derives whether a request is done:
- * - faulted (already marked, or too many faulted jobs): done at once, even with jobs still
- *   processing, because the requester will not get all n images;
- * - cancelled: done when no job is still processing (those still settle and are charged);
- * - otherwise: done when `finished ≥ n`.
- * A request is open for pops while it is neither done, faulted nor cancelled and has waiting
- * jobs.
+ * How many jobs one claim may take: what the caller wants, within the batch size the worker
+ * declared, and never past `limit` jobs held at once (`held` counted under the worker's lock).
  */
-export function requestStatus(counts: RequestCounts): RequestStatus {
-  const faulted = counts.faulted || counts.faultedJobs > MAX_FAULTED_JOBS;
-  const done = faulted || (counts.cancelled && counts.processing === 0) || counts.finished >= counts.n;
-  return { done, faulted, open: !done && !counts.cancelled && counts.waiting > 0 };
+export function claimBudget(a: { want: number; amount: number; held: number; limit: number }): number {
+  return Math.max(0, Math.min(a.want, a.amount, a.limit - a.held));
+}
+
+/** How a worker reported a job it held. */
+export type SubmitState = "ok" | "censored" | "csam" | "faulted";
+
+/** What one submitted job moves: all amounts in kudos, two decimals. */
+export interface Settlement {
+  /** The job's price (job price × model multiplier): the job's recorded `kudos`. */
+  price: number;
+  /** Debited from the requester (and their shared key's budget). */
+  charge: number;
+  /** Credited to the worker's owner; never more than `charge`. */
+  reward: number;
+  /** `charge − reward`: leaves the economy. */
+  burned: number;
+}
+
+/**
+ * Settles a submitted job. A generation never creates kudos: the worker's owner earns at most
+ * what the requester is charged, and any difference is burned. OK, CENSORED and CSAM all
+ * settle on both sides: the worker spent the GPU time, and the requester's prompt (or the
+ * request's NSFW setting) is what the worker's filter withheld. Charging the requester nothing
+ * while paying the worker (the AI Horde's censored case) would let a user mint kudos by
+ * censoring their own requests on their own worker. FAULTED moves nothing.
+ * Money is computed in whole hundredths with the one rounding rule of `lib/money.ts`.
+ */
+export function settleJob(a: { state: SubmitState; jobKudos: number; multiplier: number }): Settlement {
+  if (a.state === "faulted") return { price: 0, charge: 0, reward: 0, burned: 0 };
+  const priceCents = Math.max(0, scaleCents(toCents(a.jobKudos), a.multiplier));
+  const chargeCents = priceCents;
+  const rewardCents = Math.min(priceCents, chargeCents);
+  return {
+    price: fromCents(priceCents),
+    charge: fromCents(chargeCents),
+    reward: fromCents(rewardCents),
+    burned: fromCents(chargeCents - rewardCents),
+  };
 }

@@ -1,86 +1,107 @@
+/**
+ * The worker side of the image queue: claiming jobs (an HTTP pop or a feed) and settling them
+ * (a submit, or a TTL that ran out). Each path is one straight line: the resolver calls one
+ * function here, which checks the caller, reads under a lock, asks one pure rule of
+ * `jobs.rules.ts` what to do, writes it (this module's SQL; kudos, workers and shared keys
+ * through their services), then publishes the events.
+ */
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
+import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { fromCents, scaleCents, toCents } from "../../lib/money.ts";
-import { applyLedger } from "../kudos/kudos.sql.ts";
+import { recordGenerationKudos } from "../kudos/kudos.service.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
 import { spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
-import { checkInImageWorker } from "../workers/workers.service.ts";
+import { assertNotInMaintenance, checkInImageWorker, logAbortedJobs } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { checkSubmittedImage } from "./images.rules.ts";
-import { MAX_FAULTED_JOBS, safeBatchAmount } from "./jobs.rules.ts";
+import { claimBudget, heldJobLimit, type SubmitState, safeBatchAmount, settleJob } from "./jobs.rules.ts";
 import {
   afterFault,
   type ClaimedJob,
   claimImageJob,
   claimMoreOfRequest,
   diagnoseSubmit,
+  type FinishedJob,
   finishJob,
+  lockHeldJobs,
   type ReleasedJob,
+  readWakeFacts,
   recordSettlement,
   requeueExpiredJobs,
 } from "./jobs.sql.ts";
 
 /**
- * Claims up to `slots` jobs for a worker: the best job it may take, then, for a batching worker,
- * more of the same request as far as its pixel budget allows (the AI Horde's safe amount).
- * Publishes the requests' changes after the claims.
+ * Claims jobs for a worker in one transaction: its claims are serialised and its unsubmitted
+ * jobs counted (`lockHeldJobs`), `claimBudget` decides how many it may take (at most `want`,
+ * its declared batch `amount`, and never more than `limit` held at once), then the best job it
+ * may take is claimed and, for a batching worker, more of the same request as far as its pixel
+ * budget allows (the AI Horde's safe amount). Publishes the requests' changes after commit.
  */
-export async function claimFor(
+export async function claimJobs(
+  deps: Deps,
+  worker: CheckedInWorker,
+  d: ImageWorkerDeclaration,
+  a: { want: number; limit: number },
+): Promise<ClaimedJob[]> {
+  const now = deps.clock.now();
+  const jobs = await deps.db.tx(async (sql) => {
+    const held = await lockHeldJobs(sql, worker.id);
+    const budget = claimBudget({ want: a.want, amount: d.amount, held, limit: a.limit });
+    if (budget <= 0) return [];
+    const first = await claimImageJob(sql, worker.id, now);
+    if (!first || budget === 1) return first ? [first] : [];
+    const params = first.params as { postProcessing?: string[] };
+    const safe = safeBatchAmount({
+      maxPixels: d.maxPixels,
+      amount: budget,
+      width: first.width,
+      height: first.height,
+      postProcessors: params.postProcessing ?? [],
+      heavy: false,
+      remaining: budget,
+      baseline: modelCatalog(deps).byName.get(first.model)?.baseline,
+    });
+    if (safe <= 1) return [first];
+    return [first, ...(await claimMoreOfRequest(sql, worker.id, first.request_id, first.model, safe - 1, now))];
+  });
+  for (const id of new Set(jobs.map((j) => j.request_id))) deps.bus.publish("requestChanged", { id, ended: false });
+  return jobs;
+}
+
+/**
+ * The feed's claim: up to `slots` jobs now, and never more than the worker's declared
+ * `maxConcurrentJobs` held at once, whatever the feed believes it holds.
+ */
+export function claimFor(
   deps: Deps,
   worker: CheckedInWorker,
   d: ImageWorkerDeclaration,
   slots: number,
 ): Promise<ClaimedJob[]> {
-  const now = deps.clock.now();
-  const first = await claimImageJob(deps.db, worker.id, now);
-  if (!first) return [];
-  const jobs = [first];
-  const want = Math.min(slots, d.amount);
-  if (want > 1) {
-    const params = first.params as { postProcessing?: string[] };
-    const baseline = modelCatalog(deps).byName.get(first.model)?.baseline;
-    const safe = safeBatchAmount({
-      maxPixels: d.maxPixels,
-      amount: want,
-      width: first.width,
-      height: first.height,
-      postProcessors: params.postProcessing ?? [],
-      heavy: false,
-      remaining: want,
-      baseline,
-    });
-    if (safe > 1)
-      jobs.push(...(await claimMoreOfRequest(deps.db, worker.id, first.request_id, first.model, safe - 1, now)));
-  }
-  deps.bus.publish("requestChanged", { id: first.request_id, ended: false });
-  return jobs;
+  return claimJobs(deps, worker, d, { want: slots, limit: heldJobLimit("feed", d) });
 }
 
-/** `popImageJob`: check in (registering the worker on first use), then claim. */
+/**
+ * `popImageJob`: check in (registering the worker on first use), then claim up to `amount`
+ * jobs, never more than `threads × amount` held at once. A worker in maintenance that gets
+ * nothing is told why.
+ */
 export async function popImageJobs(
   deps: Deps,
   viewer: Viewer,
   input: PopInput,
 ): Promise<{ jobs: ClaimedJob[]; worker: CheckedInWorker }> {
   const { worker, declaration } = await checkInImageWorker(deps, viewer, input);
-  const jobs = await claimFor(deps, worker, declaration, declaration.amount);
-  if (jobs.length === 0) {
-    // The check-in may be a recent one reused; read maintenance from the row, as the claim did.
-    const rows = await deps.db.query<{ maintenance: boolean; maintenance_msg: string | null }>(
-      "SELECT maintenance, maintenance_msg FROM workers WHERE id = $1",
-      [worker.id],
-    );
-    if (rows[0]?.maintenance) {
-      throw new ForbiddenError(
-        "WorkerMaintenance",
-        rows[0].maintenance_msg ?? "This worker is in maintenance; it only receives its owner's requests",
-      );
-    }
-  }
+  const jobs = await claimJobs(deps, worker, declaration, {
+    want: declaration.amount,
+    limit: heldJobLimit("pop", declaration),
+  });
+  if (jobs.length === 0) await assertNotInMaintenance(deps, worker.id);
   return { jobs, worker };
 }
 
@@ -88,7 +109,7 @@ export interface SubmitInput {
   id: string;
   image?: string | null;
   seed: string;
-  state?: "ok" | "censored" | "faulted" | "csam" | null;
+  state?: SubmitState | null;
 }
 
 const SUBMIT_MESSAGES = {
@@ -101,10 +122,11 @@ const SUBMIT_MESSAGES = {
 
 /**
  * What follows jobs taken back from their workers because their TTL ran out, wherever that was
- * noticed (the sweep, or a submit that came too late): their workers' feeds get the slots back,
- * a request whose jobs have now timed out or faulted more than `MAX_FAULTED_JOBS` times faults,
- * and the other requests wake feeds for their re-queued jobs. One path for both, so a timeout
- * noticed by a late submit faults the request and wakes a worker exactly as the sweep would.
+ * noticed (the sweep, or a submit that came too late): the workers' dropped jobs are logged
+ * (maintenance for a worker that drops too many), their feeds get the slots back, a request
+ * faults once more than `MAX_FAULTED_JOBS` distinct workers dropped its jobs, and the other
+ * requests wake feeds for their re-queued jobs. One path for both, so a timeout noticed by a
+ * late submit is handled exactly as the sweep would handle it.
  */
 export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promise<void> {
   if (released.length === 0) return;
@@ -114,70 +136,75 @@ export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promis
     byWorker.set(r.worker_id, [...(byWorker.get(r.worker_id) ?? []), r.id]);
     byRequest.set(r.request_id, (byRequest.get(r.request_id) ?? 0) + 1);
   }
+  await logAbortedJobs(
+    deps,
+    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length })),
+  );
   for (const [workerId, jobIds] of byWorker) deps.bus.publish("workerSlotFreed", { workerId, jobIds });
   const now = deps.clock.now();
   for (const [requestId, count] of byRequest) {
     const { faulted } = await afterFault(deps.db, requestId, false, MAX_FAULTED_JOBS, now);
     deps.bus.publish("requestChanged", { id: requestId, ended: faulted });
     if (faulted) continue;
-    const rows = await deps.db.query<{ models: string[]; pixels: number; nsfw: boolean; user_id: number }>(
-      "SELECT models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
-      [requestId],
-    );
-    const r = rows[0];
-    if (r) {
-      deps.bus.publish("jobsAvailable", {
-        requestId,
-        count,
-        models: r.models,
-        pixels: r.pixels,
-        nsfw: r.nsfw,
-        userId: r.user_id,
-      });
-    }
+    const r = await readWakeFacts(deps.db, requestId);
+    if (r) deps.bus.publish("jobsAvailable", { requestId, count, ...r, userId: r.user_id });
   }
 }
 
 /**
- * `submitImageJob`: stores the image, then settles the job in one transaction: the
- * compare-and-set that makes a submit count once, the statistics, and the kudos (the worker's
- * owner earns the job's price; the requester pays it unless the image was withheld). A FAULTED
- * submit re-queues a replacement job until the request has faulted too often.
+ * Takes back the jobs whose TTL ran out, inside the caller's transaction (the sweep's, which
+ * holds its advisory lock); the caller then hands the result to {@link afterReleased}.
  */
-export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitInput): Promise<{ reward: number }> {
-  if (viewer.anonymous || viewer.sharedKeyId) {
-    throw new ForbiddenError("AnonForbidden", "Only a worker's owner, with their own key, can submit its jobs");
+export function takeBackExpiredJobs(sql: Sql, now: Date): Promise<ReleasedJob[]> {
+  return requeueExpiredJobs(sql, now);
+}
+
+/** Checks a submit's caller and input, before anything is stored. */
+function checkSubmit(viewer: Viewer, input: SubmitInput): { state: SubmitState; seed: string } {
+  if (viewer.anonymous) {
+    throw new ForbiddenError("AnonForbidden", "Anonymous cannot run workers; register first");
+  }
+  if (viewer.sharedKeyId) {
+    throw new ForbiddenError("SharedKeyForbidden", "A shared key cannot run workers; submit with the owner's key");
   }
   if (!isUuid(input.id)) throw new NotFoundError("InvalidJobID", SUBMIT_MESSAGES.InvalidJobID);
+  const seed = input.seed.trim();
+  if (!/^-?\d{1,20}$/.test(seed)) throw new ValidationError("InvalidSeed", "seed must be an integer", "seed");
   const state = input.state ?? "ok";
-  if (!/^-?\d{1,20}$/.test(input.seed.trim()))
-    throw new ValidationError("InvalidSeed", "seed must be an integer", "seed");
+  if (state !== "faulted" && !input.image) {
+    throw new ValidationError("MissingImage", "An image is required unless the state is FAULTED", "image");
+  }
+  return { state, seed };
+}
+
+type SettleOutcome =
+  | { ok: true; job: FinishedJob; reward: number; replaced: boolean }
+  | { ok: false; failure: Awaited<ReturnType<typeof diagnoseSubmit>> };
+
+/**
+ * `submitImageJob`: checks the caller and the input, stores the image, then settles the job in
+ * one transaction (see {@link settle}); publishes the changes after commit. A submit that lost
+ * its job deletes the image it stored and says why.
+ */
+export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitInput): Promise<{ reward: number }> {
+  const { state, seed } = checkSubmit(viewer, input);
   let imageKey: string | null = null;
-  if (state !== "faulted") {
-    if (!input.image)
-      throw new ValidationError("MissingImage", "An image is required unless the state is FAULTED", "image");
+  if (state !== "faulted" && input.image) {
     const checked = await checkSubmittedImage(input.image, deps.config.maxImageBytes);
     if (!checked.ok) throw new ValidationError(checked.code, checked.message, "image");
     imageKey = await deps.blobs.put(checked.bytes, checked.header.format);
   }
   const now = deps.clock.now();
-  let outcome: Awaited<ReturnType<typeof settle>>;
+  let outcome: SettleOutcome;
   try {
-    outcome = await deps.db.tx((sql) => settle(sql, deps, viewer, input.id, state, imageKey, input.seed.trim(), now));
+    outcome = await deps.db.tx((sql) => settle(sql, deps, viewer, { jobId: input.id, state, imageKey, seed, now }));
   } catch (err) {
-    if (imageKey) await deps.blobs.delete(imageKey);
+    if (imageKey) await dropBlob(deps, imageKey);
     throw err;
   }
   if (!outcome.ok) {
-    if (imageKey) await deps.blobs.delete(imageKey);
-    if (outcome.failure === "Expired") {
-      await afterReleased(deps, await requeueExpiredJobs(deps.db, now));
-      throw new ConflictError("AbortedGen", SUBMIT_MESSAGES.Expired);
-    }
-    if (outcome.failure === "InvalidJobID") throw new NotFoundError("InvalidJobID", SUBMIT_MESSAGES.InvalidJobID);
-    if (outcome.failure === "WrongCredentials")
-      throw new ForbiddenError("WrongCredentials", SUBMIT_MESSAGES.WrongCredentials);
-    throw new ConflictError(outcome.failure, SUBMIT_MESSAGES[outcome.failure]);
+    if (imageKey) await dropBlob(deps, imageKey);
+    return refuseSubmit(deps, outcome.failure, now);
   }
   const job = outcome.job;
   deps.bus.publish("workerSlotFreed", { workerId: job.worker_id, jobIds: [job.id] });
@@ -195,63 +222,83 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   return { reward: outcome.reward };
 }
 
+/** Deletes a stored image nothing refers to; a failure only leaves an orphan blob, so it is logged. */
+async function dropBlob(deps: Deps, key: string): Promise<void> {
+  try {
+    await deps.blobs.delete(key);
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message, key }, "could not delete an unused blob");
+  }
+}
+
+/** Turns a failed compare-and-set into its error; a late submit re-queues what ran out first. */
+async function refuseSubmit(
+  deps: Deps,
+  failure: Extract<SettleOutcome, { ok: false }>["failure"],
+  now: Date,
+): Promise<never> {
+  if (failure === "Expired") {
+    await afterReleased(deps, await requeueExpiredJobs(deps.db, now));
+    throw new ConflictError("AbortedGen", SUBMIT_MESSAGES.Expired);
+  }
+  if (failure === "InvalidJobID") throw new NotFoundError("InvalidJobID", SUBMIT_MESSAGES.InvalidJobID);
+  if (failure === "WrongCredentials") throw new ForbiddenError("WrongCredentials", SUBMIT_MESSAGES.WrongCredentials);
+  throw new ConflictError(failure, SUBMIT_MESSAGES[failure]);
+}
+
+/**
+ * The settlement, inside the submit's transaction: the compare-and-set that makes a submit
+ * count once (`finishJob`); then for FAULTED the worker's dropped job is logged and the job
+ * replaced (or the request faulted); otherwise `settleJob` prices it and the statistics, the
+ * ledger (kudos module) and the shared key's budget are written. Lock order: job, request's
+ * jobs, worker, users, shared key (docs/KUDOS.md).
+ */
 async function settle(
-  sql: import("../../infra/db.ts").Sql,
+  sql: Sql,
   deps: Deps,
   viewer: Viewer,
-  jobId: string,
-  state: "ok" | "censored" | "faulted" | "csam",
-  imageKey: string | null,
-  seed: string,
-  now: Date,
-) {
-  const job = await finishJob(sql, { jobId, ownerId: viewer.userId, state, imageKey, seed, now });
-  if (!job) return { ok: false as const, failure: await diagnoseSubmit(sql, jobId, viewer.userId, now) };
-  if (state === "faulted") {
-    const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, now);
-    return { ok: true as const, job, reward: 0, replaced };
+  a: { jobId: string; state: SubmitState; imageKey: string | null; seed: string; now: Date },
+): Promise<SettleOutcome> {
+  const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
+  if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
+  if (a.state === "faulted") {
+    const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
+    await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1 }], sql);
+    return { ok: true, job, reward: 0, replaced };
   }
   const baseline = job.model ? modelCatalog(deps).byName.get(job.model)?.baseline : undefined;
   const hiresFix = (job.params as { hiresFix?: boolean }).hiresFix === true;
-  const multiplier = baseline ? baselineMultiplier(baseline, { hiresFix }) : 1;
-  const kudos = fromCents(scaleCents(toCents(Number(job.job_kudos)), multiplier));
-  const charge = state === "ok" ? kudos : 0;
+  const money = settleJob({
+    state: a.state,
+    jobKudos: Number(job.job_kudos),
+    multiplier: baseline ? baselineMultiplier(baseline, { hiresFix }) : 1,
+  });
   await recordSettlement(sql, {
     jobId: job.id,
     requestId: job.request_id,
     workerId: job.worker_id,
-    kudos,
-    reward: kudos,
-    charge,
+    kudos: money.price,
+    reward: money.reward,
+    charge: money.charge,
     pixelsteps: job.pixels * job.steps,
     seconds: job.seconds,
-    expiresAt: new Date(now.getTime() + deps.config.requestExpirySeconds * 1000),
-    now,
+    expiresAt: new Date(a.now.getTime() + deps.config.requestExpirySeconds * 1000),
+    now: a.now,
   });
-  await applyLedger(
+  await recordGenerationKudos(
     sql,
-    [
-      {
-        userId: job.worker_owner,
-        kind: "generation_reward",
-        amount: kudos,
-        jobId: job.id,
-        requestId: job.request_id,
-        workerId: job.worker_id,
-        counterpartId: job.requester,
-      },
-      {
-        userId: job.requester,
-        kind: "request_charge",
-        amount: -charge,
-        jobId: job.id,
-        requestId: job.request_id,
-        sharedKeyId: job.shared_key_id,
-        counterpartId: job.worker_owner,
-      },
-    ],
-    now,
+    {
+      jobId: job.id,
+      requestId: job.request_id,
+      workerId: job.worker_id,
+      workerOwnerId: job.worker_owner,
+      requesterId: job.requester,
+      sharedKeyId: job.shared_key_id,
+      reward: money.reward,
+      charge: money.charge,
+    },
+    a.now,
   );
-  await spendSharedKey(sql, job.shared_key_id, charge);
-  return { ok: true as const, job, reward: kudos, replaced: false };
+  await spendSharedKey(sql, job.shared_key_id, money.charge);
+  return { ok: true, job, reward: money.reward, replaced: false };
 }

@@ -1,5 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-import { LIVE, QUEUE_KEY, QUEUE_ORDER } from "../requests/requests.sql.ts";
+import { LIVE, QUEUE_KEY, QUEUE_ORDER } from "../queue/queue.rules.ts";
 
 /** A job as handed to a worker. */
 export interface ClaimedJob {
@@ -69,6 +69,24 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
     [workerId, now],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * Serialises one worker's claims (transaction-scoped; advisory namespace 4, keyed by a hash of
+ * the worker's id: a collision only makes two workers' claims wait for each other) and returns
+ * how many jobs the worker holds unsubmitted. Two statements on purpose: under READ COMMITTED
+ * the count must be read by a statement that starts after the lock is held, so that a claim
+ * committed by the previous holder is counted. The cap is then enforced by the claim that
+ * follows in the same transaction (`claimBudget`). Perf note: this is what makes the HTTP pop
+ * and the feed honour the worker's declared concurrency whatever the caller sends.
+ */
+export async function lockHeldJobs(sql: Sql, workerId: string): Promise<number> {
+  await sql.query("SELECT pg_advisory_xact_lock(4, hashtext($1::text))", [workerId]);
+  const rows = await sql.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM jobs WHERE worker_id = $1 AND state = 'processing'",
+    [workerId],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /**
@@ -225,8 +243,8 @@ export async function recordSettlement(
 }
 
 /**
- * After a job faulted (submitted FAULTED or its TTL ran out): the request faults when its jobs
- * have faulted more than `maxFaults` times in all, and its waiting jobs are then cancelled;
+ * After a job faulted (submitted FAULTED or its TTL ran out): the request faults when more than
+ * `maxFaults` distinct workers faulted its jobs, and its waiting jobs are then cancelled;
  * otherwise a FAULTED job is replaced by a new WAITING one. Returns whether the request faulted
  * and whether a job was added.
  */
@@ -239,9 +257,14 @@ export async function afterFault(
 ): Promise<{ faulted: boolean; replaced: boolean }> {
   const rows = await sql.query<{ faulted: boolean; replaced: boolean }>(
     `WITH c AS (
-       SELECT (coalesce(sum(restarts), 0) + count(*) FILTER (WHERE state = 'faulted')) > $2 AS too_many,
-              max(idx) AS top
-         FROM jobs WHERE request_id = $1
+       -- The workers that faulted a job of this request (a FAULTED submit) or let one time out
+       -- (released_from): each counts once, however many of the request's jobs it dropped.
+       SELECT (SELECT count(*) FROM (
+                 SELECT worker_id FROM jobs WHERE request_id = $1 AND state = 'faulted'
+                 UNION
+                 SELECT unnest(released_from) FROM jobs WHERE request_id = $1
+               ) f) > $2 AS too_many,
+              (SELECT max(idx) FROM jobs WHERE request_id = $1) AS top
      ),
      rq AS (
        UPDATE requests r SET faulted = true, updated_at = $4 FROM c
@@ -271,9 +294,10 @@ export interface ReleasedJob {
 
 /**
  * Re-queues PROCESSING jobs whose deadline passed: back to WAITING, one more restart, the
- * worker remembered in `released_from` (for its late submit's answer), its abort counters
- * raised. SKIP LOCKED leaves a job being submitted right now to its
- * submit. Returns what was released so feeds and subscribers can be told.
+ * worker remembered in `released_from` (for its late submit's answer and the request's fault
+ * count). SKIP LOCKED leaves a job being submitted right now to its submit. Returns what was
+ * released so the caller can log the workers' aborted jobs (the workers module) and tell feeds
+ * and subscribers.
  */
 export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Promise<ReleasedJob[]> {
   return sql.query<ReleasedJob>(
@@ -286,10 +310,6 @@ export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Prom
               seed = NULL, ttl = 0, restarts = restarts + 1, released_from = released_from || stale.worker_id
          FROM stale WHERE j.id = stale.id
        RETURNING j.id, j.request_id, stale.worker_id
-     ),
-     wk AS (
-       UPDATE workers w SET aborted_jobs = aborted_jobs + c.n, uncompleted_jobs = uncompleted_jobs + c.n
-         FROM (SELECT worker_id, count(*)::int AS n FROM rel GROUP BY worker_id) c WHERE w.id = c.worker_id
      )
      SELECT id, request_id, worker_id FROM rel`,
     [now, limit],
@@ -328,4 +348,21 @@ export async function requestsWithWaitingJobs(
       GROUP BY r.id ORDER BY ${QUEUE_ORDER} LIMIT $2`,
     [now, limit],
   );
+}
+
+/** What a feed's wake-up needs to know of a request (models, size, nsfw, requester). */
+export interface WakeFacts {
+  models: string[];
+  pixels: number;
+  nsfw: boolean;
+  user_id: number;
+}
+
+/** The wake-up facts of a request, or null when it is gone. */
+export async function readWakeFacts(sql: Sql, requestId: string): Promise<WakeFacts | null> {
+  const rows = await sql.query<WakeFacts>(
+    "SELECT models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
+    [requestId],
+  );
+  return rows[0] ?? null;
 }

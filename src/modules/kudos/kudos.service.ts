@@ -217,3 +217,53 @@ export async function rewardUptime(sql: Sql, now: Date): Promise<{ workers: numb
   await creditWorkers(sql, paid);
   return { workers: paid.length, kudos: paid.reduce((s, p) => s + p.amount, 0) };
 }
+
+/** What a settled job moves, as {@link recordGenerationKudos} writes it. */
+export interface GenerationKudos {
+  jobId: string;
+  requestId: string;
+  workerId: string;
+  workerOwnerId: number;
+  requesterId: number;
+  sharedKeyId: string | null;
+  /** Credited to the worker's owner. */
+  reward: number;
+  /** Debited from the requester. */
+  charge: number;
+}
+
+/**
+ * Writes a settled job's kudos inside the caller's transaction: the worker's owner earns
+ * `reward` (`generation_reward`) and the requester pays `charge` (`request_charge`, with the
+ * shared key that made the request). Refuses a reward above the charge: a generation never
+ * creates kudos (docs/KUDOS.md); the difference, if any, is burned.
+ */
+export async function recordGenerationKudos(sql: Sql, g: GenerationKudos, now: Date): Promise<void> {
+  if (Math.round(g.reward * 100) > Math.round(g.charge * 100)) {
+    throw new Error(`generation reward ${g.reward} above its charge ${g.charge} (job ${g.jobId})`);
+  }
+  await applyLedger(
+    sql,
+    [
+      {
+        userId: g.workerOwnerId,
+        kind: "generation_reward",
+        amount: g.reward,
+        jobId: g.jobId,
+        requestId: g.requestId,
+        workerId: g.workerId,
+        counterpartId: g.requesterId,
+      },
+      {
+        userId: g.requesterId,
+        kind: "request_charge",
+        amount: -g.charge,
+        jobId: g.jobId,
+        requestId: g.requestId,
+        sharedKeyId: g.sharedKeyId,
+        counterpartId: g.workerOwnerId,
+      },
+    ],
+    now,
+  );
+}

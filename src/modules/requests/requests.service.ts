@@ -1,14 +1,11 @@
-import DataLoader from "dataloader";
 import type { Deps } from "../../deps.ts";
-import { KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
-import type { Context } from "../../graphql/context.ts";
-import { perRequest } from "../../graphql/context.ts";
+import { ForbiddenError, KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents, toCents } from "../../lib/money.ts";
-import { jobTtlSeconds } from "../jobs/jobs.rules.ts";
 import { balanceOf, chargeHordeTax } from "../kudos/kudos.service.ts";
 import { isHeavyBaseline } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { jobTtlSeconds, mayCancelRequest } from "../queue/queue.rules.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
@@ -19,14 +16,19 @@ import { type CreateImageRequestInput, IMAGE_LIMITS } from "./requests.rules.ts"
 import {
   cancelRequest,
   existingWorkerIds,
+  type GenerationRow,
   insertImageRequest,
   lockRequester,
   type NewImageRequest,
+  type QueueRow,
   type RequestRow,
   readCapacity,
+  readGenerations,
   readQueue,
   readRequests,
 } from "./requests.sql.ts";
+
+export type { GenerationRow, QueueRow, RequestRow };
 
 /** The lowest priority a registered requester gets, whatever their balance (issue: kudos economy). */
 export const REGISTERED_PRIORITY_FLOOR = 25;
@@ -205,31 +207,34 @@ export async function createImageRequest(
   }
 }
 
-/** Cancels a request (anyone who knows its id may, as in the AI Horde). */
-export async function cancelImageRequest(deps: Deps, id: string): Promise<string> {
+/**
+ * Cancels a request: a registered user's only by its requester (any of their keys) or a
+ * moderator; Anonymous's by anyone who knows its id (`mayCancelRequest`).
+ */
+export async function cancelImageRequest(deps: Deps, viewer: Viewer, id: string): Promise<string> {
   if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
+  const row = (await readRequests(deps.db, [id]))[0];
+  if (!row) throw new NotFoundError("NotFound", "No such request");
+  if (!mayCancelRequest(viewer, row.user_id)) {
+    throw new ForbiddenError("WrongCredentials", "Only the user who made this request, or a moderator, can cancel it");
+  }
   const res = await cancelRequest(deps.db, id, deps.clock.now());
   if (!res) throw new NotFoundError("NotFound", "No such request");
   deps.bus.publish("requestChanged", { id, ended: false });
   return id;
 }
 
-/** Per-operation loader: every request an operation names, read in one statement. */
-function requestLoader(ctx: Context) {
-  return perRequest(
-    ctx,
-    "requests",
-    () =>
-      new DataLoader<string, RequestRow | null>(async (ids) => {
-        const rows = await readRequests(ctx.deps.db, ids);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-  );
+/** The rows of the requests named, in one statement (ids that are not UUIDs find nothing). */
+export function requestsByIds(deps: Deps, ids: readonly string[]): Promise<RequestRow[]> {
+  return readRequests(deps.db, ids.filter(isUuid));
 }
 
-/** Reads one request's row, or null (bad ids included). */
-export async function loadRequest(ctx: Context, id: string): Promise<RequestRow | null> {
-  if (!isUuid(id)) return null;
-  return requestLoader(ctx).load(id.toLowerCase());
+/** A request's finished images. */
+export function generationsOf(deps: Deps, requestId: string): Promise<GenerationRow[]> {
+  return readGenerations(deps.db, [requestId]);
+}
+
+/** Where a request stands in the queue, counting the workers online now. */
+export function queueStanding(deps: Deps, requestId: string): Promise<QueueRow | null> {
+  return readQueue(deps.db, requestId, new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000));
 }

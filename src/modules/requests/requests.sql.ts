@@ -1,16 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-
-/**
- * Queue order. A request's priority is its requester's kudos when accepted, aged upward by
- * 5 per second of waiting (the AI Horde adds 50 every 10 s). Ordering by
- * `priority + 5·(now − created)` is the same as ordering by `priority − 5·created`, which needs
- * no sweep to age anything and no `now` at all.
- */
-export const QUEUE_KEY = "(r.priority - 5 * extract(epoch FROM r.created_at))";
-export const QUEUE_ORDER = `${QUEUE_KEY} DESC, r.created_at ASC`;
-
-/** A live request can still hand out jobs. */
-export const LIVE = "NOT r.faulted AND NOT r.cancelled AND NOT r.expired";
+import { LIVE, QUEUE_KEY } from "../queue/queue.rules.ts";
 
 /** What createImageRequest stores. */
 export interface NewImageRequest {

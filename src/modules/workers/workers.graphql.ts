@@ -1,6 +1,8 @@
 import { builder } from "../../graphql/builder.ts";
+import { resultOf } from "../../graphql/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { ONLINE_SECONDS } from "./workers.rules.ts";
+import { setWorkerMaintenance } from "./workers.service.ts";
 
 const WorkerStatsRef = builder
   .objectRef<{
@@ -98,3 +100,41 @@ builder.queryFields((t) => ({
     { name: "WorkerEdge" },
   ),
 }));
+
+const SetWorkerMaintenanceInput = builder.inputType("SetWorkerMaintenanceInput", {
+  fields: (t) => ({
+    id: t.id({ required: true, description: "The worker" }),
+    maintenance: t.boolean({
+      required: true,
+      description: "In maintenance a worker only receives its owner's requests",
+    }),
+    message: t.string({ description: "Why, shown to the worker's pops (at most 500 characters)" }),
+  }),
+});
+
+const SetWorkerMaintenancePayload = builder.objectRef<{ workerId: string }>("SetWorkerMaintenancePayload").implement({
+  fields: (t) => ({
+    worker: t.prismaField({
+      type: "Worker",
+      resolve: (query, p, _args, ctx) =>
+        ctx.deps.db.prisma.worker.findUniqueOrThrow({ ...query, where: { id: p.workerId } }),
+    }),
+  }),
+});
+
+builder.mutationField("setWorkerMaintenance", (t) =>
+  t.field({
+    type: SetWorkerMaintenancePayload,
+    description:
+      "The worker's owner or a moderator puts it in maintenance or takes it out (a worker that drops too many jobs is put there automatically)",
+    args: { input: t.arg({ type: SetWorkerMaintenanceInput, required: true }) },
+    errors: resultOf("SetWorkerMaintenance"),
+    resolve: async (_root, { input }, ctx) => ({
+      workerId: await setWorkerMaintenance(ctx.deps, ctx.viewer, {
+        id: String(input.id),
+        maintenance: input.maintenance,
+        message: input.message,
+      }),
+    }),
+  }),
+);

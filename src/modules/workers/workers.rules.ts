@@ -3,6 +3,8 @@
  * online. Pure.
  */
 
+import { canonicalName, invisibleCharacter } from "../../lib/names.ts";
+
 /** A worker is online while it checked in within this many seconds (or holds a live feed). */
 export const ONLINE_SECONDS = 300;
 
@@ -77,10 +79,19 @@ function intIn(v: number, min: number, max: number): boolean {
  * Horde does.
  */
 export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unknown>): DeclarationResult {
-  const name = input.name.trim();
+  // NFKC, and no invisible or bidi characters: names are unique by their key (src/lib/names.ts).
+  const name = canonicalName(input.name);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
     return fail("InvalidWorkerName", "A worker name must be non-empty printable text", "name");
+  }
+  const invisible = invisibleCharacter(name);
+  if (invisible) {
+    return fail(
+      "InvisibleCharacters",
+      `A worker name may not contain invisible or text-direction characters (${invisible})`,
+      "name",
+    );
   }
   if (name.length > WORKER_LIMITS.maxNameLength) {
     return fail(
@@ -161,4 +172,38 @@ export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unk
 export function blacklistPattern(words: readonly string[]): string | null {
   if (words.length === 0) return null;
   return words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+}
+
+/**
+ * The AI Horde's `log_aborted_job` (§3.6): a worker that drops more than this many jobs (TTL
+ * expiries, and here FAULTED submits too) with less than an hour between one drop and the next
+ * is put in maintenance, and its count starts over. An hour without a drop starts it over too.
+ */
+export const MAX_ABORTED_JOBS_PER_HOUR = 20;
+
+/** A drop this long after the previous one starts the count over. */
+export const ABORTED_JOBS_WINDOW_SECONDS = 3600;
+
+/** The maintenance message a worker gets for dropping too many jobs (the AI Horde's wording). */
+export const TOO_MANY_ABORTED_MESSAGE =
+  "This worker has been put into maintenance mode for dropping too many jobs " +
+  "(timed out or FAULTED); it now only receives its owner's requests. " +
+  "Fix it, then take it out with setWorkerMaintenance.";
+
+/** The longest maintenance message a worker's owner may set. */
+export const MAX_MAINTENANCE_MESSAGE = 500;
+
+/** A maintenance message: trimmed, printable (newlines and tabs allowed), at most 500 characters; null when empty. */
+export function checkMaintenanceMessage(
+  input: string | null | undefined,
+): { ok: true; value: string | null } | { ok: false; message: string } {
+  const text = (input ?? "").trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) {
+    return { ok: false, message: "The message may not contain control characters" };
+  }
+  if (text.length > MAX_MAINTENANCE_MESSAGE) {
+    return { ok: false, message: `The message may have at most ${MAX_MAINTENANCE_MESSAGE} characters` };
+  }
+  return { ok: true, value: text.length > 0 ? text : null };
 }

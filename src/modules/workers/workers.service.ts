@@ -1,12 +1,28 @@
 import type { Deps } from "../../deps.ts";
-import { ForbiddenError, ValidationError } from "../../errors.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
+import type { Sql } from "../../infra/db.ts";
+import { isUuid } from "../../lib/ids.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import type { Viewer } from "../users/users.service.ts";
-import { checkDeclaration, type ImageWorkerDeclaration, maxWorkers, type PopInput } from "./workers.rules.ts";
+import {
+  ABORTED_JOBS_WINDOW_SECONDS,
+  checkDeclaration,
+  checkMaintenanceMessage,
+  type ImageWorkerDeclaration,
+  MAX_ABORTED_JOBS_PER_HOUR,
+  maxWorkers,
+  type PopInput,
+  TOO_MANY_ABORTED_MESSAGE,
+} from "./workers.rules.ts";
 import {
   type CheckedInWorker,
   diagnoseCheckIn,
   lockWorkerRegistration,
+  ownerOfWorker,
+  readMaintenance,
+  recordAbortedJobs,
+  setMaintenance,
+  touchWorkers,
   updateImageWorker,
   upsertImageWorker,
 } from "./workers.sql.ts";
@@ -92,4 +108,72 @@ export async function checkInImageWorker(
   }
   rememberCheckIn(deps, cacheKey, { worker, declaration: declared, at: now.getTime() });
   return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
+}
+
+/**
+ * Throws `WorkerMaintenance` when the worker is in maintenance (read from its row: the
+ * check-in may be a recent one reused, and the sweep may have put it there since).
+ */
+export async function assertNotInMaintenance(deps: Deps, workerId: string): Promise<void> {
+  const row = await readMaintenance(deps.db, workerId);
+  if (row?.maintenance) {
+    throw new ForbiddenError(
+      "WorkerMaintenance",
+      row.maintenance_msg ?? "This worker is in maintenance; it only receives its owner's requests",
+    );
+  }
+}
+
+/** Marks the workers behind live feeds as checked in (one statement for all of them). */
+export function markCheckedIn(deps: Deps, workerIds: string[]): Promise<void> {
+  return touchWorkers(deps.db, workerIds, deps.clock.now());
+}
+
+/**
+ * Counts jobs the workers dropped (TTL expiries, FAULTED submits) and puts a worker that drops
+ * too many in maintenance (`MAX_ABORTED_JOBS_PER_HOUR`), as the AI Horde's `log_aborted_job`.
+ * Runs in the caller's transaction when given one. Logs each worker put in maintenance.
+ */
+export async function logAbortedJobs(
+  deps: Deps,
+  drops: { workerId: string; jobs: number }[],
+  sql: Sql = deps.db,
+): Promise<string[]> {
+  const tripped = await recordAbortedJobs(sql, drops, deps.clock.now(), {
+    max: MAX_ABORTED_JOBS_PER_HOUR,
+    windowSeconds: ABORTED_JOBS_WINDOW_SECONDS,
+    message: TOO_MANY_ABORTED_MESSAGE,
+  });
+  for (const id of tripped) deps.logger.warn({ worker: id }, "worker put in maintenance for dropping too many jobs");
+  return tripped;
+}
+
+/**
+ * `setWorkerMaintenance`: the worker's owner (with their own key) or a moderator puts it in
+ * maintenance, with a message its pops will show, or takes it out (as the AI Horde's
+ * `PUT /workers/{id}`). A flagged owner's workers stay in maintenance.
+ */
+export async function setWorkerMaintenance(
+  deps: Deps,
+  viewer: Viewer,
+  input: { id: string; maintenance: boolean; message?: string | null },
+): Promise<string> {
+  if (viewer.anonymous) throw new ForbiddenError("AnonForbidden", "Anonymous has no workers");
+  if (viewer.sharedKeyId) throw new ForbiddenError("SharedKeyForbidden", "A shared key cannot manage workers");
+  if (viewer.flagged && !input.maintenance) {
+    throw new ForbiddenError("WorkerFlaggedMaintenance", "This account is flagged; its workers stay in maintenance");
+  }
+  const message = checkMaintenanceMessage(input.message);
+  if (!message.ok) throw new ValidationError("InvalidMaintenanceMessage", message.message, "message");
+  if (!isUuid(input.id)) throw new NotFoundError("WorkerNotFound", "No such worker");
+  const id = input.id.toLowerCase();
+  const changed = await setMaintenance(deps.db, {
+    workerId: id,
+    maintenance: input.maintenance,
+    message: input.maintenance ? message.value : null,
+    ownerId: viewer.moderator ? null : viewer.userId,
+  });
+  if (changed) return changed;
+  if ((await ownerOfWorker(deps.db, id)) === null) throw new NotFoundError("WorkerNotFound", "No such worker");
+  throw new ForbiddenError("WrongCredentials", "Only the worker's owner or a moderator can change its maintenance");
 }

@@ -68,7 +68,8 @@ export async function lockWorkerRegistration(sql: Sql, ownerId: number): Promise
  * Registers the worker on first use or records its check-in, in one statement. Insert happens
  * only while the owner is under `maxWorkers`; an existing worker is updated only when it belongs
  * to this owner and kind. No row back means one of those failed; {@link diagnoseCheckIn} says
- * which. Locks: the worker's row (an upsert). The owner count is only safe from concurrent
+ * which. Names are unique by their key (`name_key`, src/lib/names.ts): a look-alike of another
+ * owner's name is that name. Locks: the worker's row (an upsert). The owner count is only safe from concurrent
  * registrations under {@link lockWorkerRegistration}, taken in an earlier statement of the same
  * transaction (a statement's snapshot predates any lock it waits for).
  */
@@ -84,9 +85,9 @@ export async function upsertImageWorker(
         allow_painting, allow_post_processing, allow_controlnet, allow_lora, threads, bridge_agent,
         last_check_in)
      SELECT 'image', $1, $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-      WHERE EXISTS (SELECT 1 FROM workers WHERE name = $2)
+      WHERE EXISTS (SELECT 1 FROM workers WHERE name_key = lower(normalize($2, NFKC)))
          OR (SELECT count(*) FROM workers WHERE user_id = $1) < $16
-     ON CONFLICT (name) DO UPDATE SET
+     ON CONFLICT (name_key) DO UPDATE SET
         models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, blacklist_pattern = EXCLUDED.blacklist_pattern,
         nsfw = EXCLUDED.nsfw,
         max_pixels = EXCLUDED.max_pixels, allow_img2img = EXCLUDED.allow_img2img,
@@ -107,9 +108,10 @@ export async function diagnoseCheckIn(
   ownerId: number,
   name: string,
 ): Promise<"WrongCredentials" | "PolymorphicNameConflict" | "TooManyWorkers"> {
-  const rows = await sql.query<{ user_id: number; kind: string }>("SELECT user_id, kind FROM workers WHERE name = $1", [
-    name,
-  ]);
+  const rows = await sql.query<{ user_id: number; kind: string }>(
+    "SELECT user_id, kind FROM workers WHERE name_key = lower(normalize($1, NFKC))",
+    [name],
+  );
   const w = rows[0];
   if (!w) return "TooManyWorkers";
   if (w.user_id !== ownerId) return "WrongCredentials";
@@ -120,4 +122,85 @@ export async function diagnoseCheckIn(
 export async function touchWorkers(sql: Sql, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   await sql.query("UPDATE workers SET last_check_in = $2 WHERE id = ANY($1::uuid[])", [ids, now]);
+}
+
+/** A worker's maintenance state, read from its row (a check-in may be a recent one reused). */
+export async function readMaintenance(
+  sql: Sql,
+  workerId: string,
+): Promise<{ maintenance: boolean; maintenance_msg: string | null } | null> {
+  const rows = await sql.query<{ maintenance: boolean; maintenance_msg: string | null }>(
+    "SELECT maintenance, maintenance_msg FROM workers WHERE id = $1",
+    [workerId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The AI Horde's `log_aborted_job`, for several workers in one statement: each worker's
+ * `uncompleted_jobs` grows by the jobs it dropped; its `aborted_jobs` count starts over when its
+ * previous drop is older than `windowSeconds`, then grows; a count above `max` puts the worker in
+ * maintenance with `message` and starts the count over. Returns the workers put in maintenance
+ * now. Locks the workers' rows (in id order, as every multi-worker update here does).
+ */
+export async function recordAbortedJobs(
+  sql: Sql,
+  drops: { workerId: string; jobs: number }[],
+  now: Date,
+  rule: { max: number; windowSeconds: number; message: string },
+): Promise<string[]> {
+  if (drops.length === 0) return [];
+  const rows = await sql.query<{ id: string; tripped: boolean }>(
+    `WITH d AS (
+       SELECT x.worker_id, x.jobs FROM jsonb_to_recordset($1::jsonb) AS x(worker_id uuid, jobs int)
+     ),
+     locked AS (
+       SELECT w.id FROM workers w JOIN d ON d.worker_id = w.id ORDER BY w.id FOR UPDATE OF w
+     ),
+     n AS (
+       SELECT w.id, d.jobs + CASE WHEN w.last_aborted_job IS NULL OR w.last_aborted_job < $2::timestamptz - make_interval(secs => $3)
+                                  THEN 0 ELSE w.aborted_jobs END AS count
+         FROM workers w JOIN d ON d.worker_id = w.id JOIN locked l ON l.id = w.id
+     )
+     UPDATE workers w SET uncompleted_jobs = w.uncompleted_jobs + d.jobs, last_aborted_job = $2::timestamptz,
+            aborted_jobs = CASE WHEN n.count > $4 THEN 0 ELSE n.count END,
+            maintenance = w.maintenance OR n.count > $4,
+            maintenance_msg = CASE WHEN n.count > $4 AND NOT w.maintenance THEN $5 ELSE w.maintenance_msg END
+       FROM d, n
+      WHERE w.id = d.worker_id AND n.id = w.id
+     RETURNING w.id, (n.count > $4) AS tripped`,
+    [
+      JSON.stringify(drops.map((d) => ({ worker_id: d.workerId, jobs: d.jobs }))),
+      now,
+      rule.windowSeconds,
+      rule.max,
+      rule.message,
+    ],
+  );
+  return rows.filter((r) => r.tripped).map((r) => r.id);
+}
+
+/**
+ * Puts a worker in maintenance (with a message) or takes it out; leaving maintenance starts its
+ * dropped-job count over. With `ownerId`, only that owner's worker is changed. Returns the
+ * worker's id, or null when no worker matched.
+ */
+export async function setMaintenance(
+  sql: Sql,
+  a: { workerId: string; maintenance: boolean; message: string | null; ownerId: number | null },
+): Promise<string | null> {
+  const rows = await sql.query<{ id: string }>(
+    `UPDATE workers SET maintenance = $2, maintenance_msg = CASE WHEN $2 THEN $3 ELSE NULL END,
+            aborted_jobs = CASE WHEN $2 THEN aborted_jobs ELSE 0 END
+      WHERE id = $1 AND ($4::int IS NULL OR user_id = $4)
+     RETURNING id`,
+    [a.workerId, a.maintenance, a.message, a.ownerId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** A worker's owner, or null when there is no such worker. */
+export async function ownerOfWorker(sql: Sql, workerId: string): Promise<number | null> {
+  const rows = await sql.query<{ user_id: number }>("SELECT user_id FROM workers WHERE id = $1", [workerId]);
+  return rows[0]?.user_id ?? null;
 }

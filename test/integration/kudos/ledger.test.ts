@@ -84,14 +84,18 @@ describe("the ledger", () => {
     await expectLedgerBalanced(ctx.db);
   });
 
-  it("pays the worker for a censored image and charges the requester nothing for it", async () => {
+  it("settles a censored image on both sides: the worker earns what the requester pays", async () => {
     const c = await cast();
     await createRequest(ctx.t, c.requester.apiKey, { prompt: "censored", params: { steps: 30 } });
     const [job] = await c.popJobs();
     expect((await submit(ctx.t, c.owner.apiKey, { id: job!.id, state: "CENSORED" })).reward).toBe(JOB);
     expect(await balance(ctx.db, c.owner.id)).toBe(JOB);
-    expect(await balance(ctx.db, c.requester.id)).toBe(100 - TAX);
-    expect((await ledgerOf(ctx.db, c.requester.id)).map((r) => r.kind)).toEqual(["moderator_award", "horde_tax"]);
+    expect(await balance(ctx.db, c.requester.id)).toBe(100 - TAX - JOB);
+    expect((await ledgerOf(ctx.db, c.requester.id)).map((r) => r.kind)).toEqual([
+      "moderator_award",
+      "horde_tax",
+      "request_charge",
+    ]);
   });
 
   it("moves nothing for a faulted job", async () => {

@@ -119,27 +119,30 @@ describe("submitImageJob", () => {
     }
   });
 
-  it("CENSORED: the generation is marked censored and the requester is not charged", async () => {
+  it("CENSORED: the generation is marked censored and settles as OK does (the requester pays what the worker earns)", async () => {
     const c = await cast();
     const id = await createRequest(ctx.t, c.requester.apiKey, { prompt: "censored" });
     const before = await kudosOf(c.requester.id);
     const [job] = await c.pop();
     const r = await submit(ctx.t, c.owner.apiKey, { id: job!.id, state: "CENSORED" });
     expect(r.__typename).toBe("SubmitImageJobPayload");
-    expect((await ledgerOf(job!.id)).filter((l) => l.kind === "request_charge")).toEqual([]);
-    expect(await kudosOf(c.requester.id)).toBe(before);
+    expect((await ledgerOf(job!.id)).filter((l) => l.kind === "request_charge")).toEqual([
+      { user_id: c.requester.id, kind: "request_charge", amount: `-${r.reward.toFixed(2)}` },
+    ]);
+    expect(await kudosOf(c.requester.id)).toBe(before - r.reward);
     const s = await status(ctx.t, id);
-    expect(s).toMatchObject({ finished: 1, done: true, kudos: 0 });
+    expect(s).toMatchObject({ finished: 1, done: true, kudos: r.reward });
     expect(s.generations[0]).toMatchObject({ state: "CENSORED", censored: true });
   });
 
-  it("CSAM: the generation is recorded as CSAM and the requester is not charged", async () => {
+  it("CSAM: the generation is recorded as CSAM and settles as OK does", async () => {
     const c = await cast();
     const id = await createRequest(ctx.t, c.requester.apiKey, { prompt: "csam" });
     const before = await kudosOf(c.requester.id);
     const [job] = await c.pop();
-    expect(outcome(await submit(ctx.t, c.owner.apiKey, { id: job!.id, state: "CSAM" }))).toBe("SubmitImageJobPayload");
-    expect(await kudosOf(c.requester.id)).toBe(before);
+    const r = await submit(ctx.t, c.owner.apiKey, { id: job!.id, state: "CSAM" });
+    expect(outcome(r)).toBe("SubmitImageJobPayload");
+    expect(await kudosOf(c.requester.id)).toBe(before - r.reward);
     const s = await status(ctx.t, id);
     expect(s.generations[0]).toMatchObject({ state: "CSAM", censored: true });
   });
@@ -178,18 +181,18 @@ describe("submitImageJob", () => {
     expect(jobs.map((j) => j.state)).toEqual(["faulted", "waiting"]);
   });
 
-  it("FAULTED more than twice: the request is faulted and done, and nothing of it is handed out again", async () => {
+  it("FAULTED by more than two workers: the request is faulted and done, and nothing of it is handed out again", async () => {
     const c = await cast();
     const id = await createRequest(ctx.t, c.requester.apiKey, { prompt: "fault thrice", params: { n: 2 } });
     for (let i = 0; i < 3; i++) {
-      const [job] = await c.pop();
+      const [job] = await popAs(c.owner.apiKey, `${c.name}-${i}`);
       expect(job!.requestId).toBe(id);
       const r = await submit(ctx.t, c.owner.apiKey, { id: job!.id, state: "FAULTED", image: null });
       expect(r.reward).toBe(0);
     }
     const s = await status(ctx.t, id);
     expect(s).toMatchObject({ faulted: true, done: true, waiting: 0, finished: 0 });
-    expect(await c.pop()).toEqual([]);
+    expect(await popAs(c.owner.apiKey, `${c.name}-0`)).toEqual([]);
   });
 
   it("only the owner of the worker holding the job may submit it: anyone else gets WrongCredentials", async () => {
@@ -309,8 +312,8 @@ describe("job TTL", () => {
     const c = await cast();
     const other = await seedUser(ctx.db);
     const id = await createRequest(ctx.t, c.requester.apiKey, { prompt: "taken over", params: { n: 2 } });
-    const [first] = await c.pop();
-    const [second] = await c.pop();
+    const [first] = await c.pop({ threads: 2 });
+    const [second] = await c.pop({ threads: 2 });
     clock.advance(151_000);
     expect(await sweepExpiredJobs(ctx.t.deps)).toBe(2);
     // a pushed worker grabs the re-queued jobs before the late worker reports back
@@ -327,30 +330,30 @@ describe("job TTL", () => {
     expect(await status(ctx.t, id)).toMatchObject({ finished: 2, done: true, restarted: 2 });
   });
 
-  it("faults a request whose jobs ran out of time more than twice", async () => {
+  it("faults a request whose jobs ran out of time on more than two workers", async () => {
     const c = await cast();
     const id = await createRequest(ctx.t, c.requester.apiKey, { prompt: "never finishes" });
     for (let i = 0; i < 3; i++) {
-      const [job] = await c.pop();
+      const [job] = await popAs(c.owner.apiKey, `${c.name}-${i}`);
       expect(job!.requestId).toBe(id);
       clock.advance(151_000);
       expect(await sweepExpiredJobs(ctx.t.deps)).toBe(1);
     }
     expect(await status(ctx.t, id)).toMatchObject({ restarted: 3, faulted: true, done: true, waiting: 0 });
-    expect(await c.pop()).toEqual([]);
+    expect(await popAs(c.owner.apiKey, `${c.name}-0`)).toEqual([]);
   });
 
   it("faults the request just the same when the third timeout is noticed by a late submit", async () => {
     const c = await cast();
     const id = await createRequest(ctx.t, c.requester.apiKey, { prompt: "late thrice" });
     for (let i = 0; i < 3; i++) {
-      const [job] = await c.pop();
+      const [job] = await popAs(c.owner.apiKey, `${c.name}-${i}`);
       expect(job!.requestId).toBe(id);
       clock.advance(151_000);
       expect(outcome(await submit(ctx.t, c.owner.apiKey, { id: job!.id }))).toBe("AbortedGen");
     }
     expect(await status(ctx.t, id)).toMatchObject({ restarted: 3, faulted: true, done: true, waiting: 0 });
-    expect(await c.pop()).toEqual([]);
+    expect(await popAs(c.owner.apiKey, `${c.name}-0`)).toEqual([]);
   });
 });
 
@@ -368,7 +371,7 @@ describe("cancelImageRequest", () => {
     await submit(ctx.t, c.owner.apiKey, { id: done!.id });
     const [busy] = await c.pop();
 
-    const r = (await ctx.t.gql(CANCEL, { id })).data.cancelImageRequest;
+    const r = (await ctx.t.gql(CANCEL, { id }, { apikey: c.requester.apiKey })).data.cancelImageRequest;
     expect(r.__typename).toBe("CancelImageRequestPayload");
     expect(r.request).toMatchObject({ id, cancelled: true, done: false, waiting: 0, processing: 1, finished: 1 });
     expect(await c.pop()).toEqual([]);

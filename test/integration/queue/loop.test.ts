@@ -6,6 +6,7 @@ import {
   FEED,
   PNG_B64,
   pop,
+  requestOf,
   STATUS,
   status,
   submit,
@@ -33,7 +34,7 @@ describe("the whole loop", () => {
     const first = await watch.next();
     expect(first.data?.imageRequestUpdated.id).toBe(id);
     const job = (await feed.next()).data!.imageJobAssigned;
-    expect(job.requestId).toBe(id);
+    expect(await requestOf(ctx.db, job.id)).toBe(id);
     expect(job.prompt).toBe("a lighthouse");
     expect(job.model).toBe("stable_diffusion");
     const sub = await submit(ctx.t, owner.apiKey, { id: job.id, seed: job.params.seed });

@@ -14,7 +14,8 @@ const SD = ["stable_diffusion"];
 async function drain(apikey: string, name: string, max = 10): Promise<string[]> {
   const order: string[] = [];
   for (let i = 0; i < max; i++) {
-    const r = await pop(ctx.t, apikey, { name, models: SD });
+    // threads: the worker may hold up to `max` unsubmitted jobs while it drains the queue
+    const r = await pop(ctx.t, apikey, { name, models: SD, threads: max });
     if (!r.jobs?.length) break;
     order.push(r.jobs[0].requestId);
   }
@@ -25,7 +26,7 @@ describe("queue order", () => {
   it("serves the worker owner's own request before anyone else's, even a richer and older one", async () => {
     const owner = await seedUser(ctx.db, { kudos: 0 });
     const rich = await seedUser(ctx.db, { kudos: 10_000 });
-    await pop(ctx.t, owner.apiKey, { name: `own-${owner.id}`, models: SD });
+    await pop(ctx.t, owner.apiKey, { name: `own-${owner.id}`, models: SD, threads: 10 });
     const richOld = await createRequest(ctx.t, rich.apiKey, { prompt: "rich and old" });
     clock.advance(60_000);
     const own = await createRequest(ctx.t, owner.apiKey, { prompt: "the owner's own" });

@@ -6,7 +6,18 @@ import { authenticate } from "../../../src/modules/users/users.service.ts";
 import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
 import { sweepExpiredJobs, sweepExpiredRequests } from "../../../src/tasks/index.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
-import { createRequest, FEED, outcome, pop, resetQueue, status, submit, WATCH, waitFor } from "../../support/queue.ts";
+import {
+  createRequest,
+  FEED,
+  outcome,
+  pop,
+  requestOf,
+  resetQueue,
+  status,
+  submit,
+  WATCH,
+  waitFor,
+} from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const clock = new ManualClock();
@@ -40,17 +51,28 @@ async function workerId(name: string): Promise<string> {
 function countClaims() {
   const db = ctx.t.deps.db;
   const original = db.query;
+  const originalTx = db.tx;
   let claims = 0;
-  db.query = ((text: string, params?: readonly unknown[]) => {
-    if (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'")) claims++;
-    return original.call(db, text, params);
-  }) as typeof db.query;
+  const counted = (q: typeof db.query, self: unknown) =>
+    ((text: string, params?: readonly unknown[]) => {
+      if (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'")) claims++;
+      return q.call(self, text, params);
+    }) as typeof db.query;
+  db.query = counted(original, db);
+  // a claim runs in a transaction (the worker's held jobs are counted under its lock)
+  db.tx = ((fn: (sql: typeof db) => Promise<unknown>) =>
+    originalTx.call(db, (sql) => {
+      const wrapped = Object.create(sql);
+      wrapped.query = counted(sql.query, sql);
+      return fn(wrapped);
+    })) as typeof db.tx;
   return {
     get claims() {
       return claims;
     },
     restore() {
       db.query = original;
+      db.tx = originalTx;
     },
   };
 }
@@ -101,7 +123,11 @@ describe("imageRequestUpdated", () => {
     const id = await createRequest(ctx.t, requester.apiKey, { prompt: "never mind" });
     const watch = subscribe(ctx.t.ws(), WATCH, { id });
     expect((await watch.next()).data!.imageRequestUpdated.cancelled).toBe(false);
-    await ctx.t.gql(`mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`, { id });
+    await ctx.t.gql(
+      `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`,
+      { id },
+      { apikey: requester.apiKey },
+    );
     const last = (await watch.next()).data!.imageRequestUpdated;
     expect(last).toMatchObject({ cancelled: true, done: true });
     await watch.completed();
@@ -154,7 +180,8 @@ describe("imageJobAssigned", () => {
     const { feed } = await openFeed(owner.apiKey, { name });
     const id = await createRequest(ctx.t, requester.apiKey, { prompt: "push it" });
     const job = (await feed.next()).data!.imageJobAssigned;
-    expect(job).toMatchObject({ requestId: id, prompt: "push it", model: "stable_diffusion", ttl: 150 });
+    expect(job).toMatchObject({ prompt: "push it", model: "stable_diffusion", ttl: 150 });
+    expect(await requestOf(ctx.db, job.id)).toBe(id);
     const [row] = await ctx.db.query<{ worker_id: string; state: string }>(
       "SELECT worker_id, state FROM jobs WHERE id = $1",
       [job.id],
@@ -168,7 +195,7 @@ describe("imageJobAssigned", () => {
     const id = await createRequest(ctx.t, requester.apiKey, { prompt: "waiting already" });
     const f = subscribe(ctx.t.ws(owner.apiKey), FEED, { input: { name: `early-${owner.id}`, models: SD } });
     open.push(f);
-    expect((await f.next()).data!.imageJobAssigned.requestId).toBe(id);
+    expect(await requestOf(ctx.db, (await f.next()).data!.imageJobAssigned.id)).toBe(id);
   });
 
   it("never has more than maxConcurrentJobs unsubmitted jobs out; a submit frees a slot at once", async () => {
@@ -183,7 +210,7 @@ describe("imageJobAssigned", () => {
     }
     const a = (await feed.next()).data!.imageJobAssigned;
     const b = (await feed.next()).data!.imageJobAssigned;
-    expect([a.requestId, b.requestId]).toEqual([ids[0], ids[1]]);
+    expect([await requestOf(ctx.db, a.id), await requestOf(ctx.db, b.id)]).toEqual([ids[0], ids[1]]);
     // a full round trip later, the third is still waiting and nothing more was pushed
     expect((await status(ctx.t, ids[2]!)).waiting).toBe(1);
     const held = await ctx.db.query("SELECT 1 FROM jobs WHERE worker_id = $1 AND state = 'processing'", [
@@ -194,7 +221,7 @@ describe("imageJobAssigned", () => {
 
     await submit(ctx.t, owner.apiKey, { id: a.id });
     const c = (await feed.next()).data!.imageJobAssigned;
-    expect(c.requestId).toBe(ids[2]);
+    expect(await requestOf(ctx.db, c.id)).toBe(ids[2]);
   });
 
   it("wakes only as many idle feeds as the request has jobs", async () => {
@@ -210,7 +237,7 @@ describe("imageJobAssigned", () => {
       const id = await createRequest(ctx.t, requester.apiKey, { prompt: "just one" });
       // the losers' next() calls end when their feeds close; only the first event matters here
       const winner = await Promise.race(feeds.map((f) => f.next().catch(() => null)));
-      expect(winner!.data!.imageJobAssigned.requestId).toBe(id);
+      expect(await requestOf(ctx.db, winner!.data!.imageJobAssigned.id)).toBe(id);
       // the other four stay parked and were never woken
       await waitFor(() => hub.parkedCount === 4, "the other feeds to stay parked");
       expect((await status(ctx.t, id)).processing).toBe(1);
@@ -237,7 +264,7 @@ describe("imageJobAssigned", () => {
     const counter = countClaims();
     try {
       const id = await createRequest(ctx.t, requester.apiKey, { prompt: "a red barn" });
-      expect((await second.next()).data!.imageJobAssigned.requestId).toBe(id);
+      expect(await requestOf(ctx.db, (await second.next()).data!.imageJobAssigned.id)).toBe(id);
       expect(first.events).toEqual([]);
       expect(counter.claims).toBe(2);
     } finally {
@@ -256,7 +283,7 @@ describe("imageJobAssigned", () => {
     const { feed } = await openFeed(live.apiKey, { name: `live-${live.id}` });
 
     const id = await createRequest(ctx.t, requester.apiKey, { prompt: "who takes it", params: { n: 2 } });
-    expect((await feed.next()).data!.imageJobAssigned.requestId).toBe(id);
+    expect(await requestOf(ctx.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(id);
     const rows = await ctx.db.query<{ worker_id: string | null; state: string }>(
       "SELECT worker_id, state FROM jobs WHERE request_id = $1 ORDER BY state",
       [id],
@@ -297,7 +324,7 @@ describe("imageJobAssigned", () => {
 
     // the job held across the reconnect can still be submitted, which frees the slot
     expect(outcome(await submit(ctx.t, owner.apiKey, { id: held.id }))).toBe("SubmitImageJobPayload");
-    expect((await again.next()).data!.imageJobAssigned.requestId).toBe(next);
+    expect(await requestOf(ctx.db, (await again.next()).data!.imageJobAssigned.id)).toBe(next);
   });
 
   it("a worker that disconnects loses nothing: its job goes back to the queue when its TTL runs out", async () => {
@@ -315,7 +342,8 @@ describe("imageJobAssigned", () => {
     clock.advance(151_000);
     expect(await sweepExpiredJobs(ctx.t.deps)).toBe(1);
     const rescued = (await rescuer.next()).data!.imageJobAssigned;
-    expect(rescued).toMatchObject({ id: job.id, requestId: id });
+    expect(rescued.id).toBe(job.id);
+    expect(await requestOf(ctx.db, rescued.id)).toBe(id);
     expect((await status(ctx.t, id)).restarted).toBe(1);
   });
 
@@ -341,7 +369,8 @@ describe("imageJobAssigned", () => {
     clock.advance(151_000);
     expect(outcome(await submit(ctx.t, slow.apiKey, { id: job.id }))).toBe("AbortedGen");
     const pushed = (await feed.next()).data!.imageJobAssigned;
-    expect(pushed).toMatchObject({ id: job.id, requestId: id });
+    expect(pushed.id).toBe(job.id);
+    expect(await requestOf(ctx.db, pushed.id)).toBe(id);
   });
 });
 
@@ -407,7 +436,7 @@ describe("worker feeds, closer up", () => {
     expect((await status(ctx.t, id)).waiting).toBe(1);
     expect(feed.events).toEqual([]);
     await feedHub(ctx.t.deps).sweep();
-    expect((await feed.next()).data!.imageJobAssigned.requestId).toBe(id);
+    expect(await requestOf(ctx.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(id);
   });
 });
 
@@ -437,7 +466,7 @@ describe("a feed closing with jobs it has not delivered", () => {
 
     await feed.return();
     const caught = (await idle.next()).data!.imageJobAssigned;
-    expect(caught.requestId).toBe(id);
+    expect(await requestOf(ctx.db, caught.id)).toBe(id);
     expect(caught.id).not.toBe(first.value!.id);
   });
 
@@ -454,7 +483,7 @@ describe("a feed closing with jobs it has not delivered", () => {
     await feed.return();
     expect((await pending).done).toBe(true);
     const caught = (await idle.next()).data!.imageJobAssigned;
-    expect(caught.requestId).toBe(id);
+    expect(await requestOf(ctx.db, caught.id)).toBe(id);
     expect(await ctx.db.query("SELECT 1 FROM jobs WHERE worker_id = $1", [leaving])).toEqual([]);
   });
 });
@@ -505,7 +534,11 @@ describe("one connection, many subscriptions", () => {
         const id = await createRequest(ctx.t, requester.apiKey, { prompt: `one of many ${i}` });
         const watch = subscribe(client, WATCH, { id });
         await watch.next();
-        await ctx.t.gql(`mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`, { id });
+        await ctx.t.gql(
+          `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`,
+          { id },
+          { apikey: requester.apiKey },
+        );
         await watch.completed();
       }
       const workerClient = ctx.t.ws(owner.apiKey);
