@@ -364,7 +364,7 @@ describe("unexpected failures", () => {
     for (const r of [inResolver, inContext]) {
       const text = JSON.stringify(r.body);
       expect(text).not.toMatch(/stack|\bat .*\.(ts|js)|pglite|prisma|pool|postgres|closed|ECONN/i);
-      expect(Object.keys(r.body.errors?.[0]?.extensions ?? {})).toEqual(["code"]);
+      expect(Object.keys(r.body.errors?.[0]?.extensions ?? {})).toEqual(["code", "requestId"]);
     }
 
     const ws = await wsInit(brokenCtx.t.wsUrl, { apikey: user.apiKey });
