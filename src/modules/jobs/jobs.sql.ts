@@ -1,5 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-import { LIVE, QUEUE_KEY, QUEUE_ORDER } from "../requests/requests.sql.ts";
+import { LIVE, QUEUE_ORDER } from "../requests/requests.sql.ts";
 
 /** A job as handed to a worker. */
 export interface ClaimedJob {
@@ -26,34 +26,84 @@ const CLAIM_SET = `
   RETURNING j.id, j.request_id, p.prompt, p.params, j.model, j.seed, j.ttl, j.deadline, p.source_image_key,
             p.source_mask_key, p.source_processing, p.user_id, p.width, p.height`;
 
+/** How many requests with waiting jobs the claim walks in queue order before it looks by model. */
+export const CLAIM_WALK = 32;
+
+/** Whether request `id` is live and `image_eligible` for the worker in `me` (the one rule). */
+const eligibleAt = (id: string) => `
+  SELECT coalesce((SELECT r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, me.w, me.trusted)
+                     FROM requests r, me WHERE r.id = ${id}), false) AS ok`;
+
+/** The next request with waiting jobs after `after` in queue order: one probe of jobs_queue_idx. */
+const nextWaiting = (after: string | null) => `
+  SELECT j.queue_rank, j.request_created_at, j.request_id FROM jobs j
+   WHERE j.state = 'waiting'${after ? ` AND (j.queue_rank, j.request_created_at, j.request_id) > (${after})` : ""}
+   ORDER BY j.queue_rank, j.request_created_at, j.request_id LIMIT 1`;
+
 /**
- * The claim: the best job this worker may take, marked PROCESSING for it, in one statement.
+ * The claim: the best job this worker may take, marked PROCESSING for it, in one statement whose
+ * cost does not grow with the queue (issue 9; figures in bench/README.md).
  *
- * `candidates` ranks the live requests with waiting jobs that `image_eligible` lets this worker
- * take (the migration has the rule): the worker owner's own requests first, then queue order
- * (priority aged by waiting time, then age). It takes a few, not one, so that when concurrent
- * claims hold every waiting job of the best request, the next request is tried in the same
- * statement. `pick` then locks one job of those, in that order, with SKIP LOCKED: concurrent
- * claims never wait for each other and never take the same job. Only the chosen job row is
- * locked. Used by popImageJob and by every worker feed. Figures: bench/README.md.
+ * Candidates, best first: the worker owner's own live requests with waiting jobs (a few, through
+ * requests_live_user_idx), then the queue itself. `walk` reads jobs_queue_idx, which holds only
+ * waiting jobs in queue order, one request at a time (each step jumps past the request's other
+ * jobs), and checks `image_eligible` on each request in that order, stopping at 4 eligible ones
+ * or after {@link CLAIM_WALK} requests. Requests whose jobs are all claimed are not in the index,
+ * so they cost nothing. Only when the walk met nothing but requests this worker cannot serve
+ * (a rare model behind a queue of others) does `far` look the waiting jobs up by the worker's
+ * models and of requests that take any model (jobs_waiting_models_idx, jobs_waiting_any_model_idx):
+ * then the cost is the waiting jobs of its models, not the queue. It takes a few candidates, not
+ * one, so that when concurrent claims hold every waiting job of the best request the next one is
+ * tried in the same statement. `pick` then locks one job of those, in that order, with SKIP
+ * LOCKED: concurrent claims never wait for each other and never take the same job. Only the
+ * chosen job row is locked. Used by popImageJob and by every worker feed.
  */
 export async function claimImageJob(sql: Sql, workerId: string, now: Date): Promise<ClaimedJob | null> {
   const rows = await sql.query<ClaimedJob>(
-    `WITH candidates AS (
-       SELECT r.id AS request_id, (r.user_id = w.user_id) AS own, ${QUEUE_KEY} AS key,
-              r.created_at,
-              (SELECT m FROM unnest(w.models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
-                ORDER BY random() LIMIT 1) AS model,
-              r.job_ttl * CASE WHEN w.extra_slow THEN 3 ELSE 1 END AS ttl
-         FROM workers w
-         JOIN users o ON o.id = w.user_id
-         JOIN requests r ON r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, w, o.trusted)
-        WHERE w.id = $1
-          -- a scalar subquery, not EXISTS: it stays a per-request index probe whatever the
-          -- (fast-changing) statistics of a queue table say
+    `WITH RECURSIVE me AS (
+       SELECT w, o.trusted FROM workers w JOIN users o ON o.id = w.user_id WHERE w.id = $1
+     ),
+     walk AS (
+       SELECT f.queue_rank, f.request_created_at, f.request_id, 1 AS step, e.ok, e.ok::int AS found
+         FROM (${nextWaiting(null)}) f CROSS JOIN LATERAL (${eligibleAt("f.request_id")}) e
+       UNION ALL
+       SELECT n.queue_rank, n.request_created_at, n.request_id, walk.step + 1, e.ok, walk.found + e.ok::int
+         FROM walk
+        CROSS JOIN LATERAL (${nextWaiting("walk.queue_rank, walk.request_created_at, walk.request_id")}) n
+        CROSS JOIN LATERAL (${eligibleAt("n.request_id")}) e
+        WHERE walk.step < ${CLAIM_WALK} AND walk.found < 4
+     ),
+     own AS (
+       SELECT r.id AS request_id, 5 * extract(epoch FROM r.created_at) - r.priority AS queue_rank, r.created_at
+         FROM me JOIN requests r ON r.user_id = (me.w).user_id
+        WHERE r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, me.w, me.trusted)
           AND (SELECT true FROM jobs x WHERE x.request_id = r.id AND x.state = 'waiting' LIMIT 1)
-        ORDER BY own DESC, key DESC, r.created_at ASC
-        LIMIT 4
+        ORDER BY 2, 3, 1 LIMIT 4
+     ),
+     far AS (
+       SELECT r.id AS request_id, f.queue_rank, r.created_at
+         FROM (SELECT j.request_id, min(j.queue_rank) AS queue_rank
+                 FROM me, jobs j
+                WHERE j.state = 'waiting' AND (j.models && (me.w).models OR cardinality(j.models) = 0)
+                  AND (SELECT count(*) FROM walk) >= ${CLAIM_WALK} AND NOT EXISTS (SELECT 1 FROM walk WHERE ok)
+                GROUP BY j.request_id) f
+         JOIN requests r ON r.id = f.request_id, me
+        WHERE r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, me.w, me.trusted)
+        ORDER BY 2, 3, 1 LIMIT 4
+     ),
+     ranked AS (
+       SELECT true AS own, request_id, queue_rank, created_at FROM own
+       UNION ALL
+       SELECT false, request_id, queue_rank, request_created_at FROM walk WHERE ok
+       UNION ALL
+       SELECT false, request_id, queue_rank, created_at FROM far
+       ORDER BY 1 DESC, 3, 4, 2 LIMIT 4
+     ),
+     candidates AS (
+       SELECT c.*, r.job_ttl * CASE WHEN (me.w).extra_slow THEN 3 ELSE 1 END AS ttl,
+              (SELECT m FROM unnest((me.w).models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
+                ORDER BY random() LIMIT 1) AS model
+         FROM ranked c JOIN requests r ON r.id = c.request_id, me
      ),
      pick AS (
        SELECT j.id, c.model, c.ttl, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing,
@@ -62,7 +112,7 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
          FROM candidates c
          JOIN jobs j ON j.request_id = c.request_id AND j.state = 'waiting'
          JOIN requests r ON r.id = c.request_id
-        ORDER BY c.own DESC, c.key DESC, c.created_at ASC, j.idx
+        ORDER BY c.own DESC, c.queue_rank, c.created_at, c.request_id, j.idx
         LIMIT 1
         FOR UPDATE OF j SKIP LOCKED
      )${CLAIM_SET}`,
