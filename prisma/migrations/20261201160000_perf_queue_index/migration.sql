@@ -34,7 +34,22 @@ CREATE TRIGGER jobs_queue_columns BEFORE INSERT ON jobs
 CREATE INDEX jobs_queue_idx ON jobs (queue_rank, request_created_at, request_id) WHERE state = 'waiting';
 -- A worker that the first requests in queue order cannot serve (a rare model) looks up the
 -- waiting jobs of its models, and of requests that accept any model, instead.
-CREATE INDEX jobs_waiting_models_idx ON jobs USING gin (models) WHERE state = 'waiting';
+-- fastupdate off: a claim reads this index only when it needs it, and must not then scan a
+-- pending list of every job queued since the last vacuum.
+CREATE INDEX jobs_waiting_models_idx ON jobs USING gin (models) WITH (fastupdate = off) WHERE state = 'waiting';
 CREATE INDEX jobs_waiting_any_model_idx ON jobs (queue_rank) WHERE state = 'waiting' AND cardinality(models) = 0;
 -- A worker owner's own live requests come first in its claims.
 CREATE INDEX requests_live_user_idx ON requests (user_id) WHERE NOT faulted AND NOT cancelled AND NOT expired;
+
+-- The claim's per-request test: live, not past its expiry, and image_eligible (the one rule) for
+-- worker w. PL/pgSQL on purpose: its plan is prepared once per connection, where the rule
+-- inlined at each place the claim tests a request made the claim's planning cost more than its
+-- execution (measured: bench/README.md).
+CREATE FUNCTION claim_eligible(rid uuid, w workers, owner_trusted boolean, at timestamptz)
+RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN coalesce((SELECT r.kind = 'image' AND NOT r.faulted AND NOT r.cancelled AND NOT r.expired
+                          AND r.expires_at > at AND image_eligible(r, w, owner_trusted)
+                     FROM requests r WHERE r.id = rid), false);
+END
+$$;

@@ -1,10 +1,8 @@
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { applyLedger } from "../kudos/kudos.sql.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
-import { spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { checkInImageWorker } from "../workers/workers.service.ts";
@@ -19,8 +17,9 @@ import {
   diagnoseSubmit,
   finishJob,
   type ReleasedJob,
-  recordSettlement,
   requeueExpiredJobs,
+  settleImageJob,
+  settlementBasis,
 } from "./jobs.sql.ts";
 
 /**
@@ -162,7 +161,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   const now = deps.clock.now();
   let outcome: Awaited<ReturnType<typeof settle>>;
   try {
-    outcome = await deps.db.tx((sql) => settle(sql, deps, viewer, input.id, state, imageKey, input.seed.trim(), now));
+    outcome = await settle(deps, viewer, input.id, state, imageKey, input.seed.trim(), now);
   } catch (err) {
     if (imageKey) await deps.blobs.delete(imageKey);
     throw err;
@@ -194,8 +193,13 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   return { reward: outcome.reward };
 }
 
+/**
+ * Settles a submitted job. FAULTED: the compare-and-set and the replacement job in one
+ * transaction. Otherwise the price is computed from the job's model (read first, no lock) and
+ * the whole settlement is one statement (jobs.sql.ts, settleImageJob), so no lock is held across
+ * a round trip; a failed compare-and-set is then diagnosed.
+ */
 async function settle(
-  sql: import("../../infra/db.ts").Sql,
   deps: Deps,
   viewer: Viewer,
   jobId: string,
@@ -204,53 +208,35 @@ async function settle(
   seed: string,
   now: Date,
 ) {
-  const job = await finishJob(sql, { jobId, ownerId: viewer.userId, state, imageKey, seed, now });
-  if (!job) return { ok: false as const, failure: await diagnoseSubmit(sql, jobId, viewer.userId, now) };
   if (state === "faulted") {
-    const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, now);
-    return { ok: true as const, job, reward: 0, replaced };
+    return deps.db.tx(async (sql) => {
+      const job = await finishJob(sql, { jobId, ownerId: viewer.userId, state, imageKey, seed, now });
+      if (!job) return { ok: false as const, failure: await diagnoseSubmit(sql, jobId, viewer.userId, now) };
+      const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, now);
+      return { ok: true as const, job, reward: 0, replaced };
+    });
   }
-  const baseline = job.model ? modelCatalog(deps).byName.get(job.model)?.baseline : undefined;
-  const hiresFix = (job.params as { hiresFix?: boolean }).hiresFix === true;
+  const basis = await settlementBasis(deps.db, jobId);
+  const baseline = basis?.model ? modelCatalog(deps).byName.get(basis.model)?.baseline : undefined;
+  const hiresFix = (basis?.params as { hiresFix?: boolean } | undefined)?.hiresFix === true;
   const multiplier = baseline ? baselineMultiplier(baseline, { hiresFix }) : 1;
-  const kudos = Math.round(Number(job.job_kudos) * multiplier * 100) / 100;
+  const kudos = Math.round(Number(basis?.job_kudos ?? 0) * multiplier * 100) / 100;
   const charge = state === "ok" ? kudos : 0;
-  await recordSettlement(sql, {
-    jobId: job.id,
-    requestId: job.request_id,
-    workerId: job.worker_id,
-    kudos,
-    reward: kudos,
-    charge,
-    pixelsteps: job.pixels * job.steps,
-    seconds: job.seconds,
-    expiresAt: new Date(now.getTime() + deps.config.requestExpirySeconds * 1000),
-    now,
-  });
-  await applyLedger(
-    sql,
-    [
-      {
-        userId: job.worker_owner,
-        kind: "generation_reward",
-        amount: kudos,
-        jobId: job.id,
-        requestId: job.request_id,
-        workerId: job.worker_id,
-        counterpartId: job.requester,
-      },
-      {
-        userId: job.requester,
-        kind: "request_charge",
-        amount: -charge,
-        jobId: job.id,
-        requestId: job.request_id,
-        sharedKeyId: job.shared_key_id,
-        counterpartId: job.worker_owner,
-      },
-    ],
-    now,
-  );
-  await spendSharedKey(sql, job.shared_key_id, charge);
+  const job =
+    basis &&
+    (await settleImageJob(deps.db, {
+      jobId,
+      ownerId: viewer.userId,
+      state,
+      imageKey,
+      seed,
+      model: basis.model,
+      kudos,
+      reward: kudos,
+      charge,
+      expiresAt: new Date(now.getTime() + deps.config.requestExpirySeconds * 1000),
+      now,
+    }));
+  if (!job) return { ok: false as const, failure: await diagnoseSubmit(deps.db, jobId, viewer.userId, now) };
   return { ok: true as const, job, reward: kudos, replaced: false };
 }

@@ -1,5 +1,7 @@
 import type { Sql } from "../../infra/db.ts";
+import { ledgerCtes } from "../kudos/kudos.sql.ts";
 import { LIVE, QUEUE_ORDER } from "../requests/requests.sql.ts";
+import { spendSharedKeySql } from "../sharedkeys/sharedkeys.sql.ts";
 
 /** A job as handed to a worker. */
 export interface ClaimedJob {
@@ -27,12 +29,10 @@ const CLAIM_SET = `
             p.source_mask_key, p.source_processing, p.user_id, p.width, p.height`;
 
 /** How many requests with waiting jobs the claim walks in queue order before it looks by model. */
-export const CLAIM_WALK = 32;
+export const CLAIM_WALK = 16;
 
-/** Whether request `id` is live and `image_eligible` for the worker in `me` (the one rule). */
-const eligibleAt = (id: string) => `
-  SELECT coalesce((SELECT r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, me.w, me.trusted)
-                     FROM requests r, me WHERE r.id = ${id}), false) AS ok`;
+/** Whether request `id` is live and `image_eligible` for the worker in `me` (claim_eligible, migration). */
+const eligibleAt = (id: string) => `SELECT claim_eligible(${id}, me.w, me.trusted, $2) AS ok FROM me`;
 
 /** The next request with waiting jobs after `after` in queue order: one probe of jobs_queue_idx. */
 const nextWaiting = (after: string | null) => `
@@ -75,20 +75,20 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
      ),
      own AS (
        SELECT r.id AS request_id, 5 * extract(epoch FROM r.created_at) - r.priority AS queue_rank, r.created_at
-         FROM me JOIN requests r ON r.user_id = (me.w).user_id
-        WHERE r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, me.w, me.trusted)
+         FROM me JOIN requests r ON r.user_id = (me.w).user_id AND ${LIVE}
+        WHERE claim_eligible(r.id, me.w, me.trusted, $2)
           AND (SELECT true FROM jobs x WHERE x.request_id = r.id AND x.state = 'waiting' LIMIT 1)
         ORDER BY 2, 3, 1 LIMIT 4
      ),
      far AS (
-       SELECT r.id AS request_id, f.queue_rank, r.created_at
-         FROM (SELECT j.request_id, min(j.queue_rank) AS queue_rank
+       SELECT f.request_id, f.queue_rank, f.created_at
+         FROM (SELECT j.request_id, min(j.queue_rank) AS queue_rank, min(j.request_created_at) AS created_at
                  FROM me, jobs j
                 WHERE j.state = 'waiting' AND (j.models && (me.w).models OR cardinality(j.models) = 0)
                   AND (SELECT count(*) FROM walk) >= ${CLAIM_WALK} AND NOT EXISTS (SELECT 1 FROM walk WHERE ok)
                 GROUP BY j.request_id) f
-         JOIN requests r ON r.id = f.request_id, me
-        WHERE r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, me.w, me.trusted)
+        CROSS JOIN LATERAL (${eligibleAt("f.request_id")}) e
+        WHERE e.ok
         ORDER BY 2, 3, 1 LIMIT 4
      ),
      ranked AS (
@@ -272,6 +272,111 @@ export async function recordSettlement(
       a.requestId,
     ],
   );
+}
+
+/** What a paid settlement's price is computed from, read before it (no lock). */
+export interface SettlementBasis {
+  model: string | null;
+  job_kudos: string;
+  params: Record<string, unknown>;
+}
+
+/** A job's model and its request's price and parameters, for the price of its settlement. */
+export async function settlementBasis(sql: Sql, jobId: string): Promise<SettlementBasis | null> {
+  const rows = await sql.query<SettlementBasis>(
+    `SELECT j.model, r.job_kudos::text AS job_kudos, r.params
+       FROM jobs j JOIN requests r ON r.id = j.request_id WHERE j.id = $1`,
+    [jobId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * A submitted job's whole settlement in one statement, run on its own (autocommit): the
+ * compare-and-set from PROCESSING (only the holding worker's owner, before the deadline, once,
+ * and only if the job still has the model its price was computed for), the job's price and
+ * reward, the worker's statistics, the request's consumed kudos and expiry, the ledger rows and
+ * balances (kudos.sql.ts ledgerCtes: the reward to the worker's owner, the charge to the
+ * requester) and the shared key's spending. Returns null when the compare-and-set fails.
+ *
+ * Why one statement: a settlement used to be BEGIN, four statements and COMMIT, and the request
+ * row and both users' rows stayed locked across the round trips in between; a requester with
+ * many jobs in flight (a bot, a frontend) made every settlement wait for the previous one's.
+ * Now every lock is taken inside this statement and released at its commit. Locks, in order: the
+ * job row, then the worker's and the request's rows, then the users in id order, then the
+ * shared key's row. Figures: bench/README.md (raw settlement loop, hot requester).
+ */
+export async function settleImageJob(
+  sql: Sql,
+  a: {
+    jobId: string;
+    ownerId: number;
+    state: "ok" | "censored" | "csam";
+    imageKey: string | null;
+    seed: string;
+    model: string | null;
+    kudos: number;
+    reward: number;
+    charge: number;
+    expiresAt: Date;
+    now: Date;
+  },
+): Promise<FinishedJob | null> {
+  const rows = await sql.query<FinishedJob>(
+    `WITH fin AS (
+       UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6,
+              pixels = r.width * r.height, steps = r.steps,
+              seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001), kudos = $8, reward = $9
+         FROM requests r, workers w
+        WHERE j.id = $1 AND j.state = 'processing' AND j.deadline >= $6 AND j.model IS NOT DISTINCT FROM $7
+          AND r.id = j.request_id AND w.id = j.worker_id AND w.user_id = $2
+       RETURNING j.id, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
+                 r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params,
+                 r.models, r.nsfw
+     ),
+     wk AS (
+       UPDATE workers w SET kudos = w.kudos + $9, fulfilments = w.fulfilments + 1,
+              megapixelsteps = w.megapixelsteps + f.pixels::float8 * f.steps / 1e6,
+              speed = CASE WHEN w.fulfilments = 0 THEN f.pixels::float8 * f.steps / f.seconds
+                           ELSE w.speed * 0.8 + (f.pixels::float8 * f.steps / f.seconds) * 0.2 END,
+              last_check_in = greatest(w.last_check_in, $6)
+         FROM fin f WHERE w.id = f.worker_id
+     ),
+     rq AS (
+       UPDATE requests r SET consumed_kudos = r.consumed_kudos + $10, updated_at = $6,
+              expires_at = greatest(r.expires_at, $11)
+         FROM fin f WHERE r.id = f.request_id
+     ),
+     entries AS (
+       SELECT f.worker_owner AS user_id, 'generation_reward'::ledger_kind AS kind, $9::numeric AS amount,
+              f.requester AS counterpart_id, f.request_id, f.id AS job_id, NULL::uuid AS transfer_id,
+              NULL::uuid AS shared_key_id, f.worker_id
+         FROM fin f WHERE $9::numeric <> 0
+       UNION ALL
+       SELECT f.requester, 'request_charge', -$10::numeric, f.worker_owner, f.request_id, f.id, NULL, f.shared_key_id,
+              NULL
+         FROM fin f WHERE $10::numeric <> 0
+     ),
+     ${ledgerCtes("entries", "$6")},
+     sk AS (
+       ${spendSharedKeySql("(SELECT shared_key_id FROM fin WHERE $10::numeric > 0)", "$10::numeric")}
+     )
+     SELECT * FROM fin`,
+    [
+      a.jobId,
+      a.ownerId,
+      a.state,
+      a.imageKey,
+      a.seed,
+      a.now,
+      a.model,
+      a.kudos.toFixed(2),
+      a.reward.toFixed(2),
+      a.charge.toFixed(2),
+      a.expiresAt,
+    ],
+  );
+  return rows[0] ?? null;
 }
 
 /**
