@@ -227,53 +227,6 @@ export async function diagnoseSubmit(
   return "AbortedGen";
 }
 
-/**
- * Records a settled job's economy and statistics in one statement: the job's price and the
- * worker's reward, the worker's counters and speed (an exponential average of pixelsteps per
- * second), and the request's consumed kudos and refreshed expiry.
- */
-export async function recordSettlement(
-  sql: Sql,
-  a: {
-    jobId: string;
-    requestId: string;
-    workerId: string;
-    kudos: number;
-    reward: number;
-    charge: number;
-    pixelsteps: number;
-    seconds: number;
-    expiresAt: Date;
-    now: Date;
-  },
-): Promise<void> {
-  await sql.query(
-    `WITH jb AS (UPDATE jobs SET kudos = $2, reward = $3 WHERE id = $1),
-     wk AS (
-       UPDATE workers SET kudos = kudos + $3, fulfilments = fulfilments + 1,
-              megapixelsteps = megapixelsteps + $6::float8 / 1e6,
-              speed = CASE WHEN fulfilments = 0 THEN $6::float8 / $7 ELSE speed * 0.8 + ($6::float8 / $7) * 0.2 END,
-              last_check_in = greatest(last_check_in, $9)
-        WHERE id = $4
-     )
-     UPDATE requests SET consumed_kudos = consumed_kudos + $5, updated_at = $9,
-            expires_at = greatest(expires_at, $8)
-      WHERE id = $10`,
-    [
-      a.jobId,
-      a.kudos.toFixed(2),
-      a.reward.toFixed(2),
-      a.workerId,
-      a.charge.toFixed(2),
-      a.pixelsteps,
-      a.seconds,
-      a.expiresAt,
-      a.now,
-      a.requestId,
-    ],
-  );
-}
-
 /** What a paid settlement's price is computed from, read before it (no lock). */
 export interface SettlementBasis {
   model: string | null;

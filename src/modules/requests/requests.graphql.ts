@@ -2,10 +2,11 @@ import { builder } from "../../graphql/builder.ts";
 import { blobUrl, type Context } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { queueStanding } from "./queue-ranking.ts";
 import type { CreateImageRequestInput as RulesInput } from "./requests.rules.ts";
 import { cancelImageRequest, createImageRequest, loadRequest } from "./requests.service.ts";
-import type { GenerationRow, QueueRow, RequestRow } from "./requests.sql.ts";
-import { readGenerations, readQueue } from "./requests.sql.ts";
+import type { CapacityRow, GenerationRow, RequestRow } from "./requests.sql.ts";
+import { readCapacity, readGenerations } from "./requests.sql.ts";
 import { requestEnded, statusOf, watchRequest } from "./requests.watch.ts";
 
 // Reads hang off the row object itself, so each state a subscription emits gets fresh data
@@ -29,10 +30,18 @@ function generationsOf(ctx: Context, row: RequestRow): Promise<GenerationRow[]> 
   return once(row, "generations", () => readGenerations(ctx.deps.db, [row.id]));
 }
 
+/** Where the request stands (a ranking at most a second old) and the online capacity (now). */
+type QueueRow = CapacityRow & { position: number; pixelsteps_ahead: number };
+
 function queueOf(ctx: Context, row: RequestRow): Promise<QueueRow | null> {
-  return once(row, "queue", () =>
-    readQueue(ctx.deps.db, row.id, new Date(ctx.deps.clock.now().getTime() - ONLINE_SECONDS * 1000)),
-  );
+  return once(row, "queue", async () => {
+    const now = ctx.deps.clock.now();
+    const [standing, capacity] = await Promise.all([
+      queueStanding(ctx.deps.db, row.id, now),
+      readCapacity(ctx.deps.db, row.id, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
+    ]);
+    return standing && capacity ? { ...standing, ...capacity } : null;
+  });
 }
 
 export const GenerationState = builder.enumType("GenerationState", {
@@ -80,12 +89,14 @@ export const ImageRequestRef = builder.objectRef<RequestRow>("ImageRequest").imp
     expired: t.exposeBoolean("expired"),
     kudos: t.float({ description: "Kudos consumed so far", resolve: (r) => Number(r.kudos) }),
     queuePosition: t.int({
-      description: "1 for the next request served; 0 when nothing of it is waiting",
+      description:
+        "1 for the next request served; 0 when nothing of it is waiting. From a queue ranking refreshed at most once a second",
       resolve: async (r, _a, ctx) =>
         r.waiting > 0 && !statusOf(r).done ? ((await queueOf(ctx, r))?.position ?? 0) : 0,
     }),
     waitTime: t.int({
-      description: "Estimated seconds until done, from the work queued ahead and the online workers' speed",
+      description:
+        "Estimated seconds until done, from the work queued ahead (a ranking refreshed at most once a second) and the online workers' speed",
       resolve: async (r, _a, ctx) => {
         if (statusOf(r).done || r.expired) return 0;
         const q = await queueOf(ctx, r);

@@ -30,7 +30,7 @@ import {
   insertImageRequest,
   lockRequester,
   type RequestRow,
-  readQueue,
+  readCapacity,
   readRequests,
 } from "./requests.sql.ts";
 
@@ -209,7 +209,7 @@ export async function createImageRequest(
       nsfw: req.nsfw,
       userId: viewer.userId,
     });
-    const queue = await readQueue(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000));
+    const queue = await readCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000));
     if (queue && !queue.possible) {
       warnings.push("NoAvailableWorker: no online worker can serve this request now; it waits until one can");
     }
