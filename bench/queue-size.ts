@@ -20,7 +20,7 @@ import WebSocket from "ws";
 import { claimImageJob } from "../src/modules/jobs/jobs.sql.ts";
 import { queueStanding } from "../src/modules/requests/queue-ranking.ts";
 import { createImageRequest } from "../src/modules/requests/requests.service.ts";
-import { readCapacity } from "../src/modules/requests/requests.sql.ts";
+import { readOnlineCapacity } from "../src/modules/requests/requests.sql.ts";
 import { makePng } from "../src/modules/requests/test-images.ts";
 import { authenticate } from "../src/modules/users/users.service.ts";
 import { benchUsers, benchWorker, fillRequests } from "./fill.ts";
@@ -120,7 +120,7 @@ export async function queueSizeRun(size: number, samples = 200): Promise<SizeFig
     const queueRead = await timed(samples, async () => {
       await Promise.all([
         queueStanding(db, reqId, new Date()),
-        readCapacity(db, reqId, new Date(Date.now() - 300_000)),
+        readOnlineCapacity(db, reqId, new Date(Date.now() - 300_000)),
       ]);
     });
     await db.query("UPDATE jobs SET state = 'cancelled' WHERE request_id = $1", [reqId]);

@@ -6,6 +6,7 @@ import type PrismaTypes from "../../generated/pothos-types.ts";
 import { getDatamodel } from "../../generated/pothos-types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Context } from "./context.ts";
+import GuardPlugin from "./guard.ts";
 
 /**
  * The one schema builder: plugins and scalars, no types. Modules add their types to it and
@@ -21,7 +22,9 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // The guard comes after the errors plugin so that it runs inside it: its refusals become a
+  // mutation's ValidationError.
+  plugins: [ErrorsPlugin, GuardPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   prisma: {
     client: (ctx: Context) => ctx.deps.db.prisma as unknown as PrismaClient,

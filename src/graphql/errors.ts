@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { builder } from "./builder.ts";
+import { type ErrorClassName, type ErrorSpec, MUTATION_ERRORS } from "./error-codes.ts";
 
 /** `interface Error { code message }`: every expected failure a mutation can return. */
 export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
@@ -40,14 +41,32 @@ errorType(ConflictError, "ConflictError", "The operation repeats or lost a race 
 errorType(KudosError, "KudosError", "A kudos rule forbids it");
 errorType(LimitError, "LimitError", "A per-user limit is reached");
 
-/** The error classes a mutation can return, for `errors: { types }`. */
-export const ALL_ERRORS = [ValidationError, NotFoundError, ForbiddenError, ConflictError, KudosError, LimitError];
+const ERROR_CLASSES: Record<ErrorClassName, typeof DomainError> = {
+  ValidationError,
+  NotFoundError,
+  ForbiddenError,
+  ConflictError,
+  KudosError,
+  LimitError,
+};
 
-/** Options for a mutation field returning `<Name>Payload | <errors>` as the union `<Name>Result`. */
+/** The union's description: each error type with the codes it comes with. */
+export function describeErrors(spec: ErrorSpec): string {
+  const lines = Object.entries(spec).map(([cls, codes]) => `- ${cls}: ${[...new Set(codes)].join(", ")}`);
+  return `The payload, or one of these errors (type: codes):\n${lines.join("\n")}`;
+}
+
+/**
+ * Options for a mutation field returning `<Name>Payload | <errors>` as the union `<Name>Result`:
+ * only the error types {@link MUTATION_ERRORS} declares for it, described with their codes.
+ */
 export function resultOf(name: string) {
+  const mutation = name[0]!.toLowerCase() + name.slice(1);
+  const spec = MUTATION_ERRORS[mutation];
+  if (!spec) throw new Error(`No declared errors for the mutation ${mutation} (MUTATION_ERRORS in errors.ts)`);
   return {
-    types: ALL_ERRORS,
+    types: Object.keys(spec).map((cls) => ERROR_CLASSES[cls as ErrorClassName]),
     directResult: true as const,
-    union: { name: `${name}Result` },
+    union: { name: `${name}Result`, description: describeErrors(spec) },
   };
 }

@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.ts";
+import { assertGuarded } from "./guard.ts";
 import "./scalars.ts";
 import "./errors.ts";
 import "../modules/users/users.graphql.ts";
@@ -10,8 +11,8 @@ import "../modules/jobs/jobs.graphql.ts";
 import "../modules/kudos/kudos.graphql.ts";
 import "../modules/sharedkeys/sharedkeys.graphql.ts";
 
-/** The executable schema, built once from every module's types. */
-export const schema = builder.toSchema({ sortSchema: true });
+/** The executable schema, built once from every module's types, every field's arguments guarded. */
+export const schema = assertGuarded(builder.toSchema({ sortSchema: true }));
 
 /** The SDL committed as schema.graphql. */
 export function printedSchema(): string {

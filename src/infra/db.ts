@@ -23,7 +23,10 @@ export interface Db extends Sql {
   readonly prisma: PrismaClient;
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
-  /** Counts statements sent since start; tests and benchmarks use it to guard against N+1. */
+  /**
+   * Counts statements sent since start, Prisma's included; tests and benchmarks use it to guard
+   * against N+1.
+   */
   readonly stats: { statements: number };
   close(): Promise<void>;
 }
@@ -37,15 +40,63 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-/** Connects to Postgres with a pool shared by raw SQL and Prisma. */
-export function connectPostgres(url: string, poolSize: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
-  pool.on("error", () => {
-    // An idle client's connection dropped; the pool replaces it. Queries in flight report their
-    // own errors.
+type Stats = { statements: number };
+// biome-ignore lint/suspicious/noExplicitAny: a driver adapter's methods, passed through unchanged
+type AnyFn = (...args: any[]) => any;
+
+/** The methods of Prisma's driver adapters that send one statement each. */
+const STATEMENT_METHODS = new Set<PropertyKey>(["queryRaw", "executeRaw", "executeScript", "commit", "rollback"]);
+
+/**
+ * Counts the statements a Prisma driver adapter (or one of its transactions) sends: queries,
+ * scripts, and the BEGIN/COMMIT/ROLLBACK of its transactions, as the raw SQL paths count theirs.
+ * A proxy over the adapter object, so the adapter's own code and state are untouched.
+ */
+function countStatements<T extends object>(queryable: T, stats: Stats): T {
+  return new Proxy(queryable, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (typeof value !== "function") return value;
+      const fn = value as AnyFn;
+      if (STATEMENT_METHODS.has(prop)) {
+        return (...args: unknown[]) => {
+          stats.statements++;
+          return fn.apply(target, args);
+        };
+      }
+      if (prop === "startTransaction") {
+        return async (...args: unknown[]) => {
+          stats.statements++;
+          return countStatements(await fn.apply(target, args), stats);
+        };
+      }
+      return fn.bind(target);
+    },
   });
+}
+
+/** Wraps a Prisma driver adapter factory so every adapter it connects counts its statements. */
+function countingAdapter<F extends { connect(): Promise<object> }>(factory: F, stats: Stats): F {
+  return new Proxy(factory, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (prop === "connect") return async () => countStatements(await target.connect(), stats);
+      return typeof value === "function" ? (value as AnyFn).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Connects to Postgres with a pool shared by raw SQL and Prisma. `onPoolError` hears an idle
+ * pooled connection that failed (Postgres restarted, a proxy cut it): the pool drops it and opens
+ * another when needed, so this is for the log; queries in flight report their own errors.
+ * Without a listener such an error would end the process, so there is always one.
+ */
+export function connectPostgres(url: string, poolSize: number, onPoolError: (err: Error) => void = () => {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+  pool.on("error", (err) => onPoolError(err));
   const stats = { statements: 0 };
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: countingAdapter(new PrismaPg(pool), stats) });
   const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {
     stats.statements++;
     const res = await client.query({ text, values: params as unknown[] | undefined });
@@ -107,7 +158,7 @@ export async function openPglite(dataDir: string, loadFrom?: Blob): Promise<Db> 
 /** Wraps an open PGlite instance; PGlite has one connection, so transactions queue. */
 export function wrapPglite(pglite: PGlite): Db {
   const stats = { statements: 0 };
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: countingAdapter(new PrismaPGlite(pglite), stats) });
   return {
     kind: "pglite",
     prisma,

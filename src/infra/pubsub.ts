@@ -1,4 +1,4 @@
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 
 /**
@@ -39,17 +39,23 @@ export const CHANNEL_NAMES = Object.keys({
  * The typed pub/sub every module uses; in-process by default, Redis-backed with REDIS_URL.
  *
  * Delivery is asynchronous on both (a publisher never runs its subscribers' code inside its own
- * call), at most once, and a handler that throws does not stop the others. Publishing never
- * throws and never rejects: an event that cannot be sent is reported through `onError` and
- * dropped, which subscribers tolerate because they re-read the database (and feeds also wake on
- * a timer).
+ * call), at most once, and a handler that throws does not stop the others. An instance's own
+ * subscribers always hear its events, with or without Redis. Publishing never throws and never
+ * rejects: an event that cannot reach the other instances is reported through `onError` and
+ * dropped there, which subscribers tolerate because they re-read the database (and feeds also
+ * wake on the sweep's timer).
  */
 export interface Bus {
   publish<K extends ChannelName>(channel: K, payload: Channels[K]): void;
   /** Adds a handler; returns the function that removes it. */
   subscribe<K extends ChannelName>(channel: K, handler: Handler<K>): () => void;
-  /** Resolves once events from other instances are being received. */
+  /**
+   * Resolves once events from other instances are being received (at once for the in-process
+   * bus). It waits as long as that takes: callers that must not wait race it with a timer.
+   */
   ready(): Promise<void>;
+  /** Whether events from other instances arrive right now (always true in process). */
+  readonly connected: boolean;
   /** Stops delivery; later publishes are dropped. */
   close(): Promise<void>;
 }
@@ -92,6 +98,7 @@ export function createLocalBus(): Bus {
     },
     subscribe: local.subscribe,
     ready: async () => {},
+    connected: true,
     async close() {
       closed = true;
       local.clear();
@@ -99,64 +106,137 @@ export function createLocalBus(): Bus {
   };
 }
 
+/** What the Redis bus tells its owner besides errors: for logs, never for correctness. */
+export interface RedisBusEvents {
+  /** Events flow both ways again: subscribed, and able to publish (at start and after every outage). */
+  onConnected?(): void;
+  /** A connection was lost: events between this instance and the others stop until it is back. */
+  onLost?(): void;
+  /** Events that could not be sent to the other instances while Redis was away, reported once it is back. */
+  onDropped?(count: number): void;
+}
+
+/** An event as it travels through Redis: `from` lets an instance skip its own (already delivered). */
+interface Envelope {
+  from: string;
+  payload: unknown;
+}
+
+/** How long after a failed SUBSCRIBE (an ACL, a Redis still loading) it is tried again. */
+const RESUBSCRIBE_MS = 2_000;
+
 /**
- * Redis pub/sub through `@graphql-yoga/redis-event-target` on two ioredis connections: every
- * instance listens on every channel (under `prefix`), so an event reaches the subscribers of all
- * instances, its own included, through Redis only. The connection holds a fixed set of Redis
- * subscriptions however many feeds and clients the instance serves; ioredis reconnects and
- * re-subscribes on its own.
+ * Redis pub/sub on two ioredis connections, under `prefix`. Every instance listens on every
+ * channel, so the connection holds a fixed set of Redis subscriptions however many feeds and
+ * clients the instance serves.
  *
- * The event target never handles the promises of PUBLISH and SUBSCRIBE, so a publish while Redis
- * is gone, or after close, would become an unhandled rejection, which ends a Node process. The
- * clients it is given are therefore wrapped so that every such promise reports to `onError`.
- * Events published while Redis is unreachable are dropped: the sweeps re-announce whatever still
- * matters (docs/FAILURE-MODES.md, "Redis drops").
+ * An event is delivered to this instance's own subscribers at once, in process, and sent through
+ * Redis to the others, tagged with this instance's id so that its echo is ignored: an instance
+ * never depends on Redis to hear itself (a freed slot, a settled job), and never hears an event
+ * twice.
+ *
+ * Connections: both clients connect in the background and reconnect for ever (ioredis backs off
+ * up to 2 s). The subscriber sends SUBSCRIBE itself on every `ready` rather than relying on
+ * ioredis' auto-resubscribe, so that a failed SUBSCRIBE is reported and retried, and `ready()`
+ * never resolves on subscriptions that are not in place. Publishing does not queue while Redis is
+ * away (`enableOfflineQueue: false`): a stale wake-up delivered minutes later is worthless, and
+ * the sweep re-announces whatever still matters (docs/FAILURE-MODES.md, "Redis drops"). Errors
+ * are reported once per distinct message until the next successful connection, so an outage is
+ * a few log lines, not one per retry or per event.
  */
-export function createRedisBus(url: string, prefix: string, onError: (err: Error) => void): Bus {
+export function createRedisBus(
+  url: string,
+  prefix: string,
+  onError: (err: Error) => void,
+  events: RedisBusEvents = {},
+): Bus {
+  const instance = randomUUID();
+  const channelOf = new Map<string, ChannelName>(CHANNEL_NAMES.map((c) => [prefix + c, c]));
   const publisher = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false });
-  const subscriber = new Redis(url, { maxRetriesPerRequest: null });
-  const publisherReady = new Promise<void>((resolve) => publisher.once("ready", () => resolve()));
-  publisher.on("error", onError);
-  subscriber.on("error", onError);
-  const pending: Promise<unknown>[] = [];
-  const target = createRedisEventTarget<CustomEvent>({
-    publishClient: reportingFailures(publisher, onError, pending),
-    subscribeClient: reportingFailures(subscriber, onError, pending),
-    serializer: {
-      stringify: JSON.stringify,
-      parse: (message) => {
-        try {
-          return JSON.parse(message);
-        } catch (err) {
-          onError(new Error(`Unreadable event: ${(err as Error).message}`));
-          return undefined;
-        }
-      },
-    },
-  });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false, autoResubscribe: false });
   const local = fanOut();
-  const listeners = CHANNEL_NAMES.map((channel) => {
-    const listener = (e: CustomEvent) => {
-      if (e.detail !== undefined && e.detail !== null) local.deliver(channel, e.detail);
-    };
-    target.addEventListener(prefix + channel, listener);
-    return [prefix + channel, listener] as const;
-  });
   let closed = false;
+  let subscribed = false;
+  let up = false;
+  let dropped = 0;
+  let retry: NodeJS.Timeout | undefined;
+  const reported = new Set<string>();
+  const report = (err: Error) => {
+    if (closed || reported.has(err.message)) return;
+    reported.add(err.message);
+    onError(err);
+  };
+  let markReady!: () => void;
+  const readyOnce = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  /** Tells the owner when both directions work again, or when one stops. */
+  const update = () => {
+    if (closed) return;
+    const now = subscribed && publisher.status === "ready";
+    if (now === up) return;
+    up = now;
+    if (!up) return events.onLost?.();
+    reported.clear();
+    markReady();
+    events.onConnected?.();
+  };
+  const subscribeAll = () => {
+    clearTimeout(retry);
+    if (closed || subscriber.status !== "ready") return;
+    subscriber.subscribe(...channelOf.keys()).then(
+      () => {
+        subscribed = true;
+        update();
+      },
+      (err: Error) => {
+        report(new Error(`Redis SUBSCRIBE failed; retrying: ${err.message}`));
+        retry = setTimeout(subscribeAll, RESUBSCRIBE_MS).unref();
+      },
+    );
+  };
+
+  publisher.on("error", report);
+  subscriber.on("error", report);
+  publisher.on("ready", () => {
+    if (dropped > 0) events.onDropped?.(dropped);
+    dropped = 0;
+    update();
+  });
+  publisher.on("close", update);
+  subscriber.on("ready", subscribeAll);
+  subscriber.on("close", () => {
+    subscribed = false;
+    update();
+  });
+  subscriber.on("message", (name: string, message: string) => {
+    const channel = channelOf.get(name);
+    if (!channel || closed) return;
+    const envelope = parseEnvelope(message);
+    if (!envelope) return report(new Error(`Unreadable event on ${name}`));
+    if (envelope.from !== instance) local.deliver(channel, envelope.payload);
+  });
+
   return {
     publish(channel, payload) {
       if (closed) return;
-      target.dispatchEvent(new CustomEvent(prefix + channel, { detail: payload }));
+      queueMicrotask(() => local.deliver(channel, payload));
+      const envelope: Envelope = { from: instance, payload };
+      publisher.publish(prefix + channel, JSON.stringify(envelope)).catch((err: Error) => {
+        dropped++;
+        report(new Error(`Event not sent to the other instances: ${err.message}`));
+      });
     },
     subscribe: local.subscribe,
-    async ready() {
-      await Promise.all([...pending, publisherReady]);
+    ready: () => readyOnce,
+    get connected() {
+      return up;
     },
     async close() {
       if (closed) return;
       closed = true;
+      clearTimeout(retry);
       local.clear();
-      for (const [type, listener] of listeners) target.removeEventListener(type, listener);
       // QUIT sends what is queued before closing, so events published just before a graceful
       // stop still go out; a Redis that is not connected, or does not answer, gets a plain
       // disconnect.
@@ -172,25 +252,13 @@ export function createRedisBus(url: string, prefix: string, onError: (err: Error
   };
 }
 
-/**
- * The client as the event target sees it, except that PUBLISH, SUBSCRIBE and UNSUBSCRIBE report
- * their failures instead of leaving a rejected promise unhandled. SUBSCRIBE promises are kept in
- * `pending`, so `ready()` resolves once the subscriptions are in place.
- */
-function reportingFailures(client: Redis, onError: (err: Error) => void, pending: Promise<unknown>[]): Redis {
-  return new Proxy(client, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== "function") return value;
-      if (prop === "publish" || prop === "subscribe" || prop === "unsubscribe") {
-        return (...args: unknown[]) => {
-          const p = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          const handled = p.catch((err: Error) => onError(err));
-          if (prop === "subscribe") pending.push(handled);
-          return handled;
-        };
-      }
-      return value.bind(target);
-    },
-  });
+/** The envelope in a Redis message, or null when it is not one of ours. */
+function parseEnvelope(message: string): Envelope | null {
+  try {
+    const e = JSON.parse(message) as Partial<Envelope> | null;
+    if (typeof e?.from !== "string" || typeof e.payload !== "object" || e.payload === null) return null;
+    return { from: e.from, payload: e.payload };
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,5 @@
 import type { Deps } from "../deps.ts";
 import type { Sql } from "../infra/db.ts";
-import { feedHub } from "../modules/jobs/jobs.feed.ts";
 import { afterReleased } from "../modules/jobs/jobs.service.ts";
 import { requeueExpiredJobs } from "../modules/jobs/jobs.sql.ts";
 import { checkLedgerInvariant, type InvariantReport } from "../modules/kudos/kudos.invariant.ts";
@@ -64,7 +63,7 @@ export async function auditLedger(deps: Deps): Promise<InvariantReport | null> {
 
 /** Starts every background task; stop() waits for a sweep in progress to finish. */
 export function startTasks(deps: Deps): Tasks {
-  const hub = feedHub(deps);
+  const hub = deps.feeds;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const sweep = async () => {

@@ -4,15 +4,15 @@ import path from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { type DocumentNode, print } from "graphql";
 import { type Client, createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { afterAll, beforeAll } from "vitest";
+import WebSocket from "ws";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createDeps, type Deps } from "../../src/deps.ts";
 import type { Clock } from "../../src/infra/clock.ts";
 import type { Db } from "../../src/infra/db.ts";
 import { createLogger } from "../../src/infra/logger.ts";
-import { createTestDb, type TestDb } from "./db.ts";
+import { createTestDb, onPostgres, type TestDb } from "./db.ts";
 
 /** What {@link TestApp.gql} answers: the HTTP status and the parsed GraphQL body. */
 export interface GqlResult<T> {
@@ -181,21 +181,28 @@ export function subscribe<T = Record<string, any>>(
   };
 }
 
+/** What {@link useTestApp} takes: the server's settings, plus which connection it runs on. */
+export interface UseTestAppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  tasks?: boolean;
+  /** The connection the server uses; default the test database's own (`tdb.db`). */
+  db?: (tdb: TestDb) => Db;
+}
+
 /**
  * Registers the usual per-file hooks: a fresh database and a server over it before the file's
  * tests, stopped and dropped after them. Read `t` and `tdb` inside tests or hooks (they are set
- * by the time any test runs).
+ * by the time any test runs). Called inside a `describe`, the hooks are that block's.
  */
-export function useTestApp(opts: { env?: Record<string, string>; clock?: Clock; tasks?: boolean } = {}) {
-  let tdb: TestDb | undefined;
+export function useTestApp(opts: UseTestAppOptions = {}) {
+  const db = useTestDb();
   let t: TestApp | undefined;
   beforeAll(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb.db, opts);
+    t = await startTestApp(opts.db ? opts.db(db.tdb) : db.db, opts);
   });
   afterAll(async () => {
     await t?.stop();
-    await tdb?.drop();
   });
   return {
     get t(): TestApp {
@@ -203,11 +210,62 @@ export function useTestApp(opts: { env?: Record<string, string>; clock?: Clock; 
       return t;
     },
     get tdb(): TestDb {
-      if (!tdb) throw new Error("useTestApp: read tdb inside a test or hook");
+      return db.tdb;
+    },
+    get db(): Db {
+      return db.tdb.db;
+    },
+  };
+}
+
+/**
+ * The database half of {@link useTestApp}, for files that start their own servers (several, or
+ * none): a fresh database before the file's tests, dropped after them.
+ */
+export function useTestDb() {
+  let tdb: TestDb | undefined;
+  beforeAll(async () => {
+    tdb = await createTestDb();
+  });
+  afterAll(async () => {
+    await tdb?.drop();
+  });
+  return {
+    get tdb(): TestDb {
+      if (!tdb) throw new Error("useTestDb: read tdb inside a test or hook");
       return tdb;
     },
     get db(): Db {
       return this.tdb.db;
+    },
+  };
+}
+
+/**
+ * {@link useTestApp} for files that need several servers on one database (instances sharing a
+ * queue): `count` servers, each on a connection of its own on Postgres (`pool` connections
+ * each), or all on the one PGlite connection.
+ */
+export function useTestApps(count: number, opts: Omit<UseTestAppOptions, "db"> & { pool?: number } = {}) {
+  const db = useTestDb();
+  const apps: TestApp[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < count; i++) {
+      const conn = onPostgres ? db.tdb.connect(opts.pool) : db.db;
+      apps.push(await startTestApp(conn, opts));
+    }
+  });
+  afterAll(async () => {
+    for (const app of apps.splice(0)) await app.stop();
+  });
+  return {
+    /** The servers, in start order (empty until the file's hooks have run). */
+    apps,
+    get tdb(): TestDb {
+      return db.tdb;
+    },
+    get db(): Db {
+      return db.tdb.db;
     },
   };
 }

@@ -91,15 +91,18 @@ export async function offlineWorkers(db: Db): Promise<void> {
 
 /**
  * Polls until `check` returns a truthy value, for state nothing can be awaited on (rows another
- * process writes). Bounded: fails after `ms`.
+ * process writes). Bounded by a deadline, not a number of tries: fails after `ms`, naming `what`.
+ * The gap between checks starts at 1 ms and doubles up to 50 ms, so a quick change is seen at
+ * once and a slow one costs few checks.
  */
 export async function waitFor<T>(check: () => Promise<T> | T, what: string, ms = 5_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
-  for (;;) {
+  for (let gap = 1; ; gap = Math.min(gap * 2, 50)) {
     const v = await check();
     if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, Math.min(gap, left)));
   }
 }
 

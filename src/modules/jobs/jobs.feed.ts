@@ -3,6 +3,7 @@ import type { WakeHint } from "../../infra/pubsub.ts";
 import type { ImageWorkerDeclaration } from "../workers/workers.rules.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { touchWorkers } from "../workers/workers.sql.ts";
+import { heldJobsByWorker } from "./jobs.feed.sql.ts";
 import { claimFor } from "./jobs.service.ts";
 import { type ClaimedJob, outstandingJobs, requestsWithWaitingJobs, unclaimJobs } from "./jobs.sql.ts";
 
@@ -16,11 +17,14 @@ import { type ClaimedJob, outstandingJobs, requestsWithWaitingJobs, unclaimJobs 
  *   the claim's SQL decides for real. A woken feed that claims nothing hands the wake-up on to
  *   the next candidate, so a job is not stranded by a feed the hint misjudged;
  * - a submit or a TTL re-queue frees a slot of that worker's feed;
- * - a slow sweep (tasks/) re-announces requests that still have waiting jobs, covering a lost
- *   wake-up (a Redis hiccup, a race with a claim in progress).
+ * - a slow sweep (tasks/) checks every feed's count of its worker's jobs against the database
+ *   (finding a slot freed without a word: an event lost with Redis, a submit on another
+ *   instance) and re-announces requests that still have waiting jobs, covering a lost wake-up.
+ *   It runs on a timer, whatever Redis does, so a job reaches a fitting feed within one
+ *   SWEEP_INTERVAL_MS even with no events at all.
  *
  * With several instances each instance wakes its own feeds; SKIP LOCKED makes the claims
- * exactly-once.
+ * exactly-once. One hub per instance, built in the composition root (Deps.feeds).
  */
 export class FeedHub {
   private parked = new Set<Feed>();
@@ -94,8 +98,12 @@ export class FeedHub {
     await touchWorkers(this.deps.db, [...this.byWorker.keys()], this.deps.clock.now());
   }
 
-  /** Re-announces requests with waiting jobs when feeds are parked (the safety net). */
+  /**
+   * The safety net: lets every feed recount its worker's jobs against the database, then
+   * re-announces requests with waiting jobs when feeds are parked.
+   */
   async sweep(): Promise<void> {
+    await this.recount();
     if (this.parked.size === 0) return;
     const rows = await requestsWithWaitingJobs(this.deps.db, this.deps.clock.now());
     for (const r of rows) {
@@ -105,18 +113,25 @@ export class FeedHub {
       );
     }
   }
+
+  /**
+   * One statement for all feeds: what each worker holds, as the database says. A feed whose own
+   * count differs looks again (and recounts itself), so a slot freed by an event that never
+   * came, or taken by the worker's HTTP pop, is seen within one sweep.
+   */
+  private async recount(): Promise<void> {
+    if (this.byWorker.size === 0) return;
+    const held = await heldJobsByWorker(this.deps.db, [...this.byWorker.keys()]);
+    for (const [workerId, feeds] of this.byWorker) {
+      const ids = held.get(workerId) ?? [];
+      for (const f of feeds) f.reconcile(ids);
+    }
+  }
 }
 
-const hubs = new WeakMap<Deps, FeedHub>();
-
-/** This instance's feed hub (created on first use). */
-export function feedHub(deps: Deps): FeedHub {
-  let h = hubs.get(deps);
-  if (!h) {
-    h = new FeedHub(deps);
-    hubs.set(deps, h);
-  }
-  return h;
+/** This instance's feed hub (the tests' way to watch feeds park and close). */
+export function feedHub(deps: Pick<Deps, "feeds">): FeedHub {
+  return deps.feeds;
 }
 
 const DONE = { value: undefined, done: true } as const;
@@ -197,19 +212,25 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     if (freed) this.lookAgain();
   }
 
+  /** The sweep's reading of the jobs this worker holds; any difference from ours: look again. */
+  reconcile(held: string[]): void {
+    if (this.closed) return;
+    if (held.length !== this.outstanding.size || held.some((id) => !this.outstanding.has(id))) this.lookAgain();
+  }
+
   async next(): Promise<IteratorResult<ClaimedJob>> {
     for (;;) {
       if (this.closed) return DONE;
       const job = this.ready.shift();
       if (job) return { value: job, done: false };
-      if (this.signalled && this.slots > 0) {
+      if (this.signalled) {
         this.signalled = false;
         const woken = this.hint;
         this.hint = null;
         this.hub.unpark(this);
         let jobs: ClaimedJob[];
         try {
-          jobs = await claimFor(this.deps, this.worker, this.declaration, this.slots);
+          jobs = await this.claim();
           this.failures = 0;
         } catch (err) {
           // A database hiccup must not end the worker's subscription: back off and retry.
@@ -217,6 +238,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
           this.deps.logger.warn({ err: (err as Error).message, worker: this.worker.id }, "feed claim failed");
           await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** this.failures, 10_000)).unref());
           this.signalled = true;
+          this.hint ??= woken;
           continue;
         }
         if (this.closed) {
@@ -234,13 +256,25 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
           this.hub.wake({ ...woken.hint, count: 1 }, woken.tried);
         }
       }
-      if (this.signalled && this.slots > 0) continue;
+      if (this.signalled) continue;
       if (this.slots > 0) this.hub.park(this);
       await new Promise<void>((resolve) => {
         this.wakeUp = resolve;
       });
       this.wakeUp = null;
     }
+  }
+
+  /**
+   * Recounts what the worker holds (this feed's jobs, its HTTP pops, its feeds elsewhere) from
+   * the database, then claims into the free slots: the count is the database's at every claim,
+   * so a release that was never heard, or a reconnect, cannot push the worker past its
+   * maxConcurrentJobs. A feed claims one batch at a time, so none of its own claims is in flight.
+   */
+  private async claim(): Promise<ClaimedJob[]> {
+    this.outstanding = new Set(await outstandingJobs(this.deps.db, this.worker.id));
+    if (this.slots <= 0) return [];
+    return claimFor(this.deps, this.worker, this.declaration, this.slots);
   }
 
   async return(): Promise<IteratorResult<ClaimedJob>> {
@@ -276,10 +310,17 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
    */
   private async giveBack(jobs: ClaimedJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await unclaimJobs(
-      this.deps.db,
-      jobs.map((j) => j.id),
-    ).catch(() => {});
+    const ids = jobs.map((j) => j.id);
+    try {
+      await unclaimJobs(this.deps.db, ids);
+    } catch (err) {
+      // They stay PROCESSING for this worker; the TTL sweep re-queues them.
+      this.deps.logger.error(
+        { err: (err as Error).message, worker: this.worker.id, jobs: ids },
+        "feed: could not hand undelivered jobs back; they return to the queue when their TTL runs out",
+      );
+      return;
+    }
     const byRequest = new Map<string, { job: ClaimedJob; count: number }>();
     for (const j of jobs) {
       const seen = byRequest.get(j.request_id);
@@ -306,5 +347,5 @@ export function openFeed(
   declaration: ImageWorkerDeclaration,
   signal?: AbortSignal,
 ): Promise<Feed> {
-  return new Feed(deps, feedHub(deps), worker, declaration, signal).init();
+  return new Feed(deps, deps.feeds, worker, declaration, signal).init();
 }

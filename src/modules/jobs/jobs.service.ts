@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { fromCents, scaleCents, toCents } from "../../lib/money.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import type { Viewer } from "../users/users.service.ts";
@@ -154,7 +155,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   if (state !== "faulted") {
     if (!input.image)
       throw new ValidationError("MissingImage", "An image is required unless the state is FAULTED", "image");
-    const checked = checkSubmittedImage(input.image, deps.config.maxImageBytes);
+    const checked = await checkSubmittedImage(input.image, deps.config.maxImageBytes);
     if (!checked.ok) throw new ValidationError(checked.code, checked.message, "image");
     imageKey = await deps.blobs.put(checked.bytes, checked.header.format);
   }
@@ -220,7 +221,7 @@ async function settle(
   const baseline = basis?.model ? modelCatalog(deps).byName.get(basis.model)?.baseline : undefined;
   const hiresFix = (basis?.params as { hiresFix?: boolean } | undefined)?.hiresFix === true;
   const multiplier = baseline ? baselineMultiplier(baseline, { hiresFix }) : 1;
-  const kudos = Math.round(Number(basis?.job_kudos ?? 0) * multiplier * 100) / 100;
+  const kudos = fromCents(scaleCents(toCents(Number(basis?.job_kudos ?? 0)), multiplier));
   const charge = state === "ok" ? kudos : 0;
   const job =
     basis &&

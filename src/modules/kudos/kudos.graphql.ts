@@ -3,10 +3,10 @@ import { GraphQLError } from "graphql";
 import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { seesPrivateOf } from "../users/users.rules.ts";
-import { kudosDetailsLoader } from "./kudos.loaders.ts";
+import { kudosDetailsLoader, ledgerPageLoader } from "./kudos.loaders.ts";
 import type { KudosDetails } from "./kudos.rules.ts";
 import { awardKudos, type TransferResult, transferKudos } from "./kudos.service.ts";
-import { type LedgerRow, ledgerPage } from "./kudos.sql.ts";
+import type { LedgerRow } from "./kudos.sql.ts";
 
 const LedgerKindEnum = builder.enumType("KudosLedgerKind", {
   description: "What moved kudos. Rewards and awards bring kudos in, charges and taxes take them out.",
@@ -85,12 +85,12 @@ builder.prismaObjectFields("User", (t) => ({
       return resolveCursorConnection<Promise<LedgerRow[]>>(
         { args, defaultSize: 20, maxSize: 100, toCursor: (r) => r.id },
         (p) =>
-          ledgerPage(ctx.deps.db, u.id, {
+          ledgerPageLoader(ctx, {
             after: cursorId(p.after),
             before: cursorId(p.before),
             limit: p.limit,
             inverted: p.inverted,
-          }),
+          }).load(u.id),
       );
     },
   }),

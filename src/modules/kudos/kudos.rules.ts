@@ -13,6 +13,7 @@
  * priority and what a user may give away, never what they owe, so no kudo is created or
  * forgiven outside a ledger row of a source kind.
  */
+import { fromCents, toCents } from "../../lib/money.ts";
 
 /** The kinds of ledger rows (the `ledger_kind` enum). */
 export type LedgerKind =
@@ -86,7 +87,7 @@ export function checkTransferAmount(amount: number): AmountCheck {
 
 /** Whether a sender holding `balance` may give `amount` and keep {@link TRANSFER_FLOOR}. */
 export function canGive(balance: number, amount: number): boolean {
-  return Math.round(balance * 100) - amount * 100 >= TRANSFER_FLOOR * 100;
+  return toCents(balance) - toCents(amount) >= toCents(TRANSFER_FLOOR);
 }
 
 /** An idempotency key: 1 to 200 printable characters. */
@@ -143,6 +144,6 @@ export function kudosDetails(rows: readonly { kind: LedgerKind; viaSharedKey: bo
         break;
     }
   }
-  for (const k of Object.keys(d) as (keyof KudosDetails)[]) d[k] = Math.round(d[k] * 100) / 100;
+  for (const k of Object.keys(d) as (keyof KudosDetails)[]) d[k] = fromCents(toCents(d[k]));
   return d;
 }

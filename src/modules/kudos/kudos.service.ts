@@ -35,6 +35,19 @@ export function balanceOf(sql: Sql, userId: number): Promise<number> {
   return readBalance(sql, userId);
 }
 
+/**
+ * Takes a new request's horde tax from its requester (ledger kind `horde_tax`), inside the
+ * caller's transaction, so the request and its tax commit together. `amount` is positive.
+ */
+export async function chargeHordeTax(
+  sql: Sql,
+  tax: { userId: number; requestId: string; sharedKeyId: string | null; amount: number },
+  now: Date,
+): Promise<void> {
+  const entry = { kind: "horde_tax" as const, ...tax, amount: -tax.amount };
+  await applyLedger(sql, [entry], now);
+}
+
 async function target(sql: Sql, username: string): Promise<PartyRow> {
   const ref = parseUserRef(username);
   const found = ref ? await findParty(sql, ref) : null;

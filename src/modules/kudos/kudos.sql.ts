@@ -1,4 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
+import { formatCents, toCents } from "../../lib/money.ts";
 import type { LedgerKind } from "./kudos.rules.ts";
 
 export type { LedgerKind };
@@ -20,15 +21,15 @@ export interface LedgerEntry {
  * Appends ledger rows and moves the balances they describe, in one statement, inside the
  * caller's transaction, so a balance never changes without its row. The users touched are
  * locked in id order first, so two transactions moving kudos between the same users cannot
- * deadlock. Amounts are rounded to cents here, once.
+ * deadlock. Amounts are rounded to cents here, once, by the one rule (lib/money.ts).
  */
 export async function applyLedger(sql: Sql, entries: LedgerEntry[], now: Date): Promise<void> {
   const rows = entries
-    .filter((e) => Math.round(e.amount * 100) !== 0)
+    .filter((e) => toCents(e.amount) !== 0)
     .map((e) => ({
       user_id: e.userId,
       kind: e.kind,
-      amount: (Math.round(e.amount * 100) / 100).toFixed(2),
+      amount: formatCents(toCents(e.amount)),
       counterpart_id: e.counterpartId ?? null,
       request_id: e.requestId ?? null,
       job_id: e.jobId ?? null,
@@ -200,6 +201,28 @@ export async function ledgerPage(
       WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::bigint IS NULL OR id > $3)
       ORDER BY id ${p.inverted ? "ASC" : "DESC"} LIMIT $4`,
     [userId, p.after?.toString() ?? null, p.before?.toString() ?? null, p.limit],
+  );
+}
+
+/**
+ * The same page of several users' ledgers in one statement (a list of users each showing their
+ * history): {@link ledgerPage} per user, through a lateral join so each user's page still reads
+ * the (user_id, id) index. Rows come grouped by user, each group in page order.
+ */
+export async function ledgerPages(
+  sql: Sql,
+  userIds: readonly number[],
+  p: { after?: bigint; before?: bigint; limit: number; inverted: boolean },
+): Promise<LedgerRow[]> {
+  return sql.query<LedgerRow>(
+    `SELECT l.id::text, l.user_id, l.kind, l.amount::text, l.counterpart_id, l.request_id, l.job_id, l.transfer_id,
+            l.shared_key_id, l.worker_id, l.created_at
+       FROM unnest($1::int[]) AS u(id)
+      CROSS JOIN LATERAL (
+        SELECT * FROM kudos_ledger k
+         WHERE k.user_id = u.id AND ($2::bigint IS NULL OR k.id < $2) AND ($3::bigint IS NULL OR k.id > $3)
+         ORDER BY k.id ${p.inverted ? "ASC" : "DESC"} LIMIT $4) l`,
+    [userIds, p.after?.toString() ?? null, p.before?.toString() ?? null, p.limit],
   );
 }
 

@@ -9,16 +9,19 @@ export interface ModelCatalog {
   source: string;
 }
 
-const catalogs = new WeakMap<Deps, ModelCatalog>();
+/** Where an instance keeps its current catalog (Deps.catalog); a sync swaps `current` whole. */
+export interface ModelCatalogHolder {
+  current: ModelCatalog;
+}
 
-/** The catalog of this instance (the bundled reference until the first sync). */
-export function modelCatalog(deps: Deps): ModelCatalog {
-  let c = catalogs.get(deps);
-  if (!c) {
-    c = { byName: indexModels(BUNDLED_MODELS), list: BUNDLED_MODELS, source: "bundled" };
-    catalogs.set(deps, c);
-  }
-  return c;
+/** A new instance's catalog holder, with the bundled reference until the first sync. */
+export function createModelCatalog(): ModelCatalogHolder {
+  return { current: { byName: indexModels(BUNDLED_MODELS), list: BUNDLED_MODELS, source: "bundled" } };
+}
+
+/** The catalog of this instance. */
+export function modelCatalog(deps: Pick<Deps, "catalog">): ModelCatalog {
+  return deps.catalog.current;
 }
 
 /** Reads the configured reference: a file path or an http(s) URL; the bundled copy otherwise. */
@@ -57,7 +60,6 @@ export async function syncModelReference(deps: Deps): Promise<ModelCatalog> {
        inpainting = EXCLUDED.inpainting, description = EXCLUDED.description, info = EXCLUDED.info`,
     [JSON.stringify(models)],
   );
-  const catalog = { byName: indexModels(models), list: models, source: source ?? "bundled" };
-  catalogs.set(deps, catalog);
-  return catalog;
+  deps.catalog.current = { byName: indexModels(models), list: models, source: source ?? "bundled" };
+  return deps.catalog.current;
 }

@@ -6,7 +6,7 @@ import { queueStanding } from "./queue-ranking.ts";
 import type { CreateImageRequestInput as RulesInput } from "./requests.rules.ts";
 import { cancelImageRequest, createImageRequest, loadRequest } from "./requests.service.ts";
 import type { CapacityRow, GenerationRow, RequestRow } from "./requests.sql.ts";
-import { readCapacity, readGenerations } from "./requests.sql.ts";
+import { readGenerations, readOnlineCapacity } from "./requests.sql.ts";
 import { requestEnded, statusOf, watchRequest } from "./requests.watch.ts";
 
 // Reads hang off the row object itself, so each state a subscription emits gets fresh data
@@ -38,7 +38,7 @@ function queueOf(ctx: Context, row: RequestRow): Promise<QueueRow | null> {
     const now = ctx.deps.clock.now();
     const [standing, capacity] = await Promise.all([
       queueStanding(ctx.deps.db, row.id, now),
-      readCapacity(ctx.deps.db, row.id, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
+      readOnlineCapacity(ctx.deps.db, row.id, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
     ]);
     return standing && capacity ? { ...standing, ...capacity } : null;
   });

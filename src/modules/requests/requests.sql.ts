@@ -123,6 +123,23 @@ export async function existingWorkerIds(sql: Sql, ids: string[]): Promise<string
   return rows.map((r) => r.id);
 }
 
+/**
+ * What the free size depends on: the threads of image workers checked in since `onlineSince`,
+ * and the live requests with a job still waiting.
+ */
+export async function readCapacity(
+  sql: Sql,
+  onlineSince: Date,
+): Promise<{ activeThreads: number; queuedRequests: number }> {
+  const rows = await sql.query<{ threads: number; queued: number }>(
+    `SELECT (SELECT coalesce(sum(threads), 0)::int FROM workers WHERE kind = 'image' AND last_check_in >= $1) AS threads,
+            (SELECT count(*)::int FROM requests r WHERE r.kind = 'image' AND ${LIVE}
+               AND EXISTS (SELECT 1 FROM jobs j WHERE j.request_id = r.id AND j.state = 'waiting')) AS queued`,
+    [onlineSince],
+  );
+  return { activeThreads: rows[0]?.threads ?? 0, queuedRequests: rows[0]?.queued ?? 0 };
+}
+
 /** A request's counts, read in one statement whatever n is. */
 export interface RequestRow {
   id: string;
@@ -200,7 +217,7 @@ export interface CapacityRow {
  * could serve request `id` (the claim's own eligibility function), in one statement. Its cost
  * is the online workers', not the queue's.
  */
-export async function readCapacity(sql: Sql, id: string, onlineSince: Date): Promise<CapacityRow | null> {
+export async function readOnlineCapacity(sql: Sql, id: string, onlineSince: Date): Promise<CapacityRow | null> {
   const rows = await sql.query<CapacityRow>(
     `WITH online AS (
        SELECT w.speed, w.threads, w.paused FROM workers w WHERE w.kind = 'image' AND w.last_check_in >= $2

@@ -1,6 +1,7 @@
 import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { seesPrivateOf } from "../users/users.rules.ts";
+import { sharedKeysLoader } from "./sharedkeys.loaders.ts";
 import { createSharedKey, deleteSharedKey, updateSharedKey } from "./sharedkeys.service.ts";
 
 builder.prismaObject("SharedKey", {
@@ -37,10 +38,9 @@ builder.prismaObjectField("User", "sharedKeys", (t) =>
     nullable: true,
     description:
       "The user's shared keys, oldest first. Only the user themself (with their own key) and moderators see them; for anyone else it is null.",
+    // Batched: a list of users reads all their keys in one statement.
     resolve: (query, u, _args, ctx) =>
-      seesPrivateOf(ctx.viewer, u.id)
-        ? ctx.deps.db.prisma.sharedKey.findMany({ ...query, where: { userId: u.id }, orderBy: [{ createdAt: "asc" }] })
-        : null,
+      seesPrivateOf(ctx.viewer, u.id) ? sharedKeysLoader(ctx, query).load(u.id) : null,
   }),
 );
 

@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.ts";
 import { ForbiddenError, KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { toCents } from "../../lib/money.ts";
 import { hashKey, newApiKey } from "../users/users.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import {
@@ -96,6 +97,6 @@ export async function assertSharedKeyAllows(sql: Sql, keyId: string, use: Shared
  * the budget shrinks, clamped at 0. Call after `applyLedger` in the same transaction.
  */
 export async function spendSharedKey(sql: Sql, keyId: string | null, amount: number): Promise<void> {
-  if (!keyId || Math.round(amount * 100) <= 0) return;
+  if (!keyId || toCents(amount) <= 0) return;
   await q.spendSharedKey(sql, keyId, amount);
 }

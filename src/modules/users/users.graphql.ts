@@ -35,8 +35,11 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) => {
-      const id = Number(args.id);
-      if (!Number.isSafeInteger(id) || id < 0) return null;
+      // Ids are int4: anything else (too large, signed, hex, decimal point) names nobody, and
+      // must not reach Postgres, which would refuse it as an internal error.
+      const text = String(args.id);
+      if (!/^\d{1,10}$/.test(text) || Number(text) > 2147483647) return null;
+      const id = Number(text);
       return ctx.deps.db.prisma.user.findUnique({ ...query, where: { id } });
     },
   }),

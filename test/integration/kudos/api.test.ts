@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { applyLedger } from "../../../src/modules/kudos/kudos.sql.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { useTestApp } from "../../support/app.ts";
 import { AWARD, CREATE_KEY, expectLedgerBalanced, fundedUser, TRANSFER } from "../../support/kudos.ts";
 import { createRequest, pop, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
-let tdb: TestDb;
-let t: TestApp;
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db);
-});
+const ctx = useTestApp();
+// Registered after useTestApp, so it runs before the server stops (after-hooks run in reverse).
 afterAll(async () => {
-  await expectLedgerBalanced(tdb.db);
-  await t.stop();
-  await tdb.drop();
+  await expectLedgerBalanced(ctx.db);
 });
 
 const USER = `query($id: ID!) {
@@ -36,21 +29,21 @@ const HISTORY = `query($id: ID!, $first: Int, $after: String, $last: Int, $befor
 
 describe("User kudos fields", () => {
   it("shows the balance, where it came from and went, concurrency and worker count", async () => {
-    const mod = await seedUser(tdb.db, { moderator: true });
-    const me = await seedUser(tdb.db, { concurrency: 12 });
-    const friend = await fundedUser(tdb.db, 100);
-    const requester = await fundedUser(tdb.db, 100);
+    const mod = await seedUser(ctx.db, { moderator: true });
+    const me = await seedUser(ctx.db, { concurrency: 12 });
+    const friend = await fundedUser(ctx.db, 100);
+    const requester = await fundedUser(ctx.db, 100);
     // awarded 50
-    await t.gql(AWARD, { input: { username: me.username, amount: 50 } }, { apikey: mod.apiKey });
+    await ctx.t.gql(AWARD, { input: { username: me.username, amount: 50 } }, { apikey: mod.apiKey });
     // received 30, gave 10
-    await t.gql(
+    await ctx.t.gql(
       TRANSFER,
       { input: { username: me.username, amount: 30, idempotencyKey: "a" } },
       {
         apikey: friend.apiKey,
       },
     );
-    await t.gql(
+    await ctx.t.gql(
       TRANSFER,
       { input: { username: requester.username, amount: 10, idempotencyKey: "b" } },
       {
@@ -58,23 +51,23 @@ describe("User kudos fields", () => {
       },
     );
     // generated 6.5 with a worker
-    await createRequest(t, requester.apiKey, { prompt: "for me", params: { steps: 30 } });
-    const [job] = (await pop(t, me.apiKey, { name: `api-${me.id}`, models: ["stable_diffusion"] })).jobs;
-    await submit(t, me.apiKey, { id: job.id });
+    await createRequest(ctx.t, requester.apiKey, { prompt: "for me", params: { steps: 30 } });
+    const [job] = (await pop(ctx.t, me.apiKey, { name: `api-${me.id}`, models: ["stable_diffusion"] })).jobs;
+    await submit(ctx.t, me.apiKey, { id: job.id });
     // uptime 52 for that worker
-    const [w] = await tdb.db.query<{ id: string }>("SELECT id FROM workers WHERE user_id = $1", [me.id]);
-    await tdb.db.tx((sql) =>
+    const [w] = await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE user_id = $1", [me.id]);
+    await ctx.db.tx((sql) =>
       applyLedger(sql, [{ userId: me.id, kind: "uptime_reward", amount: 52, workerId: w!.id }], new Date()),
     );
     // spent 2 + 6.5 of it, through a shared key
-    const { key } = (await t.gql(CREATE_KEY, { input: { name: "spender" } }, { apikey: me.apiKey })).data
+    const { key } = (await ctx.t.gql(CREATE_KEY, { input: { name: "spender" } }, { apikey: me.apiKey })).data
       .createSharedKey;
-    await createRequest(t, key, { prompt: "mine", params: { steps: 30 } });
-    const [mine] = (await pop(t, requester.apiKey, { name: `api-r-${requester.id}`, models: ["stable_diffusion"] }))
+    await createRequest(ctx.t, key, { prompt: "mine", params: { steps: 30 } });
+    const [mine] = (await pop(ctx.t, requester.apiKey, { name: `api-r-${requester.id}`, models: ["stable_diffusion"] }))
       .jobs;
-    await submit(t, requester.apiKey, { id: mine.id });
+    await submit(ctx.t, requester.apiKey, { id: mine.id });
 
-    const r = await t.gql(USER, { id: String(me.id) });
+    const r = await ctx.t.gql(USER, { id: String(me.id) });
     expect(r.data.user).toEqual({
       kudos: 50 + 30 - 10 + 6.5 + 52 - 2 - 6.5,
       concurrency: 12,
@@ -92,14 +85,14 @@ describe("User kudos fields", () => {
   });
 
   it("sums kudosDetails for a whole list of users in one statement", async () => {
-    for (let i = 0; i < 12; i++) await fundedUser(tdb.db, i + 1);
+    for (let i = 0; i < 12; i++) await fundedUser(ctx.db, i + 1);
     const LIST = `query($first: Int) { users(first: $first) { edges { node { id kudosDetails { awarded } } } } }`;
     const statements = async (first: number) => {
-      const before = t.deps.db.stats.statements;
-      const r = await t.gql(LIST, { first });
+      const before = ctx.t.deps.db.stats.statements;
+      const r = await ctx.t.gql(LIST, { first });
       expect(r.errors).toBeUndefined();
       expect(r.data.users.edges).toHaveLength(first);
-      return t.deps.db.stats.statements - before;
+      return ctx.t.deps.db.stats.statements - before;
     };
     const few = await statements(2);
     const many = await statements(12);
@@ -110,8 +103,8 @@ describe("User kudos fields", () => {
 
 describe("kudosHistory", () => {
   async function withHistory(n: number) {
-    const u = await seedUser(tdb.db);
-    await tdb.db.tx((sql) =>
+    const u = await seedUser(ctx.db);
+    await ctx.db.tx((sql) =>
       applyLedger(
         sql,
         Array.from({ length: n }, (_, i) => ({ userId: u.id, kind: "moderator_award" as const, amount: i + 1 })),
@@ -124,7 +117,7 @@ describe("kudosHistory", () => {
   it("pages through a user's ledger, newest first", async () => {
     const u = await withHistory(5);
     const page = async (vars: Record<string, unknown>) => {
-      const r = await t.gql(HISTORY, { id: String(u.id), ...vars }, { apikey: u.apiKey });
+      const r = await ctx.t.gql(HISTORY, { id: String(u.id), ...vars }, { apikey: u.apiKey });
       expect(r.errors).toBeUndefined();
       return r.data.user.kudosHistory;
     };
@@ -145,27 +138,28 @@ describe("kudosHistory", () => {
 
   it("returns at most 100 entries a page, and refuses a cursor it did not make", async () => {
     const u = await withHistory(105);
-    const r = await t.gql(HISTORY, { id: String(u.id), first: 500 }, { apikey: u.apiKey });
+    const r = await ctx.t.gql(HISTORY, { id: String(u.id), first: 500 }, { apikey: u.apiKey });
     expect(r.data.user.kudosHistory.edges).toHaveLength(100);
     expect(r.data.user.kudosHistory.pageInfo.hasNextPage).toBe(true);
-    const bad = await t.gql(HISTORY, { id: String(u.id), first: 5, after: "not-a-cursor" }, { apikey: u.apiKey });
+    const bad = await ctx.t.gql(HISTORY, { id: String(u.id), first: 5, after: "not-a-cursor" }, { apikey: u.apiKey });
     expect(bad.errors?.[0]?.extensions?.code).toBe("InvalidCursor");
   });
 
   it("is visible to the user themself and to moderators; null for anyone else", async () => {
     const u = await withHistory(1);
-    const mod = await seedUser(tdb.db, { moderator: true });
-    const stranger = await seedUser(tdb.db);
-    const { key } = (await t.gql(CREATE_KEY, { input: { name: "peek" } }, { apikey: u.apiKey })).data.createSharedKey;
+    const mod = await seedUser(ctx.db, { moderator: true });
+    const stranger = await seedUser(ctx.db);
+    const { key } = (await ctx.t.gql(CREATE_KEY, { input: { name: "peek" } }, { apikey: u.apiKey })).data
+      .createSharedKey;
     const as = async (apikey: string | undefined, id = u.id) =>
-      (await t.gql(HISTORY, { id: String(id), first: 5 }, { apikey })).data.user.kudosHistory;
+      (await ctx.t.gql(HISTORY, { id: String(id), first: 5 }, { apikey })).data.user.kudosHistory;
     expect((await as(u.apiKey)).edges).toHaveLength(1);
     expect((await as(mod.apiKey)).edges).toHaveLength(1);
     expect(await as(stranger.apiKey)).toBeNull();
     expect(await as(undefined)).toBeNull();
     expect(await as(key)).toBeNull();
     // Anonymous's ledger is every anonymous request's: not for anonymous callers to read
-    await createRequest(t, undefined, { prompt: "anon", params: { steps: 10 } });
+    await createRequest(ctx.t, undefined, { prompt: "anon", params: { steps: 10 } });
     expect(await as(undefined, 0)).toBeNull();
     expect((await as(mod.apiKey, 0)).edges.length).toBeGreaterThan(0);
   });

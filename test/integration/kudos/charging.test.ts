@@ -1,36 +1,29 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { applyLedger } from "../../../src/modules/kudos/kudos.sql.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { useTestApp } from "../../support/app.ts";
 import { balance, expectLedgerBalanced, fundedUser, ledgerOf } from "../../support/kudos.ts";
 import { CREATE, outcome, pop, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
-let tdb: TestDb;
-let t: TestApp;
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db);
-});
+const ctx = useTestApp();
+// Registered after useTestApp, so it runs before the server stops (after-hooks run in reverse).
 afterAll(async () => {
-  await expectLedgerBalanced(tdb.db);
-  await t.stop();
-  await tdb.drop();
+  await expectLedgerBalanced(ctx.db);
 });
-beforeEach(() => resetQueue(tdb.db));
+beforeEach(() => resetQueue(ctx.db));
 
 /** 512×512 at 50 steps: 10.83 a job, horde tax 3. More than 40 steps needs kudos upfront. */
 const LONG = { prompt: "a long one", params: { steps: 50 } };
 const LONG_PRICE = 13.83;
 
 async function create(apikey: string | undefined, input: Record<string, unknown>) {
-  const r = await t.gql(CREATE, { input }, { apikey });
+  const r = await ctx.t.gql(CREATE, { input }, { apikey });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data.createImageRequest;
 }
 
 async function requestRow(id: string) {
-  const [row] = await tdb.db.query<{
+  const [row] = await ctx.db.query<{
     steps: number;
     width: number;
     height: number;
@@ -42,25 +35,25 @@ async function requestRow(id: string) {
 
 /** Debits a user through the ledger, as if they had spent it (a horde tax row). */
 async function debit(userId: number, kudos: number) {
-  await tdb.db.tx((sql) => applyLedger(sql, [{ userId, kind: "horde_tax", amount: -kudos }], new Date()));
+  await ctx.db.tx((sql) => applyLedger(sql, [{ userId, kind: "horde_tax", amount: -kudos }], new Date()));
 }
 
 describe("upfront kudos", () => {
   it("needs a request beyond the free steps to have its price in hand, else KudosUpfront and nothing charged", async () => {
-    const short = await fundedUser(tdb.db, LONG_PRICE - 0.01);
-    const exact = await fundedUser(tdb.db, LONG_PRICE);
+    const short = await fundedUser(ctx.db, LONG_PRICE - 0.01);
+    const exact = await fundedUser(ctx.db, LONG_PRICE);
     const refused = await create(short.apiKey, LONG);
     expect(refused).toMatchObject({ __typename: "KudosError", code: "KudosUpfront" });
     expect(refused.message).toMatch(/costs 13.83 kudos and you have 13.82/);
-    expect((await ledgerOf(tdb.db, short.id)).map((r) => r.kind)).toEqual(["moderator_award"]);
+    expect((await ledgerOf(ctx.db, short.id)).map((r) => r.kind)).toEqual(["moderator_award"]);
     const accepted = await create(exact.apiKey, LONG);
     expect(accepted).toMatchObject({ __typename: "CreateImageRequestPayload", kudos: LONG_PRICE });
     // holding the price is the condition; the request is charged as its jobs finish, like any other
-    expect(await balance(tdb.db, exact.id)).toBe(LONG_PRICE - 3);
+    expect(await balance(ctx.db, exact.id)).toBe(LONG_PRICE - 3);
   });
 
   it("needs it too for fast workers only, and for images above the free size", async () => {
-    const poor = await seedUser(tdb.db);
+    const poor = await seedUser(ctx.db);
     expect(outcome(await create(poor.apiKey, { prompt: "fast", slowWorkers: false }))).toBe("KudosUpfront");
     const big = { prompt: "big", params: { width: 1088, height: 1024, steps: 20 } };
     expect(outcome(await create(poor.apiKey, big))).toBe("KudosUpfront");
@@ -70,7 +63,7 @@ describe("upfront kudos", () => {
   });
 
   it("asks trusted users for the price too", async () => {
-    const trusted = await seedUser(tdb.db, { trusted: true });
+    const trusted = await seedUser(ctx.db, { trusted: true });
     expect(outcome(await create(trusted.apiKey, LONG))).toBe("KudosUpfront");
   });
 
@@ -81,7 +74,7 @@ describe("upfront kudos", () => {
   });
 
   it("with allowDowngrade runs the request smaller instead, for a requester who cannot pay", async () => {
-    const poor = await seedUser(tdb.db);
+    const poor = await seedUser(ctx.db);
     for (const apikey of [poor.apiKey, undefined]) {
       const r = await create(apikey, { ...LONG, allowDowngrade: true });
       expect(r.__typename).toBe("CreateImageRequestPayload");
@@ -99,7 +92,7 @@ describe("upfront kudos", () => {
   });
 
   it("with allowDowngrade leaves alone a request its requester can pay for", async () => {
-    const rich = await fundedUser(tdb.db, 100);
+    const rich = await fundedUser(ctx.db, 100);
     const r = await create(rich.apiKey, { ...LONG, allowDowngrade: true });
     expect(r.warnings.join(" ")).not.toMatch(/Downgraded/);
     expect(r.kudos).toBe(LONG_PRICE);
@@ -107,45 +100,45 @@ describe("upfront kudos", () => {
   });
 
   it("prices a dry run without asking for anything", async () => {
-    const poor = await seedUser(tdb.db);
+    const poor = await seedUser(ctx.db);
     const r = await create(poor.apiKey, { ...LONG, dryRun: true });
     expect(r).toMatchObject({ __typename: "CreateImageRequestPayload", kudos: LONG_PRICE, request: null });
-    expect(await ledgerOf(tdb.db, poor.id)).toEqual([]);
+    expect(await ledgerOf(ctx.db, poor.id)).toEqual([]);
   });
 });
 
 describe("floors and priority", () => {
   it("seeds priority with the requester's kudos, at least 25 for registered users and -50 for Anonymous", async () => {
-    const rich = await fundedUser(tdb.db, 1000);
-    const poor = await fundedUser(tdb.db, 3);
-    const debtor = await seedUser(tdb.db);
+    const rich = await fundedUser(ctx.db, 1000);
+    const poor = await fundedUser(ctx.db, 3);
+    const debtor = await seedUser(ctx.db);
     await debit(debtor.id, 20);
     const priorityOf = async (apikey: string | undefined) =>
       (await requestRow((await create(apikey, { prompt: "p", params: { steps: 10 } })).request.id)).priority;
     expect(await priorityOf(rich.apiKey)).toBe("1000.00");
     expect(await priorityOf(poor.apiKey)).toBe("25.00");
     expect(await priorityOf(debtor.apiKey)).toBe("25.00");
-    const anon = await balance(tdb.db, 0);
+    const anon = await balance(ctx.db, 0);
     expect(Number(await priorityOf(undefined))).toBe(Math.max(anon, -50));
     await debit(0, 100);
     expect(await priorityOf(undefined)).toBe("-50.00");
   });
 
   it("never clamps a balance: Anonymous and registered users alike go below 0, and the ledger says why", async () => {
-    const anonBefore = await balance(tdb.db, 0);
+    const anonBefore = await balance(ctx.db, 0);
     await create(undefined, { prompt: "anon", params: { steps: 10 } });
-    expect(await balance(tdb.db, 0)).toBe(Math.round((anonBefore - 2) * 100) / 100);
-    const user = await seedUser(tdb.db);
+    expect(await balance(ctx.db, 0)).toBe(Math.round((anonBefore - 2) * 100) / 100);
+    const user = await seedUser(ctx.db);
     await create(user.apiKey, { prompt: "mine", params: { steps: 10 } });
-    expect(await balance(tdb.db, user.id)).toBe(-2);
-    expect(await ledgerOf(tdb.db, user.id)).toEqual([expect.objectContaining({ kind: "horde_tax", amount: "-2.00" })]);
-    await expectLedgerBalanced(tdb.db);
+    expect(await balance(ctx.db, user.id)).toBe(-2);
+    expect(await ledgerOf(ctx.db, user.id)).toEqual([expect.objectContaining({ kind: "horde_tax", amount: "-2.00" })]);
+    await expectLedgerBalanced(ctx.db);
   });
 
   it("serves richer users first, and a user in debt still, after them", async () => {
-    const debtor = await seedUser(tdb.db);
+    const debtor = await seedUser(ctx.db);
     await debit(debtor.id, 50);
-    const rich = await fundedUser(tdb.db, 500);
+    const rich = await fundedUser(ctx.db, 500);
     const made: Record<string, string> = {};
     for (const [who, key] of [
       ["debtor", debtor.apiKey],
@@ -153,15 +146,15 @@ describe("floors and priority", () => {
     ] as const) {
       made[who] = (await create(key, { prompt: who, params: { steps: 10 } })).request.id;
     }
-    const owner = await seedUser(tdb.db);
+    const owner = await seedUser(ctx.db);
     const served: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const { jobs } = await pop(t, owner.apiKey, { name: `floor-${owner.id}`, models: ["stable_diffusion"] });
+      const { jobs } = await pop(ctx.t, owner.apiKey, { name: `floor-${owner.id}`, models: ["stable_diffusion"] });
       const [job] = jobs;
       served.push(Object.entries(made).find(([, id]) => id === job.requestId)![0]);
-      expect((await submit(t, owner.apiKey, { id: job.id })).__typename).toBe("SubmitImageJobPayload");
+      expect((await submit(ctx.t, owner.apiKey, { id: job.id })).__typename).toBe("SubmitImageJobPayload");
     }
     expect(served).toEqual(["rich", "debtor"]);
-    expect(await balance(tdb.db, debtor.id)).toBeLessThan(-50);
+    expect(await balance(ctx.db, debtor.id)).toBeLessThan(-50);
   });
 });

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Deps } from "../../../src/deps.ts";
 import { DomainError } from "../../../src/errors.ts";
 import { popImageJobs, submitImageJob } from "../../../src/modules/jobs/jobs.service.ts";
 import { transferKudos } from "../../../src/modules/kudos/kudos.service.ts";
 import { createImageRequest } from "../../../src/modules/requests/requests.service.ts";
 import { authenticate, type Viewer } from "../../../src/modules/users/users.service.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, onPostgres, type TestDb } from "../../support/db.ts";
+import { useTestApp } from "../../support/app.ts";
+import { onPostgres } from "../../support/db.ts";
 import { expectLedgerBalanced, fundedUser } from "../../support/kudos.ts";
 import { PNG_B64 } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
@@ -16,16 +16,7 @@ import { seedUser } from "../../support/seed.ts";
 const CLIENTS = onPostgres ? 8 : 3;
 const OPS = onPostgres ? 300 : 40;
 
-let tdb: TestDb;
-let t: TestApp;
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(onPostgres ? tdb.connect(CLIENTS + 4) : tdb.db);
-});
-afterAll(async () => {
-  await t.stop();
-  await tdb.drop();
-});
+const ctx = useTestApp({ db: (tdb) => (onPostgres ? tdb.connect(CLIENTS + 4) : tdb.db) });
 
 /** A deterministic generator, so a failing run can be replayed. */
 function rng(seed: number) {
@@ -57,11 +48,11 @@ async function viewerOf(deps: Deps, apiKey: string): Promise<Viewer> {
 
 describe("the ledger under concurrent load", () => {
   it(`holds exactly with ${CLIENTS} clients submitting, charging and transferring at once`, async () => {
-    const deps = t.deps;
+    const deps = ctx.t.deps;
     const requesters = await Promise.all(
-      Array.from({ length: 10 }, () => fundedUser(tdb.db, 5_000, { concurrency: 10_000 })),
+      Array.from({ length: 10 }, () => fundedUser(ctx.db, 5_000, { concurrency: 10_000 })),
     );
-    const owners = await Promise.all(Array.from({ length: 4 }, () => seedUser(tdb.db)));
+    const owners = await Promise.all(Array.from({ length: 4 }, () => seedUser(ctx.db)));
     const rViewers = await Promise.all(requesters.map((u) => viewerOf(deps, u.apiKey)));
     const oViewers = await Promise.all(owners.map((u) => viewerOf(deps, u.apiKey)));
     const everyone = [...requesters, ...owners];
@@ -157,10 +148,10 @@ describe("the ledger under concurrent load", () => {
     expect(tally.replays).toBeGreaterThan(0);
 
     // the economy balances exactly: every balance is the sum of its rows
-    const report = await expectLedgerBalanced(tdb.db);
+    const report = await expectLedgerBalanced(ctx.db);
 
     // each request taxed once, each job paid once, however many submits raced
-    const [counts] = await tdb.db.query<{
+    const [counts] = await ctx.db.query<{
       taxes: number;
       rewards: number;
       charges: number;
@@ -183,7 +174,7 @@ describe("the ledger under concurrent load", () => {
     });
 
     // no lost update: every transfer the clients saw succeed is in the ledger, once
-    const moved = await tdb.db.query<{ user_id: number; out: string; in: string }>(
+    const moved = await ctx.db.query<{ user_id: number; out: string; in: string }>(
       `SELECT user_id, coalesce(-sum(amount) FILTER (WHERE kind = 'transfer_out'), 0)::text AS out,
               coalesce(sum(amount) FILTER (WHERE kind = 'transfer_in'), 0)::text AS in
          FROM kudos_ledger GROUP BY user_id`,
@@ -193,10 +184,10 @@ describe("the ledger under concurrent load", () => {
       expect(Number(row?.out ?? 0), `sent by ${u.id}`).toBe(tally.sent.get(u.id) ?? 0);
       expect(Number(row?.in ?? 0), `received by ${u.id}`).toBe(tally.received.get(u.id) ?? 0);
     }
-    const [transfers] = await tdb.db.query<{ n: number }>("SELECT count(*)::int AS n FROM kudos_transfers");
+    const [transfers] = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM kudos_transfers");
     expect(transfers!.n).toBe(tally.transfers);
     // no one was taken below the transfer floor by racing transfers
-    const [low] = await tdb.db.query<{ n: number }>(
+    const [low] = await ctx.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM users u
         WHERE EXISTS (SELECT 1 FROM kudos_transfers t WHERE t.source_id = u.id) AND u.kudos < 25
           AND NOT EXISTS (SELECT 1 FROM kudos_ledger l WHERE l.user_id = u.id AND l.kind IN ('horde_tax', 'request_charge'))`,

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { hashKey } from "../../../src/modules/users/users.rules.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { useTestApp } from "../../support/app.ts";
 import {
   balance,
   CREATE_KEY,
@@ -16,19 +15,13 @@ import {
 import { CREATE, createRequest, outcome, POP, pop, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
-let tdb: TestDb;
-let t: TestApp;
 const clock = new ManualClock();
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db, { clock });
-});
+const ctx = useTestApp({ clock });
+// Registered after useTestApp, so it runs before the server stops (after-hooks run in reverse).
 afterAll(async () => {
-  await expectLedgerBalanced(tdb.db);
-  await t.stop();
-  await tdb.drop();
+  await expectLedgerBalanced(ctx.db);
 });
-beforeEach(() => resetQueue(tdb.db));
+beforeEach(() => resetQueue(ctx.db));
 
 const SD = ["stable_diffusion"];
 /** 512×512 at 30 steps: 6.5 a job, and a horde tax of 2. */
@@ -36,13 +29,13 @@ const JOB = 6.5;
 const TAX = 2;
 
 async function createKey(apikey: string | undefined, input: Record<string, unknown> = {}) {
-  const r = await t.gql(CREATE_KEY, { input: { name: "family", ...input } }, { apikey });
+  const r = await ctx.t.gql(CREATE_KEY, { input: { name: "family", ...input } }, { apikey });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data.createSharedKey;
 }
 
 async function keyRow(id: string) {
-  const [row] = await tdb.db.query<{ kudos: string; utilized: string }>(
+  const [row] = await ctx.db.query<{ kudos: string; utilized: string }>(
     "SELECT kudos::text, utilized::text FROM shared_keys WHERE id = $1",
     [id],
   );
@@ -50,7 +43,7 @@ async function keyRow(id: string) {
 }
 
 async function request(apikey: string, input: Record<string, unknown> = {}) {
-  const r = await t.gql(
+  const r = await ctx.t.gql(
     CREATE,
     { input: { prompt: "with a shared key", params: { steps: 30 }, ...input } },
     { apikey },
@@ -61,13 +54,13 @@ async function request(apikey: string, input: Record<string, unknown> = {}) {
 
 /** A worker owned by a fresh user finishes every job it can get; returns how many. */
 async function work(): Promise<number> {
-  const owner = await seedUser(tdb.db);
+  const owner = await seedUser(ctx.db);
   let done = 0;
   for (;;) {
-    const { jobs } = await pop(t, owner.apiKey, { name: `w-${owner.id}`, models: SD });
+    const { jobs } = await pop(ctx.t, owner.apiKey, { name: `w-${owner.id}`, models: SD });
     if (!jobs.length) return done;
     for (const j of jobs) {
-      await submit(t, owner.apiKey, { id: j.id });
+      await submit(ctx.t, owner.apiKey, { id: j.id });
       done++;
     }
   }
@@ -75,7 +68,7 @@ async function work(): Promise<number> {
 
 describe("managing shared keys", () => {
   it("creates a key, shows the key string once and stores only its hash", async () => {
-    const owner = await fundedUser(tdb.db, 100);
+    const owner = await fundedUser(ctx.db, 100);
     const created = await createKey(owner.apiKey, { name: "  for my sister  " });
     expect(created).toMatchObject({
       __typename: "CreateSharedKeyPayload",
@@ -92,17 +85,17 @@ describe("managing shared keys", () => {
       },
     });
     expect(created.key).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const [row] = await tdb.db.query<Record<string, unknown>>("SELECT * FROM shared_keys WHERE id = $1", [
+    const [row] = await ctx.db.query<Record<string, unknown>>("SELECT * FROM shared_keys WHERE id = $1", [
       created.sharedKey.id,
     ]);
     expect(row!.key_hash).toBe(hashKey(created.key));
     expect(Object.values(row!)).not.toContain(created.key);
-    const listed = await t.gql("query { me { sharedKeys { id name kudos } } }", {}, { apikey: owner.apiKey });
+    const listed = await ctx.t.gql("query { me { sharedKeys { id name kudos } } }", {}, { apikey: owner.apiKey });
     expect(listed.data.me.sharedKeys).toEqual([{ id: created.sharedKey.id, name: "for my sister", kudos: 5000 }]);
   });
 
   it("checks names and limits", async () => {
-    const owner = await seedUser(tdb.db);
+    const owner = await seedUser(ctx.db);
     const codeOf = async (input: Record<string, unknown>) => outcome(await createKey(owner.apiKey, input));
     expect(await codeOf({ name: "ab" })).toBe("InvalidSharedKeyName");
     expect(await codeOf({ name: "x".repeat(256) })).toBe("InvalidSharedKeyName");
@@ -116,21 +109,21 @@ describe("managing shared keys", () => {
   });
 
   it("allows 3 keys per user and 10 per trusted user, even when created at once", async () => {
-    const plain = await seedUser(tdb.db);
+    const plain = await seedUser(ctx.db);
     const made = await Promise.all(Array.from({ length: 5 }, () => createKey(plain.apiKey)));
     expect(made.filter((m) => m.__typename === "CreateSharedKeyPayload")).toHaveLength(3);
     expect(made.filter((m) => m.code === "TooManySharedKeys")).toHaveLength(2);
-    const trusted = await seedUser(tdb.db, { trusted: true });
+    const trusted = await seedUser(ctx.db, { trusted: true });
     for (let i = 0; i < 10; i++) expect(outcome(await createKey(trusted.apiKey))).toBe("CreateSharedKeyPayload");
     expect(outcome(await createKey(trusted.apiKey))).toBe("TooManySharedKeys");
   });
 
   it("updates a key's fields, tops it up and sets or clears its expiry; only the owner's", async () => {
-    const owner = await seedUser(tdb.db);
-    const other = await seedUser(tdb.db);
+    const owner = await seedUser(ctx.db);
+    const other = await seedUser(ctx.db);
     const { sharedKey } = await createKey(owner.apiKey, { kudos: 10 });
     const update = async (apikey: string, input: Record<string, unknown>) =>
-      (await t.gql(UPDATE_KEY, { input: { id: sharedKey.id, ...input } }, { apikey })).data.updateSharedKey;
+      (await ctx.t.gql(UPDATE_KEY, { input: { id: sharedKey.id, ...input } }, { apikey })).data.updateSharedKey;
     const now = clock.now().getTime();
     const changed = await update(owner.apiKey, { name: "renamed", kudos: 500, expiry: 2, maxImageSteps: 20 });
     expect(changed.sharedKey).toMatchObject({ name: "renamed", kudos: 500, maxImageSteps: 20, maxImagePixels: -1 });
@@ -139,33 +132,34 @@ describe("managing shared keys", () => {
     expect(cleared.sharedKey).toMatchObject({ name: "renamed", kudos: 500, expiresAt: null });
     expect(outcome(await update(other.apiKey, { name: "stolen" }))).toBe("SharedKeyNotFound");
     expect(outcome(await update(owner.apiKey, { kudos: -3 }))).toBe("InvalidSharedKeyKudos");
-    const bad = await t.gql(UPDATE_KEY, { input: { id: "not-a-uuid", name: "xyz" } }, { apikey: owner.apiKey });
+    const bad = await ctx.t.gql(UPDATE_KEY, { input: { id: "not-a-uuid", name: "xyz" } }, { apikey: owner.apiKey });
     expect(outcome(bad.data.updateSharedKey)).toBe("SharedKeyNotFound");
   });
 
   it("deletes a key: it stops working, and requests made with it keep running", async () => {
-    const owner = await fundedUser(tdb.db, 100);
-    const other = await seedUser(tdb.db);
+    const owner = await fundedUser(ctx.db, 100);
+    const other = await seedUser(ctx.db);
     const { key, sharedKey } = await createKey(owner.apiKey);
     const made = await request(key);
     expect(made.__typename).toBe("CreateImageRequestPayload");
     const del = async (apikey: string, id: string) =>
-      (await t.gql(DELETE_KEY, { id }, { apikey })).data.deleteSharedKey;
+      (await ctx.t.gql(DELETE_KEY, { id }, { apikey })).data.deleteSharedKey;
     expect(outcome(await del(other.apiKey, sharedKey.id))).toBe("SharedKeyNotFound");
     expect(await del(owner.apiKey, sharedKey.id)).toEqual({ __typename: "DeleteSharedKeyPayload", id: sharedKey.id });
-    const me = await t.gql("query { me { id } }", {}, { apikey: key });
+    const me = await ctx.t.gql("query { me { id } }", {}, { apikey: key });
     expect(me.errors?.[0]?.extensions?.code).toBe("InvalidAPIKey");
     expect(await work()).toBe(1);
-    expect(await balance(tdb.db, owner.id)).toBe(100 - TAX - JOB);
+    expect(await balance(ctx.db, owner.id)).toBe(100 - TAX - JOB);
   });
 
   it("shows a user's keys only to themself and moderators", async () => {
-    const owner = await seedUser(tdb.db);
+    const owner = await seedUser(ctx.db);
     const { key } = await createKey(owner.apiKey);
-    const mod = await seedUser(tdb.db, { moderator: true });
-    const stranger = await seedUser(tdb.db);
+    const mod = await seedUser(ctx.db, { moderator: true });
+    const stranger = await seedUser(ctx.db);
     const Q = `query($id: ID!) { user(id: $id) { sharedKeys { name } } }`;
-    const as = async (apikey?: string) => (await t.gql(Q, { id: String(owner.id) }, { apikey })).data.user.sharedKeys;
+    const as = async (apikey?: string) =>
+      (await ctx.t.gql(Q, { id: String(owner.id) }, { apikey })).data.user.sharedKeys;
     expect(await as(owner.apiKey)).toEqual([{ name: "family" }]);
     expect(await as(mod.apiKey)).toEqual([{ name: "family" }]);
     expect(await as(stranger.apiKey)).toBeNull();
@@ -174,16 +168,16 @@ describe("managing shared keys", () => {
   });
 
   it("cannot be managed, transfer kudos or run workers with a shared key, nor by Anonymous", async () => {
-    const owner = await fundedUser(tdb.db, 100);
-    const target = await seedUser(tdb.db);
+    const owner = await fundedUser(ctx.db, 100);
+    const target = await seedUser(ctx.db);
     const { key, sharedKey } = await createKey(owner.apiKey);
     expect(outcome(await createKey(key))).toBe("SharedKeyForbidden");
     expect(outcome(await createKey(undefined))).toBe("AnonForbidden");
-    const upd = await t.gql(UPDATE_KEY, { input: { id: sharedKey.id, kudos: -1 } }, { apikey: key });
+    const upd = await ctx.t.gql(UPDATE_KEY, { input: { id: sharedKey.id, kudos: -1 } }, { apikey: key });
     expect(outcome(upd.data.updateSharedKey)).toBe("SharedKeyForbidden");
-    const del = await t.gql(DELETE_KEY, { id: sharedKey.id }, { apikey: key });
+    const del = await ctx.t.gql(DELETE_KEY, { id: sharedKey.id }, { apikey: key });
     expect(outcome(del.data.deleteSharedKey)).toBe("SharedKeyForbidden");
-    const tr = await t.gql(
+    const tr = await ctx.t.gql(
       TRANSFER,
       { input: { username: target.username, amount: 5, idempotencyKey: "x" } },
       {
@@ -191,21 +185,21 @@ describe("managing shared keys", () => {
       },
     );
     expect(outcome(tr.data.transferKudos)).toBe("SharedKeyForbidden");
-    const p = await t.gql(POP, { input: { name: "key-worker", models: SD } }, { apikey: key });
+    const p = await ctx.t.gql(POP, { input: { name: "key-worker", models: SD } }, { apikey: key });
     expect(outcome(p.data.popImageJob)).toBe("SharedKeyForbidden");
-    expect(await balance(tdb.db, target.id)).toBe(0);
+    expect(await balance(ctx.db, target.id)).toBe(0);
   });
 });
 
 describe("using a shared key", () => {
   it("spends the owner's kudos with the owner's priority, and counts every charge against the key", async () => {
-    const owner = await fundedUser(tdb.db, 300);
+    const owner = await fundedUser(ctx.db, 300);
     const { key, sharedKey } = await createKey(owner.apiKey, { kudos: 100 });
-    const me = await t.gql("query { me { id } }", {}, { apikey: key });
+    const me = await ctx.t.gql("query { me { id } }", {}, { apikey: key });
     expect(me.data.me.id).toBe(String(owner.id));
     const made = await request(key, { params: { steps: 30, n: 2 } });
     expect(made.__typename).toBe("CreateImageRequestPayload");
-    const [req] = await tdb.db.query<{ priority: string; shared_key_id: string; user_id: number }>(
+    const [req] = await ctx.db.query<{ priority: string; shared_key_id: string; user_id: number }>(
       "SELECT priority::text, shared_key_id, user_id FROM requests WHERE id = $1",
       [made.request.id],
     );
@@ -213,42 +207,46 @@ describe("using a shared key", () => {
     expect(await keyRow(sharedKey.id)).toEqual({ kudos: 100 - TAX, utilized: TAX });
     expect(await work()).toBe(2);
     expect(await keyRow(sharedKey.id)).toEqual({ kudos: 100 - TAX - 2 * JOB, utilized: TAX + 2 * JOB });
-    expect(await balance(tdb.db, owner.id)).toBe(300 - TAX - 2 * JOB);
-    const spent = (await ledgerOf(tdb.db, owner.id)).filter((r) => r.kind !== "moderator_award");
+    expect(await balance(ctx.db, owner.id)).toBe(300 - TAX - 2 * JOB);
+    const spent = (await ledgerOf(ctx.db, owner.id)).filter((r) => r.kind !== "moderator_award");
     expect(spent.map((r) => [r.kind, r.shared_key_id])).toEqual([
       ["horde_tax", sharedKey.id],
       ["request_charge", sharedKey.id],
       ["request_charge", sharedKey.id],
     ]);
-    const details = await t.gql("query { me { kudosDetails { spent sharedKeySpent } } }", {}, { apikey: owner.apiKey });
+    const details = await ctx.t.gql(
+      "query { me { kudosDetails { spent sharedKeySpent } } }",
+      {},
+      { apikey: owner.apiKey },
+    );
     expect(details.data.me.kudosDetails).toEqual({ spent: TAX + 2 * JOB, sharedKeySpent: TAX + 2 * JOB });
   });
 
   it("an unlimited key keeps its budget at -1 and counts what it spends", async () => {
-    const owner = await fundedUser(tdb.db, 100);
+    const owner = await fundedUser(ctx.db, 100);
     const { key, sharedKey } = await createKey(owner.apiKey, { kudos: -1 });
-    await createRequest(t, key, { prompt: "unlimited", params: { steps: 30 } });
+    await createRequest(ctx.t, key, { prompt: "unlimited", params: { steps: 30 } });
     await work();
     expect(await keyRow(sharedKey.id)).toEqual({ kudos: -1, utilized: TAX + JOB });
   });
 
   it("refuses a request priced above what is left, and is empty once used up (never below 0)", async () => {
-    const owner = await fundedUser(tdb.db, 100);
+    const owner = await fundedUser(ctx.db, 100);
     const { key, sharedKey } = await createKey(owner.apiKey, { kudos: 10 });
     expect(outcome(await request(key, { params: { steps: 30, n: 2 } }))).toBe("SharedKeyInsufficientKudos");
     expect(outcome(await request(key))).toBe("CreateImageRequestPayload");
     expect(await keyRow(sharedKey.id)).toEqual({ kudos: 10 - TAX, utilized: TAX });
     // in flight, the job may overrun what is left: the budget stops at 0
-    await t.gql(UPDATE_KEY, { input: { id: sharedKey.id, kudos: 1 } }, { apikey: owner.apiKey });
+    await ctx.t.gql(UPDATE_KEY, { input: { id: sharedKey.id, kudos: 1 } }, { apikey: owner.apiKey });
     await work();
     expect(await keyRow(sharedKey.id)).toEqual({ kudos: 0, utilized: TAX + JOB });
     expect(outcome(await request(key))).toBe("SharedKeyEmpty");
     // the owner pays the whole price regardless
-    expect(await balance(tdb.db, owner.id)).toBe(100 - TAX - JOB);
+    expect(await balance(ctx.db, owner.id)).toBe(100 - TAX - JOB);
   });
 
   it("refuses images larger or longer than the key allows", async () => {
-    const owner = await fundedUser(tdb.db, 100);
+    const owner = await fundedUser(ctx.db, 100);
     const { key } = await createKey(owner.apiKey, { maxImagePixels: 512 * 512, maxImageSteps: 20 });
     expect(outcome(await request(key, { params: { width: 512, height: 512, steps: 20 } }))).toBe(
       "CreateImageRequestPayload",
@@ -258,20 +256,20 @@ describe("using a shared key", () => {
   });
 
   it("stops working when it expires", async () => {
-    const owner = await fundedUser(tdb.db, 100);
+    const owner = await fundedUser(ctx.db, 100);
     const { key } = await createKey(owner.apiKey, { expiry: 1 });
     expect(outcome(await request(key))).toBe("CreateImageRequestPayload");
     clock.advance(86_400_000);
     expect(outcome(await request(key))).toBe("SharedKeyExpired");
-    const listed = await t.gql("query { me { sharedKeys { expired } } }", {}, { apikey: owner.apiKey });
+    const listed = await ctx.t.gql("query { me { sharedKeys { expired } } }", {}, { apikey: owner.apiKey });
     expect(listed.data.me.sharedKeys).toEqual([{ expired: true }]);
   });
 
   it("shares the owner's concurrency", async () => {
-    const owner = await fundedUser(tdb.db, 100, { concurrency: 2 });
+    const owner = await fundedUser(ctx.db, 100, { concurrency: 2 });
     const { key } = await createKey(owner.apiKey);
     expect(outcome(await request(key, { params: { steps: 30, n: 2 } }))).toBe("CreateImageRequestPayload");
-    const own = await t.gql(CREATE, { input: { prompt: "mine", params: { steps: 30 } } }, { apikey: owner.apiKey });
+    const own = await ctx.t.gql(CREATE, { input: { prompt: "mine", params: { steps: 30 } } }, { apikey: owner.apiKey });
     expect(outcome(own.data.createImageRequest)).toBe("TooManyPrompts");
   });
 });

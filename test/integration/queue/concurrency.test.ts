@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../../src/infra/db.ts";
 import { claimImageJob } from "../../../src/modules/jobs/jobs.sql.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, onPostgres, type TestDb } from "../../support/db.ts";
+import { type TestApp, useTestApps } from "../../support/app.ts";
+import { onPostgres } from "../../support/db.ts";
 import { createRequest, outcome, pop, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -11,22 +11,15 @@ import { seedUser } from "../../support/seed.ts";
  * run one after another and prove nothing: these tests need Postgres.
  */
 describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
-  let tdb: TestDb;
+  const ctx = useTestApps(2, { pool: 4 });
   let a: TestApp;
   let b: TestApp;
   let poolA: Db;
   let poolB: Db;
-  beforeAll(async () => {
-    tdb = await createTestDb();
-    poolA = tdb.connect(4);
-    poolB = tdb.connect(4);
-    a = await startTestApp(poolA);
-    b = await startTestApp(poolB);
-  });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await tdb?.drop();
+  beforeAll(() => {
+    [a, b] = ctx.apps as [TestApp, TestApp];
+    poolA = a.deps.db;
+    poolB = b.deps.db;
   });
 
   /** Queues `total` jobs over a few requests from several requesters. */
@@ -35,7 +28,7 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
     let left = total;
     while (left > 0) {
       const n = Math.min(left, 20);
-      const requester = await seedUser(tdb.db, { kudos: 1_000 });
+      const requester = await seedUser(ctx.db, { kudos: 1_000 });
       ids.push(await createRequest(a, requester.apiKey, { prompt: `batch of ${n}`, params: { n, steps: 10 } }));
       left -= n;
     }
@@ -43,19 +36,19 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
   }
 
   async function workers(count: number, prefix: string) {
-    const owner = await seedUser(tdb.db, { trusted: true });
+    const owner = await seedUser(ctx.db, { trusted: true });
     const out: { id: string; name: string; apiKey: string }[] = [];
     for (let i = 0; i < count; i++) {
       const name = `${prefix}-${owner.id}-${i}`;
       await pop(a, owner.apiKey, { name, models: ["stable_diffusion"] });
-      const [w] = await tdb.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]);
+      const [w] = await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]);
       out.push({ id: w!.id, name, apiKey: owner.apiKey });
     }
     return out;
   }
 
   it("8 workers claiming through two connection pools take each of 50 jobs exactly once", async () => {
-    await resetQueue(tdb.db);
+    await resetQueue(ctx.db);
     const ws = await workers(8, "sql");
     const requests = await queueJobs(50);
     const claimed = await Promise.all(
@@ -75,7 +68,7 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
     // more than one worker took part: the claims really ran side by side
     expect(claimed.filter((c) => c.jobs.length > 0).length).toBeGreaterThan(1);
 
-    const rows = await tdb.db.query<{ id: string; worker_id: string; state: string }>(
+    const rows = await ctx.db.query<{ id: string; worker_id: string; state: string }>(
       "SELECT id, worker_id, state FROM jobs WHERE request_id = ANY($1::uuid[])",
       [requests],
     );
@@ -86,9 +79,9 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
   });
 
   it("8 workers claiming side by side over 50 one-image requests never come back empty while jobs wait", async () => {
-    await resetQueue(tdb.db);
+    await resetQueue(ctx.db);
     const ws = await workers(8, "many");
-    const requester = await seedUser(tdb.db, { kudos: 10_000, concurrency: 100 });
+    const requester = await seedUser(ctx.db, { kudos: 10_000, concurrency: 100 });
     const requests: string[] = [];
     for (let i = 0; i < 50; i++) requests.push(await createRequest(a, requester.apiKey, { prompt: `single ${i}` }));
     const claimed = await Promise.all(
@@ -108,8 +101,8 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
   });
 
   it("requests created at once never take a requester past their concurrency", async () => {
-    await resetQueue(tdb.db);
-    const user = await seedUser(tdb.db, { kudos: 1_000, concurrency: 3 });
+    await resetQueue(ctx.db);
+    const user = await seedUser(ctx.db, { kudos: 1_000, concurrency: 3 });
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         (i % 2 === 0 ? a : b).gql(
@@ -126,7 +119,7 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
   });
 
   it("first pops at once under new names never take an untrusted owner past 3 workers", async () => {
-    const owner = await seedUser(tdb.db);
+    const owner = await seedUser(ctx.db);
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         pop(i % 2 === 0 ? a : b, owner.apiKey, { name: `race-${owner.id}-${i}`, models: ["stable_diffusion"] }),
@@ -135,12 +128,12 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
     const outcomes = results.map(outcome);
     expect(outcomes.filter((o) => o === "PopImageJobPayload")).toHaveLength(3);
     expect(outcomes.filter((o) => o === "TooManyWorkers")).toHaveLength(5);
-    const rows = await tdb.db.query("SELECT 1 FROM workers WHERE user_id = $1", [owner.id]);
+    const rows = await ctx.db.query("SELECT 1 FROM workers WHERE user_id = $1", [owner.id]);
     expect(rows).toHaveLength(3);
   });
 
   it("8 workers popping and submitting through two app instances settle each of 40 jobs exactly once", async () => {
-    await resetQueue(tdb.db);
+    await resetQueue(ctx.db);
     const ws = await workers(8, "api");
     const requests = await queueJobs(40);
     const results = await Promise.all(
@@ -161,7 +154,7 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
     const all = results.flat();
     expect(all).toHaveLength(40);
     expect(new Set(all).size).toBe(40);
-    const [c] = await tdb.db.query<{ ok: number; rewards: number; charges: number }>(
+    const [c] = await ctx.db.query<{ ok: number; rewards: number; charges: number }>(
       `SELECT (SELECT count(*)::int FROM jobs WHERE request_id = ANY($1::uuid[]) AND state = 'ok') AS ok,
               (SELECT count(*)::int FROM kudos_ledger WHERE request_id = ANY($1::uuid[])
                  AND kind = 'generation_reward') AS rewards,

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { makePng } from "../../../src/modules/requests/test-images.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { useTestApp } from "../../support/app.ts";
 import { createRequest, outcome, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -10,17 +9,8 @@ import { seedUser } from "../../support/seed.ts";
  * first and gets nothing; a worker that may, pops next and gets it.
  */
 
-let tdb: TestDb;
-let t: TestApp;
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db);
-});
-afterAll(async () => {
-  await t.stop();
-  await tdb.drop();
-});
-beforeEach(() => resetQueue(tdb.db));
+const ctx = useTestApp();
+beforeEach(() => resetQueue(ctx.db));
 
 const SD = ["stable_diffusion"];
 const PNG = makePng(64, 64).toString("base64");
@@ -39,13 +29,13 @@ let seq = 0;
 
 /** Registers a worker (a pop on an empty queue) and applies its SQL tweak. */
 async function worker(side: Side) {
-  const owner = await seedUser(tdb.db, side.owner);
+  const owner = await seedUser(ctx.db, side.owner);
   const name = `elig-${++seq}-${owner.id}`;
   const input = { name, models: SD, ...side.pop };
-  expect(outcome(await pop(t, owner.apiKey, input))).toBe("PopImageJobPayload");
-  const [row] = await tdb.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]);
-  if (side.sql) await tdb.db.query(side.sql, [row!.id]);
-  return { id: row!.id, owner, input, pop: () => pop(t, owner.apiKey, input) };
+  expect(outcome(await pop(ctx.t, owner.apiKey, input))).toBe("PopImageJobPayload");
+  const [row] = await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]);
+  if (side.sql) await ctx.db.query(side.sql, [row!.id]);
+  return { id: row!.id, owner, input, pop: () => pop(ctx.t, owner.apiKey, input) };
 }
 
 /**
@@ -60,14 +50,14 @@ async function contest(
 ) {
   const b = await worker(bad);
   const g = await worker(good);
-  const who = requester ?? (await seedUser(tdb.db, { kudos: 1000 }));
-  const id = await createRequest(t, who.apiKey, request({ bad: b.id, good: g.id }));
+  const who = requester ?? (await seedUser(ctx.db, { kudos: 1000 }));
+  const id = await createRequest(ctx.t, who.apiKey, request({ bad: b.id, good: g.id }));
   const refused = await b.pop();
   expect(refused.jobs ?? []).toEqual([]);
   const taken = await g.pop();
   expect(taken.jobs).toHaveLength(1);
   expect(taken.jobs[0].requestId).toBe(id);
-  const [job] = await tdb.db.query<{ worker_id: string }>("SELECT worker_id FROM jobs WHERE request_id = $1", [id]);
+  const [job] = await ctx.db.query<{ worker_id: string }>("SELECT worker_id FROM jobs WHERE request_id = $1", [id]);
   expect(job!.worker_id).toBe(g.id);
   return { id, bad: b, good: g, refused };
 }
@@ -82,8 +72,8 @@ describe("a worker only gets jobs it is eligible for", () => {
 
   it("a request naming no model goes to a worker serving any model", async () => {
     const w = await worker({ pop: { models: ["Dreamshaper"] } });
-    const requester = await seedUser(tdb.db);
-    const id = await createRequest(t, requester.apiKey, { prompt: "any model" });
+    const requester = await seedUser(ctx.db);
+    const id = await createRequest(ctx.t, requester.apiKey, { prompt: "any model" });
     const r = await w.pop();
     expect(r.jobs[0]).toMatchObject({ requestId: id, model: "Dreamshaper" });
   });
@@ -159,8 +149,8 @@ describe("a worker only gets jobs it is eligible for", () => {
 
   it("slowWorkers=true (the default) lets a slow worker take it", async () => {
     const w = await worker({ sql: "UPDATE workers SET speed = 100000 WHERE id = $1" });
-    const requester = await seedUser(tdb.db);
-    const id = await createRequest(t, requester.apiKey, { prompt: "no rush" });
+    const requester = await seedUser(ctx.db);
+    const id = await createRequest(ctx.t, requester.apiKey, { prompt: "no rush" });
     expect((await w.pop()).jobs[0].requestId).toBe(id);
   });
 
@@ -178,7 +168,7 @@ describe("a worker only gets jobs it is eligible for", () => {
     }));
     // with nothing for it, the worker in maintenance is told so
     expect(outcome(await bad.pop())).toBe("WorkerMaintenance");
-    const own = await createRequest(t, bad.owner.apiKey, { prompt: "my own request" });
+    const own = await createRequest(ctx.t, bad.owner.apiKey, { prompt: "my own request" });
     const r = await bad.pop();
     expect(r.jobs[0].requestId).toBe(own);
   });

@@ -1,40 +1,42 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
-import { CREATE, createRequest, FEED, PNG_B64, pop, STATUS, status, submit, WATCH } from "../../support/queue.ts";
+import { describe, expect, it } from "vitest";
+import { subscribe, useTestApp } from "../../support/app.ts";
+import {
+  CREATE,
+  createRequest,
+  FEED,
+  PNG_B64,
+  pop,
+  STATUS,
+  status,
+  submit,
+  WATCH,
+  waitFor,
+} from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
-let tdb: TestDb;
-let t: TestApp;
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db);
-});
-afterAll(async () => {
-  await t.stop();
-  await tdb.drop();
-});
+const ctx = useTestApp();
 
 describe("the whole loop", () => {
   it("pushes a new request to a subscribed worker, and the requester watches it finish", async () => {
-    const owner = await seedUser(tdb.db);
-    const requester = await seedUser(tdb.db, { kudos: 100 });
-    const feed = subscribe(t.ws(owner.apiKey), FEED, { input: { name: "loop-worker", models: ["stable_diffusion"] } });
-    // wait for the worker to register (its first claim finds nothing)
-    for (let i = 0; i < 50; i++) {
-      const r = await tdb.db.query("SELECT 1 FROM workers WHERE name = 'loop-worker'");
-      if (r.length) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const id = await createRequest(t, requester.apiKey, { prompt: "a lighthouse", params: { steps: 20 } });
-    const watch = subscribe(t.ws(requester.apiKey), WATCH, { id });
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const feed = subscribe(ctx.t.ws(owner.apiKey), FEED, {
+      input: { name: "loop-worker", models: ["stable_diffusion"] },
+    });
+    // the worker has registered once its first claim (which finds nothing) has run
+    await waitFor(
+      async () => (await ctx.db.query("SELECT 1 FROM workers WHERE name = 'loop-worker'")).length > 0,
+      "the worker to register",
+    );
+    const id = await createRequest(ctx.t, requester.apiKey, { prompt: "a lighthouse", params: { steps: 20 } });
+    const watch = subscribe(ctx.t.ws(requester.apiKey), WATCH, { id });
     const first = await watch.next();
     expect(first.data?.imageRequestUpdated.id).toBe(id);
     const job = (await feed.next()).data!.imageJobAssigned;
     expect(job.requestId).toBe(id);
     expect(job.prompt).toBe("a lighthouse");
     expect(job.model).toBe("stable_diffusion");
-    const sub = await submit(t, owner.apiKey, { id: job.id, seed: job.params.seed });
+    const sub = await submit(ctx.t, owner.apiKey, { id: job.id, seed: job.params.seed });
     expect(sub.__typename).toBe("SubmitImageJobPayload");
     expect(sub.reward).toBeGreaterThan(0);
     let last = first.data!.imageRequestUpdated;
@@ -50,22 +52,22 @@ describe("the whole loop", () => {
   });
 
   it("pop and submit over HTTP", async () => {
-    const owner = await seedUser(tdb.db);
-    const id = await createRequest(t, undefined, { prompt: "anon cat", params: { n: 2 } });
-    const p = await pop(t, owner.apiKey, { name: "http-worker", models: ["stable_diffusion"], amount: 2 });
+    const owner = await seedUser(ctx.db);
+    const id = await createRequest(ctx.t, undefined, { prompt: "anon cat", params: { n: 2 } });
+    const p = await pop(ctx.t, owner.apiKey, { name: "http-worker", models: ["stable_diffusion"], amount: 2 });
     expect(p.jobs.length).toBeGreaterThanOrEqual(1);
     for (const j of p.jobs)
-      expect((await submit(t, owner.apiKey, { id: j.id })).__typename).toBe("SubmitImageJobPayload");
-    const s = await status(t, id);
+      expect((await submit(ctx.t, owner.apiKey, { id: j.id })).__typename).toBe("SubmitImageJobPayload");
+    const s = await status(ctx.t, id);
     void CREATE;
     void STATUS;
     expect(s.finished).toBe(p.jobs.length);
   });
 
   it("accepts mutations over the WebSocket too, so a worker can submit on its feed's socket", async () => {
-    const owner = await seedUser(tdb.db);
-    await createRequest(t, undefined, { prompt: "over the socket" });
-    const client = t.ws(owner.apiKey);
+    const owner = await seedUser(ctx.db);
+    await createRequest(ctx.t, undefined, { prompt: "over the socket" });
+    const client = ctx.t.ws(owner.apiKey);
     const feed = subscribe(client, FEED, { input: { name: "ws-submitter", models: ["stable_diffusion"] } });
     const job = (await feed.next()).data!.imageJobAssigned;
     const res = subscribe(

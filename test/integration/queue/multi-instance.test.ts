@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { feedHub } from "../../../src/modules/jobs/jobs.feed.ts";
 import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
-import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
-import { createTestDb, onPostgres, type TestDb } from "../../support/db.ts";
+import { subscribe, type TestApp, useTestApps } from "../../support/app.ts";
+import { onPostgres } from "../../support/db.ts";
 import { createRequest, FEED, outcome, pop, resetQueue, submit, WATCH, waitFor } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -13,24 +13,15 @@ import { seedUser } from "../../support/seed.ts";
  * workers and clients connected to the others at once.
  */
 describe.skipIf(!onPostgres || !process.env.REDIS_URL)("several instances share one queue", () => {
-  let tdb: TestDb;
+  // one clock for all three, so deadlines agree whichever instance checks them
+  const clock = new ManualClock();
+  const env = { REDIS_URL: process.env.REDIS_URL ?? "", REDIS_PREFIX: `test-multi-${randomBytes(4).toString("hex")}:` };
+  const ctx = useTestApps(3, { env, clock });
   let a: TestApp;
   let b: TestApp;
   let c: TestApp;
-  // one clock for all three, so deadlines agree whichever instance checks them
-  const clock = new ManualClock();
-  beforeAll(async () => {
-    tdb = await createTestDb();
-    const env = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `test-multi-${randomBytes(4).toString("hex")}:` };
-    a = await startTestApp(tdb.connect(), { env, clock });
-    b = await startTestApp(tdb.connect(), { env, clock });
-    c = await startTestApp(tdb.connect(), { env, clock });
-  });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await c?.stop();
-    await tdb?.drop();
+  beforeAll(() => {
+    [a, b, c] = ctx.apps as [TestApp, TestApp, TestApp];
   });
 
   /** Opens a worker feed on `app` and waits until it has parked. */
@@ -41,9 +32,9 @@ describe.skipIf(!onPostgres || !process.env.REDIS_URL)("several instances share 
   }
 
   it("a request created on A reaches a worker subscribed on B at once, and its progress a client on C", async () => {
-    await resetQueue(tdb.db);
-    const owner = await seedUser(tdb.db);
-    const requester = await seedUser(tdb.db, { kudos: 100 });
+    await resetQueue(ctx.db);
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
     const feed = await feedOn(b, owner.apiKey, `multi-${owner.id}`);
 
     const id = await createRequest(a, requester.apiKey, { prompt: "across instances", params: { n: 2 } });
@@ -73,9 +64,9 @@ describe.skipIf(!onPostgres || !process.env.REDIS_URL)("several instances share 
   });
 
   it("a request is pushed to one worker only, though idle workers wait on every instance", async () => {
-    await resetQueue(tdb.db);
-    const owner = await seedUser(tdb.db, { trusted: true });
-    const requester = await seedUser(tdb.db, { kudos: 100 });
+    await resetQueue(ctx.db);
+    const owner = await seedUser(ctx.db, { trusted: true });
+    const requester = await seedUser(ctx.db, { kudos: 100 });
     const feeds = [
       await feedOn(a, owner.apiKey, `one-a-${owner.id}`),
       await feedOn(b, owner.apiKey, `one-b-${owner.id}`),
@@ -91,17 +82,17 @@ describe.skipIf(!onPostgres || !process.env.REDIS_URL)("several instances share 
       "the two losing feeds to park again",
     );
     expect(feeds.reduce((n, f) => n + f.events.length, 0)).toBe(1);
-    const rows = await tdb.db.query("SELECT 1 FROM jobs WHERE request_id = $1 AND state = 'processing'", [id]);
+    const rows = await ctx.db.query("SELECT 1 FROM jobs WHERE request_id = $1 AND state = 'processing'", [id]);
     expect(rows).toHaveLength(1);
     for (const f of feeds) f.unsubscribe();
     await waitFor(() => [a, b, c].every((app) => feedHub(app.deps).size === 0), "the feeds to close");
   });
 
   it("a job re-queued by the sweep on A is pushed to an idle worker on C", async () => {
-    await resetQueue(tdb.db);
-    const slow = await seedUser(tdb.db);
-    const idle = await seedUser(tdb.db);
-    const requester = await seedUser(tdb.db, { kudos: 100 });
+    await resetQueue(ctx.db);
+    const slow = await seedUser(ctx.db);
+    const idle = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
     const id = await createRequest(b, requester.apiKey, { prompt: "rescued elsewhere" });
     const [job] = (await pop(b, slow.apiKey, { name: `slow-${slow.id}`, models: ["stable_diffusion"] })).jobs;
     const feed = await feedOn(c, idle.apiKey, `idle-${idle.id}`);
@@ -114,7 +105,7 @@ describe.skipIf(!onPostgres || !process.env.REDIS_URL)("several instances share 
   });
 
   it("a cancel on B completes a client's subscription on C", async () => {
-    const requester = await seedUser(tdb.db, { kudos: 100 });
+    const requester = await seedUser(ctx.db, { kudos: 100 });
     const id = await createRequest(a, requester.apiKey, { prompt: "called off" });
     const watch = subscribe(c.ws(), WATCH, { id });
     await watch.next();

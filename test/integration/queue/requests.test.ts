@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { makePng, makeWebp } from "../../../src/modules/requests/test-images.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { useTestApp } from "../../support/app.ts";
 import {
   CREATE,
   count,
@@ -18,36 +17,27 @@ import {
 } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
-let tdb: TestDb;
-let t: TestApp;
 const clock = new ManualClock();
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db, { clock });
-});
-afterAll(async () => {
-  await t.stop();
-  await tdb.drop();
-});
+const ctx = useTestApp({ clock });
 beforeEach(async () => {
-  await resetQueue(tdb.db);
-  await offlineWorkers(tdb.db);
+  await resetQueue(ctx.db);
+  await offlineWorkers(ctx.db);
 });
 
 const SD = ["stable_diffusion"];
 const PNG = makePng(64, 64).toString("base64");
 
 async function create(apikey: string | undefined, input: Record<string, unknown>) {
-  const r = await t.gql(CREATE, { input }, { apikey });
+  const r = await ctx.t.gql(CREATE, { input }, { apikey });
   expect(r.errors).toBeUndefined();
   return r.data.createImageRequest;
 }
 
 async function rows() {
   return {
-    requests: await count(tdb.db, "SELECT 1 FROM requests"),
-    jobs: await count(tdb.db, "SELECT 1 FROM jobs"),
-    ledger: await count(tdb.db, "SELECT 1 FROM kudos_ledger"),
+    requests: await count(ctx.db, "SELECT 1 FROM requests"),
+    jobs: await count(ctx.db, "SELECT 1 FROM jobs"),
+    ledger: await count(ctx.db, "SELECT 1 FROM kudos_ledger"),
   };
 }
 
@@ -78,7 +68,7 @@ describe("createImageRequest refuses a bad request with a typed error and stores
     ["ControlNetSourceMissing", () => ({ prompt: "p", params: { controlType: "canny" } })],
   ];
   it.each(cases)("%s", async (code, input) => {
-    const user = await seedUser(tdb.db, { kudos: 1000 });
+    const user = await seedUser(ctx.db, { kudos: 1000 });
     const before = await rows();
     const r = await create(user.apiKey, input());
     expect(r.__typename).toMatch(/Error$/);
@@ -90,19 +80,19 @@ describe("createImageRequest refuses a bad request with a typed error and stores
 
 describe("pricing", () => {
   it("dryRun prices the request and creates nothing: no request, job or ledger row, no kudos spent", async () => {
-    const user = await seedUser(tdb.db, { kudos: 100 });
+    const user = await seedUser(ctx.db, { kudos: 100 });
     const before = await rows();
     const r = await create(user.apiKey, { prompt: "dry", params: { steps: 50 }, dryRun: true });
     expect(r.__typename).toBe("CreateImageRequestPayload");
     expect(r.request).toBeNull();
     expect(r.kudos).toBe(13.83);
     expect(await rows()).toEqual(before);
-    const me = await t.gql("{ me { kudos } }", {}, { apikey: user.apiKey });
+    const me = await ctx.t.gql("{ me { kudos } }", {}, { apikey: user.apiKey });
     expect(me.data.me.kudos).toBe(100);
   });
 
   it("prices the golden sizes: 512² 10.83, 1024² 60.06, 2048² 619.11 per image, plus the tax", async () => {
-    const user = await seedUser(tdb.db, { kudos: 100 });
+    const user = await seedUser(ctx.db, { kudos: 100 });
     const price = async (params: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
       (await create(user.apiKey, { prompt: "p", params, dryRun: true, ...extra })).kudos;
     expect(await price({ steps: 50 })).toBe(10.83 + 3);
@@ -117,32 +107,32 @@ describe("pricing", () => {
   });
 
   it("charges the horde tax on creation: the API's price, a horde_tax ledger row, the balance lowered", async () => {
-    const user = await seedUser(tdb.db, { kudos: 100 });
+    const user = await seedUser(ctx.db, { kudos: 100 });
     const r = await create(user.apiKey, { prompt: "golden", params: { steps: 50 } });
     expect(r.__typename).toBe("CreateImageRequestPayload");
     expect(r.kudos).toBe(13.83);
     const id = r.request.id;
-    const ledger = await tdb.db.query<{ kind: string; amount: string; user_id: number }>(
+    const ledger = await ctx.db.query<{ kind: string; amount: string; user_id: number }>(
       "SELECT kind, amount::text, user_id FROM kudos_ledger WHERE request_id = $1",
       [id],
     );
     expect(ledger).toEqual([{ kind: "horde_tax", amount: "-3.00", user_id: user.id }]);
-    const job = await tdb.db.query<{ job_kudos: string }>("SELECT job_kudos::text FROM requests WHERE id = $1", [id]);
+    const job = await ctx.db.query<{ job_kudos: string }>("SELECT job_kudos::text FROM requests WHERE id = $1", [id]);
     expect(job[0]!.job_kudos).toBe("10.83");
-    const me = await t.gql("{ me { kudos } }", {}, { apikey: user.apiKey });
+    const me = await ctx.t.gql("{ me { kudos } }", {}, { apikey: user.apiKey });
     expect(me.data.me.kudos).toBe(97);
   });
 });
 
 describe("warnings", () => {
   it("warns NoAvailableWorker when no online worker could serve the request, and not when one can", async () => {
-    const user = await seedUser(tdb.db, { kudos: 100 });
+    const user = await seedUser(ctx.db, { kudos: 100 });
     const lonely = await create(user.apiKey, { prompt: "nobody home" });
     expect(lonely.warnings.some((w: string) => w.startsWith("NoAvailableWorker"))).toBe(true);
 
-    const owner = await seedUser(tdb.db);
-    await pop(t, owner.apiKey, { name: `warn-${owner.id}`, models: SD });
-    await resetQueue(tdb.db);
+    const owner = await seedUser(ctx.db);
+    await pop(ctx.t, owner.apiKey, { name: `warn-${owner.id}`, models: SD });
+    await resetQueue(ctx.db);
     const served = await create(user.apiKey, { prompt: "someone home" });
     expect(served.warnings.some((w: string) => w.startsWith("NoAvailableWorker"))).toBe(false);
   });
@@ -150,22 +140,22 @@ describe("warnings", () => {
 
 describe("imageRequest status", () => {
   it("counts waiting, processing, finished and consumed kudos as jobs move", async () => {
-    const requester = await seedUser(tdb.db, { kudos: 100 });
-    const owner = await seedUser(tdb.db);
-    const id = await createRequest(t, requester.apiKey, { prompt: "three", params: { n: 3, steps: 20 } });
-    let s = await status(t, id);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const owner = await seedUser(ctx.db);
+    const id = await createRequest(ctx.t, requester.apiKey, { prompt: "three", params: { n: 3, steps: 20 } });
+    let s = await status(ctx.t, id);
     expect(s).toMatchObject({ n: 3, waiting: 3, processing: 0, finished: 0, restarted: 0, done: false, kudos: 0 });
 
-    const p = await pop(t, owner.apiKey, { name: `status-${owner.id}`, models: SD });
+    const p = await pop(ctx.t, owner.apiKey, { name: `status-${owner.id}`, models: SD });
     expect(p.jobs).toHaveLength(1);
     // with an online worker, the two images still waiting take an estimated while
-    expect((await status(t, id)).waitTime).toBeGreaterThan(0);
-    s = await status(t, id);
+    expect((await status(ctx.t, id)).waitTime).toBeGreaterThan(0);
+    s = await status(ctx.t, id);
     expect(s).toMatchObject({ waiting: 2, processing: 1, finished: 0, done: false });
 
-    const sub = await submit(t, owner.apiKey, { id: p.jobs[0].id });
+    const sub = await submit(ctx.t, owner.apiKey, { id: p.jobs[0].id });
     expect(sub.reward).toBe(4.33);
-    s = await status(t, id);
+    s = await status(ctx.t, id);
     expect(s).toMatchObject({ waiting: 2, processing: 0, finished: 1, done: false, kudos: 4.33 });
     expect(s.generations).toHaveLength(1);
     expect(s.generations[0]).toMatchObject({
@@ -176,65 +166,65 @@ describe("imageRequest status", () => {
     });
 
     for (let i = 0; i < 2; i++) {
-      const more = await pop(t, owner.apiKey, { name: `status-${owner.id}`, models: SD });
-      await submit(t, owner.apiKey, { id: more.jobs[0].id });
+      const more = await pop(ctx.t, owner.apiKey, { name: `status-${owner.id}`, models: SD });
+      await submit(ctx.t, owner.apiKey, { id: more.jobs[0].id });
     }
-    s = await status(t, id);
+    s = await status(ctx.t, id);
     expect(s).toMatchObject({ waiting: 0, processing: 0, finished: 3, done: true, queuePosition: 0, kudos: 12.99 });
     expect(s.waitTime).toBe(0);
   });
 
   it("gives queue positions in queue order: higher priority first, then older first", async () => {
-    const poor = await seedUser(tdb.db, { kudos: 0 });
-    const rich = await seedUser(tdb.db, { kudos: 5000 });
-    const first = await createRequest(t, poor.apiKey, { prompt: "old and poor" });
+    const poor = await seedUser(ctx.db, { kudos: 0 });
+    const rich = await seedUser(ctx.db, { kudos: 5000 });
+    const first = await createRequest(ctx.t, poor.apiKey, { prompt: "old and poor" });
     clock.advance(1000);
-    const second = await createRequest(t, poor.apiKey, { prompt: "young and poor" });
+    const second = await createRequest(ctx.t, poor.apiKey, { prompt: "young and poor" });
     clock.advance(1000);
-    const third = await createRequest(t, rich.apiKey, { prompt: "young and rich" });
-    expect((await status(t, third)).queuePosition).toBe(1);
-    expect((await status(t, first)).queuePosition).toBe(2);
-    expect((await status(t, second)).queuePosition).toBe(3);
+    const third = await createRequest(ctx.t, rich.apiKey, { prompt: "young and rich" });
+    expect((await status(ctx.t, third)).queuePosition).toBe(1);
+    expect((await status(ctx.t, first)).queuePosition).toBe(2);
+    expect((await status(ctx.t, second)).queuePosition).toBe(3);
   });
 
   it("says isPossible only while an eligible worker is online", async () => {
-    const requester = await seedUser(tdb.db, { kudos: 100 });
-    const owner = await seedUser(tdb.db);
-    const id = await createRequest(t, requester.apiKey, { prompt: "possible?", models: ["Deliberate"] });
-    expect((await status(t, id)).isPossible).toBe(false);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const owner = await seedUser(ctx.db);
+    const id = await createRequest(ctx.t, requester.apiKey, { prompt: "possible?", models: ["Deliberate"] });
+    expect((await status(ctx.t, id)).isPossible).toBe(false);
     // an online worker serving another model does not make it possible
-    await pop(t, owner.apiKey, { name: `other-${owner.id}`, models: SD });
-    expect((await status(t, id)).isPossible).toBe(false);
-    await tdb.db.query("UPDATE jobs SET state = 'cancelled' WHERE request_id <> $1 AND state = 'waiting'", [id]);
-    await tdb.db.query(
+    await pop(ctx.t, owner.apiKey, { name: `other-${owner.id}`, models: SD });
+    expect((await status(ctx.t, id)).isPossible).toBe(false);
+    await ctx.db.query("UPDATE jobs SET state = 'cancelled' WHERE request_id <> $1 AND state = 'waiting'", [id]);
+    await ctx.db.query(
       `INSERT INTO workers (kind, user_id, name, models, last_check_in) VALUES ('image', $1, $2, '{Deliberate}', $3)`,
       [owner.id, `deliberate-${owner.id}`, clock.now()],
     );
-    expect((await status(t, id)).isPossible).toBe(true);
+    expect((await status(ctx.t, id)).isPossible).toBe(true);
     // once it goes offline (no check-in for more than 5 minutes) it is impossible again
     clock.advance(301_000);
-    expect((await status(t, id)).isPossible).toBe(false);
+    expect((await status(ctx.t, id)).isPossible).toBe(false);
   });
 
   it("reads a request in the same number of SQL statements for n=1 and n=20", async () => {
-    const requester = await seedUser(tdb.db, { kudos: 100 });
-    const owner = await seedUser(tdb.db);
-    const one = await createRequest(t, requester.apiKey, { prompt: "one", params: { steps: 10 } });
-    const twenty = await createRequest(t, requester.apiKey, { prompt: "twenty", params: { n: 20, steps: 10 } });
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const owner = await seedUser(ctx.db);
+    const one = await createRequest(ctx.t, requester.apiKey, { prompt: "one", params: { steps: 10 } });
+    const twenty = await createRequest(ctx.t, requester.apiKey, { prompt: "twenty", params: { n: 20, steps: 10 } });
     // some finished generations on each, so the generations list is not empty
     for (let i = 0; i < 6; i++) {
-      const p = await pop(t, owner.apiKey, { name: `n1-${owner.id}`, models: SD });
+      const p = await pop(ctx.t, owner.apiKey, { name: `n1-${owner.id}`, models: SD });
       if (p.jobs.length === 0) break;
-      await submit(t, owner.apiKey, { id: p.jobs[0].id });
+      await submit(ctx.t, owner.apiKey, { id: p.jobs[0].id });
     }
     const statementsFor = async (id: string) => {
-      const before = t.deps.db.stats.statements;
-      const r = await t.gql(STATUS, { id });
+      const before = ctx.t.deps.db.stats.statements;
+      const r = await ctx.t.gql(STATUS, { id });
       expect(r.errors).toBeUndefined();
       expect(r.data.imageRequest.id).toBe(id);
-      return t.deps.db.stats.statements - before;
+      return ctx.t.deps.db.stats.statements - before;
     };
-    const s20 = await status(t, twenty);
+    const s20 = await status(ctx.t, twenty);
     expect(s20.generations.length).toBeGreaterThan(1);
     const a = await statementsFor(one);
     const b = await statementsFor(twenty);
@@ -245,7 +235,7 @@ describe("imageRequest status", () => {
 
 describe("concurrency", () => {
   it("refuses with TooManyPrompts when queued images would exceed the requester's concurrency", async () => {
-    const user = await seedUser(tdb.db, { kudos: 100, concurrency: 2 });
+    const user = await seedUser(ctx.db, { kudos: 100, concurrency: 2 });
     const before = await rows();
     const r = await create(user.apiKey, { prompt: "three at once", params: { n: 3 } });
     expect(outcome(r)).toBe("TooManyPrompts");

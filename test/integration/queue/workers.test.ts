@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { useTestApp } from "../../support/app.ts";
 import { CREATE, createRequest, offlineWorkers, outcome, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
-let tdb: TestDb;
-let t: TestApp;
 const clock = new ManualClock();
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db, { clock });
-});
-afterAll(async () => {
-  await t.stop();
-  await tdb.drop();
-});
+const ctx = useTestApp({ clock });
 beforeEach(async () => {
-  await resetQueue(tdb.db);
-  await offlineWorkers(tdb.db);
+  await resetQueue(ctx.db);
+  await offlineWorkers(ctx.db);
 });
 
 const SD = ["stable_diffusion"];
@@ -27,8 +17,8 @@ const MODELS = `{ models { name baseline nsfw inpainting workerCount queued } }`
 
 describe("the model reference", () => {
   it("lists the bundled models with the number of online workers serving each", async () => {
-    const owner = await seedUser(tdb.db);
-    let models = (await t.gql(MODELS)).data.models as { name: string; workerCount: number }[];
+    const owner = await seedUser(ctx.db);
+    let models = (await ctx.t.gql(MODELS)).data.models as { name: string; workerCount: number }[];
     expect(models.length).toBeGreaterThanOrEqual(20);
     expect(models.find((m) => m.name === "stable_diffusion")).toMatchObject({
       baseline: "stable_diffusion_1",
@@ -36,22 +26,22 @@ describe("the model reference", () => {
     });
     expect(models.find((m) => m.name === "SDXL 1.0")).toMatchObject({ baseline: "stable_diffusion_xl" });
 
-    await pop(t, owner.apiKey, { name: `m1-${owner.id}`, models: ["stable_diffusion", "Deliberate"] });
-    await pop(t, owner.apiKey, { name: `m2-${owner.id}`, models: ["stable_diffusion"] });
-    models = (await t.gql(MODELS)).data.models;
+    await pop(ctx.t, owner.apiKey, { name: `m1-${owner.id}`, models: ["stable_diffusion", "Deliberate"] });
+    await pop(ctx.t, owner.apiKey, { name: `m2-${owner.id}`, models: ["stable_diffusion"] });
+    models = (await ctx.t.gql(MODELS)).data.models;
     expect(models.find((m) => m.name === "stable_diffusion")?.workerCount).toBe(2);
     expect(models.find((m) => m.name === "Deliberate")?.workerCount).toBe(1);
     expect(models.find((m) => m.name === "SDXL 1.0")?.workerCount).toBe(0);
 
     // a worker that has not checked in for more than 5 minutes is not counted
     clock.advance(301_000);
-    models = (await t.gql(MODELS)).data.models;
+    models = (await ctx.t.gql(MODELS)).data.models;
     expect(models.find((m) => m.name === "stable_diffusion")?.workerCount).toBe(0);
   });
 
   it("refuses a request naming a model outside the reference", async () => {
-    const user = await seedUser(tdb.db, { kudos: 50 });
-    const r = await t.gql(
+    const user = await seedUser(ctx.db, { kudos: 50 });
+    const r = await ctx.t.gql(
       CREATE,
       { input: { prompt: "p", models: ["stable_diffusion", "MyOwnMix"] } },
       { apikey: user.apiKey },
@@ -60,21 +50,21 @@ describe("the model reference", () => {
   });
 
   it("refuses a pop that declares only unknown models with NoValidModels and registers nothing", async () => {
-    const owner = await seedUser(tdb.db);
-    const r = await pop(t, owner.apiKey, { name: `unknown-${owner.id}`, models: ["MyOwnMix", "Other"] });
+    const owner = await seedUser(ctx.db);
+    const r = await pop(ctx.t, owner.apiKey, { name: `unknown-${owner.id}`, models: ["MyOwnMix", "Other"] });
     expect(outcome(r)).toBe("NoValidModels");
-    const rows = await tdb.db.query("SELECT 1 FROM workers WHERE user_id = $1", [owner.id]);
+    const rows = await ctx.db.query("SELECT 1 FROM workers WHERE user_id = $1", [owner.id]);
     expect(rows).toHaveLength(0);
   });
 
   it("drops the unknown models of a pop and serves the known ones", async () => {
-    const owner = await seedUser(tdb.db);
-    const requester = await seedUser(tdb.db, { kudos: 50 });
-    const id = await createRequest(t, requester.apiKey, { prompt: "deliberately", models: ["Deliberate"] });
-    const r = await pop(t, owner.apiKey, { name: `mixed-${owner.id}`, models: ["MyOwnMix", "Deliberate"] });
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 50 });
+    const id = await createRequest(ctx.t, requester.apiKey, { prompt: "deliberately", models: ["Deliberate"] });
+    const r = await pop(ctx.t, owner.apiKey, { name: `mixed-${owner.id}`, models: ["MyOwnMix", "Deliberate"] });
     expect(r.jobs).toHaveLength(1);
     expect(r.jobs[0]).toMatchObject({ requestId: id, model: "Deliberate" });
-    const w = await tdb.db.query<{ models: string[] }>("SELECT models FROM workers WHERE name = $1", [
+    const w = await ctx.db.query<{ models: string[] }>("SELECT models FROM workers WHERE name = $1", [
       `mixed-${owner.id}`,
     ]);
     expect(w[0]!.models).toEqual(["Deliberate"]);
@@ -86,18 +76,18 @@ const WORKERS = `{ workers(first: 100) { edges { node { id name online models } 
 
 describe("workers", () => {
   it("registers a worker for its owner on its first pop, and shows it online with its models", async () => {
-    const owner = await seedUser(tdb.db);
+    const owner = await seedUser(ctx.db);
     const name = `first-pop-${owner.id}`;
-    const r = await pop(t, owner.apiKey, { name, models: ["stable_diffusion", "Deliberate"] });
+    const r = await pop(ctx.t, owner.apiKey, { name, models: ["stable_diffusion", "Deliberate"] });
     expect(r.jobs).toEqual([]);
-    const rows = await tdb.db.query<{ id: string; user_id: number }>(
+    const rows = await ctx.db.query<{ id: string; user_id: number }>(
       "SELECT id, user_id FROM workers WHERE name = $1",
       [name],
     );
     expect(rows).toEqual([{ id: expect.any(String), user_id: owner.id }]);
     const id = rows[0]!.id;
 
-    const w = (await t.gql(WORKER, { id })).data.worker;
+    const w = (await ctx.t.gql(WORKER, { id })).data.worker;
     expect(w).toMatchObject({
       id,
       name,
@@ -108,58 +98,60 @@ describe("workers", () => {
       maintenance: false,
       paused: false,
     });
-    const list = (await t.gql(WORKERS)).data.workers.edges.map((e: { node: unknown }) => e.node);
+    const list = (await ctx.t.gql(WORKERS)).data.workers.edges.map((e: { node: unknown }) => e.node);
     expect(list).toContainEqual({ id, name, online: true, models: ["stable_diffusion", "Deliberate"] });
 
     // a second pop under the same name is the same worker, checked in again
-    await pop(t, owner.apiKey, { name, models: SD });
-    expect(await tdb.db.query("SELECT 1 FROM workers WHERE name = $1", [name])).toHaveLength(1);
-    expect((await t.gql(WORKER, { id })).data.worker.models).toEqual(SD);
+    await pop(ctx.t, owner.apiKey, { name, models: SD });
+    expect(await ctx.db.query("SELECT 1 FROM workers WHERE name = $1", [name])).toHaveLength(1);
+    expect((await ctx.t.gql(WORKER, { id })).data.worker.models).toEqual(SD);
 
     clock.advance(301_000);
-    expect((await t.gql(WORKER, { id })).data.worker.online).toBe(false);
+    expect((await ctx.t.gql(WORKER, { id })).data.worker.online).toBe(false);
   });
 
   it("refuses Anonymous with AnonForbidden", async () => {
-    const r = await pop(t, "0000000000", { name: "anon-worker", models: SD });
+    const r = await pop(ctx.t, "0000000000", { name: "anon-worker", models: SD });
     expect(outcome(r)).toBe("AnonForbidden");
-    const none = await t.gql(`mutation { popImageJob(input: { name: "anon2", models: ["stable_diffusion"] }) {
+    const none = await ctx.t.gql(`mutation { popImageJob(input: { name: "anon2", models: ["stable_diffusion"] }) {
       __typename ... on Error { code } } }`);
     expect(none.data.popImageJob.code).toBe("AnonForbidden");
-    expect(await tdb.db.query("SELECT 1 FROM workers WHERE name LIKE 'anon%'")).toHaveLength(0);
+    expect(await ctx.db.query("SELECT 1 FROM workers WHERE name LIKE 'anon%'")).toHaveLength(0);
   });
 
   it("refuses a flagged owner's worker with WorkerFlaggedMaintenance", async () => {
-    const flagged = await seedUser(tdb.db, { flagged: true });
-    const r = await pop(t, flagged.apiKey, { name: `flagged-${flagged.id}`, models: SD });
+    const flagged = await seedUser(ctx.db, { flagged: true });
+    const r = await pop(ctx.t, flagged.apiKey, { name: `flagged-${flagged.id}`, models: SD });
     expect(outcome(r)).toBe("WorkerFlaggedMaintenance");
-    expect(await tdb.db.query("SELECT 1 FROM workers WHERE user_id = $1", [flagged.id])).toHaveLength(0);
+    expect(await ctx.db.query("SELECT 1 FROM workers WHERE user_id = $1", [flagged.id])).toHaveLength(0);
   });
 
   it("refuses a worker name that belongs to another user with WrongCredentials", async () => {
-    const alice = await seedUser(tdb.db);
-    const bob = await seedUser(tdb.db);
+    const alice = await seedUser(ctx.db);
+    const bob = await seedUser(ctx.db);
     const name = `taken-${alice.id}`;
-    await pop(t, alice.apiKey, { name, models: SD });
-    const r = await pop(t, bob.apiKey, { name, models: SD });
+    await pop(ctx.t, alice.apiKey, { name, models: SD });
+    const r = await pop(ctx.t, bob.apiKey, { name, models: SD });
     expect(outcome(r)).toBe("WrongCredentials");
-    const rows = await tdb.db.query<{ user_id: number }>("SELECT user_id FROM workers WHERE name = $1", [name]);
+    const rows = await ctx.db.query<{ user_id: number }>("SELECT user_id FROM workers WHERE name = $1", [name]);
     expect(rows).toEqual([{ user_id: alice.id }]);
   });
 
   it("lets an untrusted owner run 3 workers and refuses the 4th with TooManyWorkers; a trusted one may run more", async () => {
-    const owner = await seedUser(tdb.db);
+    const owner = await seedUser(ctx.db);
     for (let i = 0; i < 3; i++) {
-      expect(outcome(await pop(t, owner.apiKey, { name: `limit-${owner.id}-${i}`, models: SD }))).toBe(
+      expect(outcome(await pop(ctx.t, owner.apiKey, { name: `limit-${owner.id}-${i}`, models: SD }))).toBe(
         "PopImageJobPayload",
       );
     }
-    expect(outcome(await pop(t, owner.apiKey, { name: `limit-${owner.id}-3`, models: SD }))).toBe("TooManyWorkers");
+    expect(outcome(await pop(ctx.t, owner.apiKey, { name: `limit-${owner.id}-3`, models: SD }))).toBe("TooManyWorkers");
     // the existing ones still check in
-    expect(outcome(await pop(t, owner.apiKey, { name: `limit-${owner.id}-0`, models: SD }))).toBe("PopImageJobPayload");
-    const trusted = await seedUser(tdb.db, { trusted: true });
+    expect(outcome(await pop(ctx.t, owner.apiKey, { name: `limit-${owner.id}-0`, models: SD }))).toBe(
+      "PopImageJobPayload",
+    );
+    const trusted = await seedUser(ctx.db, { trusted: true });
     for (let i = 0; i < 4; i++) {
-      expect(outcome(await pop(t, trusted.apiKey, { name: `limit-t-${trusted.id}-${i}`, models: SD }))).toBe(
+      expect(outcome(await pop(ctx.t, trusted.apiKey, { name: `limit-t-${trusted.id}-${i}`, models: SD }))).toBe(
         "PopImageJobPayload",
       );
     }

@@ -1,10 +1,9 @@
 import http from "node:http";
 import net from "node:net";
 import { createClient } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startTestApp, subscribe, type TestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { startTestApp, subscribe, useTestApp } from "../../support/app.ts";
 import { seedUser } from "../../support/seed.ts";
 
 type GqlError = { message: string; extensions?: Record<string, unknown> };
@@ -78,50 +77,41 @@ function wsInit(wsUrl: string, payload: Record<string, unknown>, then?: (ws: Web
   });
 }
 
-let tdb: TestDb;
-let t: TestApp;
-beforeAll(async () => {
-  tdb = await createTestDb();
-  t = await startTestApp(tdb.db, {
-    env: { MAX_BODY_BYTES: "2048", MAX_DEPTH: "3", MAX_ALIASES: "3", MAX_TOKENS: "100", MAX_COST: "100" },
-  });
-});
-afterAll(async () => {
-  await t?.stop();
-  await tdb?.drop();
+const ctx = useTestApp({
+  env: { MAX_BODY_BYTES: "2048", MAX_DEPTH: "3", MAX_ALIASES: "3", MAX_TOKENS: "100", MAX_COST: "100" },
 });
 
 describe("malformed requests are client errors with stable codes, never a 500", () => {
   it("answers a syntax error with GRAPHQL_PARSE_FAILED", async () => {
-    const r = await query(t.url, "{ me { id ");
+    const r = await query(ctx.t.url, "{ me { id ");
     expect([200, 400]).toContain(r.status);
     expect(codes(r)).toEqual(["GRAPHQL_PARSE_FAILED"]);
     expect(r.body.data ?? null).toBeNull();
   });
 
   it("answers an unknown field with GRAPHQL_VALIDATION_FAILED", async () => {
-    const r = await query(t.url, "{ me { id nope } }");
+    const r = await query(ctx.t.url, "{ me { id nope } }");
     expect([200, 400]).toContain(r.status);
     expect(codes(r)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
   });
 
   it("answers a variable of the wrong type, or a missing one, with BAD_USER_INPUT", async () => {
-    const wrong = await query(t.url, "query($id: ID!) { user(id: $id) { id } }", { id: { not: "an id" } });
+    const wrong = await query(ctx.t.url, "query($id: ID!) { user(id: $id) { id } }", { id: { not: "an id" } });
     expect([200, 400]).toContain(wrong.status);
     expect(codes(wrong)).toEqual(["BAD_USER_INPUT"]);
-    const missing = await query(t.url, "query($id: ID!) { user(id: $id) { id } }", {});
+    const missing = await query(ctx.t.url, "query($id: ID!) { user(id: $id) { id } }", {});
     expect([200, 400]).toContain(missing.status);
     expect(codes(missing)).toEqual(["BAD_USER_INPUT"]);
   });
 
   it("answers a body that is not JSON with 400 BAD_REQUEST", async () => {
-    const r = await post(t.url, "{ this is not json");
+    const r = await post(ctx.t.url, "{ this is not json");
     expect(r.status).toBe(400);
     expect(codes(r)).toEqual(["BAD_REQUEST"]);
   });
 
   it("serves a request whose Host header is not a host name instead of failing with a 500", async () => {
-    const { port } = new URL(t.url);
+    const { port } = new URL(ctx.t.url);
     const body = JSON.stringify({ query: "{ me { id } }" });
     const raw = await new Promise<string>((resolve, reject) => {
       // Written without ending our side: a half-closed client has its request aborted.
@@ -143,7 +133,7 @@ describe("malformed requests are client errors with stable codes, never a 500", 
   });
 
   it("answers a content type it does not speak with a 4xx", async () => {
-    const res = await fetch(t.url, {
+    const res = await fetch(ctx.t.url, {
       method: "POST",
       headers: { "content-type": "text/plain" },
       body: "{ me { id } }",
@@ -153,7 +143,7 @@ describe("malformed requests are client errors with stable codes, never a 500", 
   });
 
   it("gives the same codes to the same mistakes over WebSocket", async () => {
-    const client = t.ws();
+    const client = ctx.t.ws();
     const parse = subscribe(client, "{ me { id ");
     await parse.completed();
     expect((parse.error as GqlError[])[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
@@ -168,25 +158,25 @@ describe("malformed requests are client errors with stable codes, never a 500", 
 
 describe("request size", () => {
   it("accepts a body just under MAX_BODY_BYTES", async () => {
-    const r = await post(t.url, JSON.stringify({ query: `{ me { id } }${" ".repeat(1900)}` }));
+    const r = await post(ctx.t.url, JSON.stringify({ query: `{ me { id } }${" ".repeat(1900)}` }));
     expect(r.status).toBe(200);
     expect(r.body.data).toEqual({ me: { id: "0" } });
   });
 
   it("refuses a 4 KB body with a content-length with 413 PayloadTooLarge", async () => {
-    const r = await post(t.url, JSON.stringify({ query: `{ me { id } }${" ".repeat(4096)}` }));
+    const r = await post(ctx.t.url, JSON.stringify({ query: `{ me { id } }${" ".repeat(4096)}` }));
     expect(r.status).toBe(413);
     expect(codes(r)).toEqual(["PayloadTooLarge"]);
   });
 
   it("refuses a 4 KB chunked body without a content-length with 413 PayloadTooLarge", async () => {
-    const r = await postChunked(t.url, 4096);
+    const r = await postChunked(ctx.t.url, 4096);
     expect(r.status).toBe(413);
     expect(r.body.errors?.[0]?.extensions?.code).toBe("PayloadTooLarge");
   });
 
   it("closes a WebSocket that sends a message over MAX_BODY_BYTES with 1009", async () => {
-    const closed = await wsInit(t.wsUrl, {}, (ws) => {
+    const closed = await wsInit(ctx.t.wsUrl, {}, (ws) => {
       ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: `{ me { id } }${" ".repeat(4096)}` } }));
     });
     expect(closed).toMatchObject({ acked: true, code: 1009 });
@@ -195,46 +185,46 @@ describe("request size", () => {
 
 describe("query limits", () => {
   it("refuses a query deeper than MAX_DEPTH with MaxDepthExceeded, through fragments too", async () => {
-    const ok = await query(t.url, "{ users(first: 1) { pageInfo { hasNextPage } } }");
+    const ok = await query(ctx.t.url, "{ users(first: 1) { pageInfo { hasNextPage } } }");
     expect(ok.body.errors).toBeUndefined();
-    const deep = await query(t.url, "{ users { edges { node { id } } } }");
+    const deep = await query(ctx.t.url, "{ users { edges { node { id } } } }");
     expect(codes(deep)).toEqual(["MaxDepthExceeded"]);
     expect(deep.status).toBeLessThan(500);
     const viaFragments = await query(
-      t.url,
+      ctx.t.url,
       "{ users { ...E } } fragment E on QueryUsersConnection { edges { ...N } } fragment N on QueryUsersConnectionEdge { node { id } }",
     );
     expect(codes(viaFragments)).toEqual(["MaxDepthExceeded"]);
   });
 
   it("does not count fragment spreads as depth", async () => {
-    const r = await query(t.url, "{ me { ...A } } fragment A on User { ...B } fragment B on User { id }");
+    const r = await query(ctx.t.url, "{ me { ...A } } fragment A on User { ...B } fragment B on User { id }");
     expect(r.body).toEqual({ data: { me: { id: "0" } } });
   });
 
   it("refuses more aliases than MAX_ALIASES with MaxAliasesExceeded", async () => {
-    const ok = await query(t.url, "{ a: me { id } b: me { id } c: me { id } }");
+    const ok = await query(ctx.t.url, "{ a: me { id } b: me { id } c: me { id } }");
     expect(ok.body.errors).toBeUndefined();
-    const r = await query(t.url, "{ a: me { id } b: me { id } c: me { id } d: me { id } }");
+    const r = await query(ctx.t.url, "{ a: me { id } b: me { id } c: me { id } d: me { id } }");
     expect(codes(r)).toEqual(["MaxAliasesExceeded"]);
   });
 
   it("refuses more tokens than MAX_TOKENS with MaxTokensExceeded", async () => {
-    const r = await query(t.url, `{ me { ${"id ".repeat(120)}} }`);
+    const r = await query(ctx.t.url, `{ me { ${"id ".repeat(120)}} }`);
     expect(codes(r)).toEqual(["MaxTokensExceeded"]);
   });
 
   it("refuses a query costlier than MAX_COST with MaxCostExceeded", async () => {
     // Shallow, few tokens, no aliases: only the cost, multiplied by repeated spreads, is over.
     const r = await query(
-      t.url,
+      ctx.t.url,
       "{ me { ...A } } fragment A on User { ...B ...B ...B } fragment B on User { ...C ...C ...C } fragment C on User { id username kudos concurrency }",
     );
     expect(codes(r)).toEqual(["MaxCostExceeded"]);
   });
 
   it("applies the same limits over WebSocket", async () => {
-    const s = subscribe(t.ws(), "{ users { edges { node { id } } } }");
+    const s = subscribe(ctx.t.ws(), "{ users { edges { node { id } } } }");
     await s.completed();
     expect((s.error as GqlError[])[0]?.extensions?.code).toBe("MaxDepthExceeded");
   });
@@ -242,7 +232,7 @@ describe("query limits", () => {
 
 describe("rate limits", () => {
   it("answers the request after RATE_LIMIT_PER_MINUTE with 429 RateLimited and Retry-After, and refuses WebSockets", async () => {
-    const limited = await startTestApp(tdb.db, { env: { RATE_LIMIT_PER_MINUTE: "3" } });
+    const limited = await startTestApp(ctx.db, { env: { RATE_LIMIT_PER_MINUTE: "3" } });
     try {
       for (let i = 0; i < 3; i++) expect((await query(limited.url, "{ me { id } }")).status).toBe(200);
       const r = await query(limited.url, "{ me { id } }");
@@ -263,9 +253,9 @@ describe("rate limits", () => {
   });
 
   it("limits each key to RATE_LIMIT_PER_KEY_PER_MINUTE without touching other keys or Anonymous", async () => {
-    const limited = await startTestApp(tdb.db, { env: { RATE_LIMIT_PER_KEY_PER_MINUTE: "3" } });
+    const limited = await startTestApp(ctx.db, { env: { RATE_LIMIT_PER_KEY_PER_MINUTE: "3" } });
     try {
-      const [alice, bob] = [await seedUser(tdb.db), await seedUser(tdb.db)];
+      const [alice, bob] = [await seedUser(ctx.db), await seedUser(ctx.db)];
       for (let i = 0; i < 3; i++) {
         expect((await query(limited.url, "{ me { id } }", undefined, { apikey: alice.apiKey })).status).toBe(200);
       }
@@ -284,9 +274,9 @@ describe("rate limits", () => {
   });
 
   it("counts every operation sent over one WebSocket, so a socket is no way around the limit", async () => {
-    const limited = await startTestApp(tdb.db, { env: { RATE_LIMIT_PER_KEY_PER_MINUTE: "3" } });
+    const limited = await startTestApp(ctx.db, { env: { RATE_LIMIT_PER_KEY_PER_MINUTE: "3" } });
     try {
-      const carol = await seedUser(tdb.db);
+      const carol = await seedUser(ctx.db);
       // One socket kept open throughout (a lazy client would reconnect between operations).
       const client = createClient({
         url: limited.wsUrl,
@@ -321,25 +311,25 @@ describe("rate limits", () => {
 
 describe("health, readiness, unknown paths and GraphiQL", () => {
   it("answers /health and /ready with 200", async () => {
-    const health = await fetch(t.url.replace("/graphql", "/health"));
+    const health = await fetch(ctx.t.url.replace("/graphql", "/health"));
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
-    const ready = await fetch(t.url.replace("/graphql", "/ready"));
+    const ready = await fetch(ctx.t.url.replace("/graphql", "/ready"));
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready" });
   });
 
   it("answers an unknown path with a JSON 404, on HTTP and on a WebSocket upgrade", async () => {
-    const res = await fetch(t.url.replace("/graphql", "/nowhere"));
+    const res = await fetch(ctx.t.url.replace("/graphql", "/nowhere"));
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(((await res.json()) as { errors: GqlError[] }).errors[0]?.extensions?.code).toBe("NotFound");
-    const ws = await refusedUpgrade(t.wsUrl.replace("/graphql", "/nowhere"));
+    const ws = await refusedUpgrade(ctx.t.wsUrl.replace("/graphql", "/nowhere"));
     expect(ws.status).toBe(404);
   });
 
   it("serves GraphiQL to a browser with every script inline, nothing from a CDN", async () => {
-    const res = await fetch(t.url, { headers: { accept: "text/html" } });
+    const res = await fetch(ctx.t.url, { headers: { accept: "text/html" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await res.text();
@@ -354,28 +344,20 @@ describe("health, readiness, unknown paths and GraphiQL", () => {
 });
 
 describe("unexpected failures", () => {
-  let broken: TestApp;
-  let brokenDb: TestDb;
-  beforeAll(async () => {
-    brokenDb = await createTestDb();
-    broken = await startTestApp(brokenDb.db);
-  });
-  afterAll(async () => {
-    await broken?.stop();
-    await brokenDb?.drop();
-  });
+  // Its own database, because the test closes it under the server.
+  const brokenCtx = useTestApp();
 
   it("are masked as INTERNAL_SERVER_ERROR with no internals, and /ready turns 503 while /health stays 200", async () => {
-    const user = await seedUser(brokenDb.db);
-    expect((await fetch(broken.url.replace("/graphql", "/ready"))).status).toBe(200);
-    await brokenDb.db.close();
+    const user = await seedUser(brokenCtx.db);
+    expect((await fetch(brokenCtx.t.url.replace("/graphql", "/ready"))).status).toBe(200);
+    await brokenCtx.db.close();
 
-    const inResolver = await query(broken.url, "{ me { id username } }");
+    const inResolver = await query(brokenCtx.t.url, "{ me { id username } }");
     expect(inResolver.status).toBeLessThan(500);
     expect(codes(inResolver)).toEqual(["INTERNAL_SERVER_ERROR"]);
     expect(inResolver.body.errors?.[0]?.message).toBe("Unexpected error.");
 
-    const inContext = await query(broken.url, "{ me { id } }", undefined, { apikey: user.apiKey });
+    const inContext = await query(brokenCtx.t.url, "{ me { id } }", undefined, { apikey: user.apiKey });
     expect(codes(inContext)).toEqual(["INTERNAL_SERVER_ERROR"]);
     expect(inContext.body.errors?.[0]?.message).toBe("Unexpected error.");
 
@@ -385,12 +367,12 @@ describe("unexpected failures", () => {
       expect(Object.keys(r.body.errors?.[0]?.extensions ?? {})).toEqual(["code"]);
     }
 
-    const ws = await wsInit(broken.wsUrl, { apikey: user.apiKey });
+    const ws = await wsInit(brokenCtx.t.wsUrl, { apikey: user.apiKey });
     expect(ws).toMatchObject({ acked: false, code: 4500, reason: "Internal server error" });
 
-    const ready = await fetch(broken.url.replace("/graphql", "/ready"));
+    const ready = await fetch(brokenCtx.t.url.replace("/graphql", "/ready"));
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: "unavailable" });
-    expect((await fetch(broken.url.replace("/graphql", "/health"))).status).toBe(200);
+    expect((await fetch(brokenCtx.t.url.replace("/graphql", "/health"))).status).toBe(200);
   });
 });

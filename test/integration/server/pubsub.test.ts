@@ -12,7 +12,7 @@ import {
   createLocalBus,
   createRedisBus,
 } from "../../../src/infra/pubsub.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { useTestDb } from "../../support/app.ts";
 
 /** One realistic payload per channel; the mapped type makes a new channel without a sample a type error. */
 const SAMPLES: { [K in ChannelName]: Channels[K] } = {
@@ -116,7 +116,7 @@ describe("the Redis bus without a Redis", () => {
 describe.skipIf(!process.env.REDIS_URL)("the Redis bus across instances", () => {
   const redisUrl = process.env.REDIS_URL!;
   const prefix = `test-pubsub-${process.pid}-${Math.random().toString(36).slice(2)}:`;
-  let tdb: TestDb;
+  const ctx = useTestDb();
   let a: Deps;
   let b: Deps;
 
@@ -129,18 +129,16 @@ describe.skipIf(!process.env.REDIS_URL)("the Redis bus across instances", () => 
       LOG_LEVEL: "silent",
       NODE_ENV: "test",
     });
-    return createDeps(config, { db: tdb.db });
+    return createDeps(config, { db: ctx.db });
   }
 
   beforeAll(async () => {
-    tdb = await createTestDb();
     a = await instance();
     b = await instance();
   });
   afterAll(async () => {
     await a?.bus.close();
     await b?.bus.close();
-    await tdb?.drop();
   });
 
   it.each(CHANNEL_NAMES)("carries %s from instance A to a subscriber on instance B", async (channel) => {

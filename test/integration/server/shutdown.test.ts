@@ -5,22 +5,15 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import type { Db } from "../../../src/infra/db.ts";
-import { startTestApp } from "../../support/app.ts";
-import { createTestDb, type TestDb } from "../../support/db.ts";
+import { startTestApp, useTestDb } from "../../support/app.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-let tdb: TestDb;
-beforeAll(async () => {
-  tdb = await createTestDb();
-});
-afterAll(async () => {
-  await tdb?.drop();
-});
+const ctx = useTestDb();
 
 /**
  * The test database with a gate on `query`: while closed, each statement waits until the test
@@ -64,7 +57,7 @@ const refused = (err: unknown) => {
 
 describe("app.stop()", () => {
   it("closes an open graphql-ws socket with 1001", async () => {
-    const t = await startTestApp(tdb.db);
+    const t = await startTestApp(ctx.db);
     const client = createClient({
       url: t.wsUrl,
       webSocketImpl: WebSocket,
@@ -86,9 +79,9 @@ describe("app.stop()", () => {
   });
 
   it("lets an HTTP request in flight when stop() begins finish, and refuses new connections after", async () => {
-    const g = gated(tdb.db);
+    const g = gated(ctx.db);
     const t = await startTestApp(g.db);
-    const user = await seedUser(tdb.db);
+    const user = await seedUser(ctx.db);
     try {
       g.close();
       const inFlight = fetch(t.url, {
@@ -121,7 +114,7 @@ describe("app.stop()", () => {
   });
 
   it("returns the same promise when called twice", async () => {
-    const t = await startTestApp(tdb.db);
+    const t = await startTestApp(ctx.db);
     const first = t.app.stop();
     expect(t.app.stop()).toBe(first);
     await first;
@@ -157,7 +150,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("closing PGlite", () => {
 describe("src/main.ts", () => {
   it("serves, then on SIGTERM stops gracefully and exits 0", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "horde-main-"));
-    if (!tdb.url) {
+    if (!ctx.tdb.url) {
       // Start from the migrated snapshot (a tar of the data directory): a fresh on-disk PGlite
       // takes 10 s or more to create, this about 4.
       mkdirSync(path.join(dataDir, "pglite"));
@@ -171,7 +164,7 @@ describe("src/main.ts", () => {
       LOG_LEVEL: "info",
       DATA_DIR: dataDir,
       // The test database when there is a Postgres: already migrated, and dropped with the file's.
-      ...(tdb.url ? { DATABASE_URL: tdb.url } : {}),
+      ...(ctx.tdb.url ? { DATABASE_URL: ctx.tdb.url } : {}),
       ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `test-main-${process.pid}:` } : {}),
     };
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {

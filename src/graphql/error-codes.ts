@@ -1,0 +1,182 @@
+import type { DomainError } from "../errors.ts";
+
+/**
+ * The error types and codes each mutation can return, kept apart from the types themselves so
+ * that the guard (guard.ts, loaded by the builder) can read them without a cycle.
+ */
+
+/** The error classes a mutation's union may list. */
+export type ErrorClassName =
+  | "ValidationError"
+  | "NotFoundError"
+  | "ForbiddenError"
+  | "ConflictError"
+  | "KudosError"
+  | "LimitError";
+
+/** What one mutation can return besides its payload: error class name → the codes it uses. */
+export type ErrorSpec = Partial<Record<ErrorClassName, readonly string[]>>;
+
+/** Codes of the guard every string input passes (guard.ts); every mutation has string inputs. */
+const GUARD = ["InvalidCharacters"] as const;
+
+const SHARED_KEY_LIMITS = ["SharedKeyMaxPixels", "SharedKeyMaxSteps"] as const;
+
+/**
+ * Every mutation's expected errors, read from its service path. The union `<Name>Result` lists
+ * exactly these classes and its description these codes; guard.ts checks at run time that a
+ * mutation returns nothing else (in tests, an undeclared code fails the operation), so a new
+ * code thrown by a service must be added here.
+ */
+export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
+  registerUser: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidUsername",
+      "UsernameTooLong",
+      "InvisibleCharacters",
+      "ProfaneUsername",
+      "UsernameTaken",
+    ],
+  },
+  transferKudos: {
+    ValidationError: [...GUARD, "InvalidIdempotencyKey", "InvalidKudosTransferAmount", "NegativeKudosTransfer"],
+    NotFoundError: ["InvalidTargetUsername"],
+    ForbiddenError: ["SharedKeyForbidden", "SourceAccountFlagged", "TargetAccountFlagged"],
+    ConflictError: ["IdempotencyKeyConflict"],
+    KudosError: [
+      "KudosTransferFromAnon",
+      "KudosTransferToAnon",
+      "KudosTransferToSelf",
+      "KudosTransferNotEnough",
+      "TooFastKudosTransfers",
+    ],
+  },
+  awardKudos: {
+    ValidationError: [...GUARD, "InvalidKudosAwardAmount"],
+    NotFoundError: ["InvalidTargetUsername"],
+    ForbiddenError: ["SharedKeyForbidden", "NotAllowedAwards", "TargetAccountFlagged"],
+    KudosError: ["KudosAwardToAnon"],
+  },
+  createSharedKey: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidSharedKeyName",
+      "InvalidSharedKeyKudos",
+      "InvalidSharedKeyExpiry",
+      "InvalidSharedKeyLimit",
+    ],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden"],
+    LimitError: ["TooManySharedKeys"],
+  },
+  updateSharedKey: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidSharedKeyName",
+      "InvalidSharedKeyKudos",
+      "InvalidSharedKeyExpiry",
+      "InvalidSharedKeyLimit",
+    ],
+    NotFoundError: ["SharedKeyNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden"],
+  },
+  deleteSharedKey: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["SharedKeyNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden"],
+  },
+  createImageRequest: {
+    ValidationError: [
+      ...GUARD,
+      ...SHARED_KEY_LIMITS,
+      "ControlNetInpaintingMismatch",
+      "ControlNetMismatch",
+      "ControlNetSourceMissing",
+      "DuplicateWorker",
+      "HiResFixMismatch",
+      "InvalidAmount",
+      "InvalidCfgScale",
+      "InvalidClipSkip",
+      "InvalidControlType",
+      "InvalidDenoisingStrength",
+      "InvalidLora",
+      "InvalidPromptSize",
+      "InvalidSize",
+      "InvalidSourceImage",
+      "InvalidSourceMask",
+      "InvalidSourceProcessing",
+      "InvalidSteps",
+      "MissingPrompt",
+      "SourceImageTooLarge",
+      "SourceMaskUnnecessary",
+      "TooFewSteps",
+      "TooManyLoras",
+      "TooManySteps",
+      "TooManyUpscalers",
+      "TooManyWorkers",
+      "UnexpectedModelName",
+      "UnknownModel",
+      "UnknownPostProcessor",
+      "UnknownSampler",
+      "WorkerNotFound",
+    ],
+    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired"],
+    KudosError: ["KudosUpfront", "SharedKeyEmpty", "SharedKeyInsufficientKudos"],
+    LimitError: ["TooManyPrompts"],
+  },
+  cancelImageRequest: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["NotFound"],
+  },
+  popImageJob: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidWorkerName",
+      "InvisibleCharacters",
+      "TooManyModels",
+      "NoValidModels",
+      "InvalidMaxPixels",
+      "TooManyBlacklistWords",
+      "InvalidBlacklistWord",
+      "InvalidAmount",
+      "InvalidThreads",
+      "InvalidMaxConcurrentJobs",
+    ],
+    ForbiddenError: [
+      "AnonForbidden",
+      "SharedKeyForbidden",
+      "WorkerFlaggedMaintenance",
+      "WorkerMaintenance",
+      "WrongCredentials",
+      "PolymorphicNameConflict",
+      "TooManyWorkers",
+    ],
+  },
+  submitImageJob: {
+    ValidationError: [...GUARD, "InvalidSeed", "MissingImage", "InvalidImage", "ImageTooLarge"],
+    NotFoundError: ["InvalidJobID"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+    ConflictError: ["AbortedGen", "DuplicateGen"],
+  },
+};
+
+/** A mutation's declared errors as class name → codes, for guard.ts; undefined if undeclared. */
+export function declaredErrorsOf(mutation: string): DeclaredErrors | undefined {
+  const spec = MUTATION_ERRORS[mutation];
+  if (!spec) return undefined;
+  let declared = declaredCache.get(mutation);
+  if (!declared) {
+    declared = new Map(Object.entries(spec).map(([cls, codes]) => [cls, new Set(codes)]));
+    declaredCache.set(mutation, declared);
+  }
+  return declared;
+}
+
+export type DeclaredErrors = ReadonlyMap<string, ReadonlySet<string>>;
+
+const declaredCache = new Map<string, DeclaredErrors>();
+
+/** The class name a thrown error is declared under (its own class's name). */
+export function errorClassOf(e: DomainError): string {
+  return e.constructor.name;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { makeJpeg, makePng, makeWebp } from "../modules/requests/test-images.ts";
+import { decodeBase64Image, decodeImage, decodeStrictBase64, type ImageDecodeResult } from "./images.ts";
+
+const LIMITS = { maxBytes: 1024 * 1024, maxSide: 3072 };
+const codeOf = (r: ImageDecodeResult) => (r.ok ? "ok" : r.code);
+
+describe("decodeStrictBase64", () => {
+  it("takes padded standard base64 and nothing else", () => {
+    expect(decodeStrictBase64("aGk=")?.toString()).toBe("hi");
+    for (const bad of ["", "aGk", "aGk=\n", "aG k=", "a-_=", "aGk==", "=aGk", "aGl="]) {
+      expect(decodeStrictBase64(bad), JSON.stringify(bad)).toBeNull();
+    }
+  });
+});
+
+describe("decodeImage", () => {
+  it("keeps the decoded format, width, height and alpha", async () => {
+    const cases = [
+      [makePng(320, 200), { format: "png", width: 320, height: 200, hasAlpha: true }],
+      [makePng(8, 8, { alpha: false }), { format: "png", width: 8, height: 8, hasAlpha: false }],
+      [makeJpeg(800, 600), { format: "jpeg", width: 800, height: 600, hasAlpha: false }],
+      [makeWebp(500, 300), { format: "webp", width: 500, height: 300, hasAlpha: false }],
+      [
+        makeWebp(500, 300, { alpha: true, extended: true }),
+        { format: "webp", width: 500, height: 300, hasAlpha: true },
+      ],
+    ] as const;
+    for (const [bytes, expected] of cases) {
+      const r = await decodeImage(bytes, LIMITS);
+      expect(r.ok && { ...r.image, bytes: undefined }).toEqual({ ...expected, bytes: undefined });
+    }
+  });
+
+  it("refuses a 33-byte PNG header: a header is not an image", async () => {
+    const header = makePng(64, 64).subarray(0, 33);
+    expect(codeOf(await decodeImage(header, LIMITS))).toBe("InvalidImage");
+    // even with an IEND chunk glued on, there are no pixels to decode
+    const iend = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+    expect(codeOf(await decodeImage(Buffer.concat([header, iend]), LIMITS))).toBe("InvalidImage");
+  });
+
+  it("refuses image bytes followed by anything, such as HTML", async () => {
+    const html = Buffer.from("<html><script>alert(document.cookie)</script></html>");
+    for (const image of [makePng(64, 64), makeJpeg(64, 64), makeWebp(64, 64)]) {
+      expect(codeOf(await decodeImage(Buffer.concat([image, html]), LIMITS))).toBe("InvalidImage");
+    }
+  });
+
+  it("refuses truncated and corrupted pixel data", async () => {
+    const png = makePng(256, 256);
+    const iendAt = png.length - 12;
+    const truncated = Buffer.concat([png.subarray(0, iendAt - 40), png.subarray(iendAt)]);
+    expect(codeOf(await decodeImage(truncated, LIMITS))).toBe("InvalidImage");
+    const jpeg = makeJpeg(64, 64);
+    expect(codeOf(await decodeImage(Buffer.concat([jpeg.subarray(0, 30), Buffer.from([0xff, 0xd9])]), LIMITS))).toBe(
+      "InvalidImage",
+    );
+  });
+
+  it("refuses formats other than PNG, JPEG and WEBP, SVG included", async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    expect(codeOf(await decodeImage(svg, LIMITS))).toBe("InvalidImage");
+    expect(codeOf(await decodeImage(Buffer.from("GIF89a\x01\x00\x01\x00"), LIMITS))).toBe("InvalidImage");
+  });
+
+  it("refuses an image over the side or byte limit before decoding its pixels", async () => {
+    expect(codeOf(await decodeImage(makeWebp(4096, 16), LIMITS))).toBe("ImageTooLarge");
+    expect(codeOf(await decodeImage(makeWebp(10000, 10000), LIMITS))).toBe("ImageTooLarge");
+    expect(codeOf(await decodeImage(makePng(64, 64), { maxBytes: 100, maxSide: 3072 }))).toBe("ImageTooLarge");
+  });
+});
+
+describe("decodeBase64Image", () => {
+  it("accepts a data URL prefix and refuses non-strict base64", async () => {
+    const body = makePng(64, 64).toString("base64");
+    expect(codeOf(await decodeBase64Image(`data:image/png;base64,${body}`, LIMITS))).toBe("ok");
+    expect(codeOf(await decodeBase64Image(body.replace(/(.{60})/g, "$1\n"), LIMITS))).toBe("InvalidImage");
+    expect(codeOf(await decodeBase64Image(body.replace(/\+/g, "-").replace(/\//g, "_"), LIMITS))).not.toBe("ok");
+  });
+
+  it("refuses oversize base64 before decoding it", async () => {
+    expect(codeOf(await decodeBase64Image("A".repeat(4 * 1024 * 1024), LIMITS))).toBe("ImageTooLarge");
+  });
+});
