@@ -71,3 +71,8 @@ export async function queueStanding(
   }
   return { position: place + 1, pixelsteps_ahead: snap.prefix[place]! };
 }
+
+/** How many live requests have jobs waiting, from a ranking at most {@link RANKING_MAX_AGE_MS} old. */
+export async function queuedCount(db: Db, now: Date): Promise<number> {
+  return (await snapshotOf(db, now.getTime())).rows.length;
+}

@@ -12,6 +12,7 @@ import { modelCatalog } from "../models/models.service.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { queuedCount } from "./queue-ranking.ts";
 import { type AdmissionContext, type Admitted, admitImageRequest } from "./requests.admit.ts";
 import { decodeRequestImages } from "./requests.images.ts";
 import { accurateSteps } from "./requests.pricing.ts";
@@ -23,7 +24,7 @@ import {
   lockRequester,
   type NewImageRequest,
   type RequestRow,
-  readCapacity,
+  readActiveThreads,
   readOnlineCapacity,
   readRequests,
 } from "./requests.sql.ts";
@@ -52,12 +53,15 @@ async function admissionContext(deps: Deps, viewer: Viewer, input: CreateImageRe
   // A list over the limit is refused by admission; it is not looked up.
   const lookup = listed.length <= IMAGE_LIMITS.maxWorkers ? [...new Set(listed.filter(isUuid))] : [];
   const onlineSince = new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
-  const [images, workers, capacity, balance] = await Promise.all([
+  // The queue's length from the ranking (at most a second old), not a count over the queue.
+  const [images, workers, activeThreads, queuedRequests, balance] = await Promise.all([
     decodeRequestImages(input),
     existingWorkerIds(deps.db, lookup),
-    readCapacity(deps.db, onlineSince),
+    readActiveThreads(deps.db, onlineSince),
+    queuedCount(deps.db, deps.clock.now()),
     viewer.anonymous ? null : balanceOf(deps.db, viewer.userId),
   ]);
+  const capacity = { activeThreads, queuedRequests };
   return {
     models: modelCatalog(deps).byName,
     limits: { maxPromptWords: MAX_PROMPT_WORDS },

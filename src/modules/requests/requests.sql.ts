@@ -124,20 +124,15 @@ export async function existingWorkerIds(sql: Sql, ids: string[]): Promise<string
 }
 
 /**
- * What the free size depends on: the threads of image workers checked in since `onlineSince`,
- * and the live requests with a job still waiting.
+ * The threads of image workers checked in since `onlineSince` (the free size depends on them,
+ * and on the queue's length, which queue-ranking.ts counts).
  */
-export async function readCapacity(
-  sql: Sql,
-  onlineSince: Date,
-): Promise<{ activeThreads: number; queuedRequests: number }> {
-  const rows = await sql.query<{ threads: number; queued: number }>(
-    `SELECT (SELECT coalesce(sum(threads), 0)::int FROM workers WHERE kind = 'image' AND last_check_in >= $1) AS threads,
-            (SELECT count(*)::int FROM requests r WHERE r.kind = 'image' AND ${LIVE}
-               AND EXISTS (SELECT 1 FROM jobs j WHERE j.request_id = r.id AND j.state = 'waiting')) AS queued`,
+export async function readActiveThreads(sql: Sql, onlineSince: Date): Promise<number> {
+  const rows = await sql.query<{ threads: number }>(
+    "SELECT coalesce(sum(threads), 0)::int AS threads FROM workers WHERE kind = 'image' AND last_check_in >= $1",
     [onlineSince],
   );
-  return { activeThreads: rows[0]?.threads ?? 0, queuedRequests: rows[0]?.queued ?? 0 };
+  return rows[0]?.threads ?? 0;
 }
 
 /** A request's counts, read in one statement whatever n is. */
