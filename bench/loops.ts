@@ -9,6 +9,7 @@
  *   (one request per job, requesters in turn from 100) or one hot requester (all jobs one
  *   requester's, as a popular bot or frontend account is).
  */
+import { randomBytes } from "node:crypto";
 import type { Db } from "../src/infra/db.ts";
 import { claimImageJob } from "../src/modules/jobs/jobs.sql.ts";
 import { benchUsers, benchWorker, fillRequests } from "./fill.ts";
@@ -66,7 +67,13 @@ export async function rawSettlementLoop(
   const owners = await benchUsers(db, o.workers ?? 8);
   const ids: string[] = [];
   for (const [i, owner] of owners.entries())
-    ids.push(await benchWorker(db, { userId: owner, name: `raw-${o.hot}-${i}`, models: ["stable_diffusion"] }));
+    ids.push(
+      await benchWorker(db, {
+        userId: owner,
+        name: `raw-${o.hot}-${i}-${randomBytes(3).toString("hex")}`,
+        models: ["stable_diffusion"],
+      }),
+    );
   if (o.hot) {
     const [requester] = await benchUsers(db, 1);
     await fillRequests(db, { count: jobs / 20, n: 20, requesters: [requester!], models: [], ageSeconds: 60 });

@@ -2,9 +2,12 @@
  * Benchmarks of the image queue's hot paths, on Postgres (DATABASE_URL), each printing figures:
  *
  *   npx tsx bench/queue.ts latency      request created → job event at a subscribed worker
- *   npx tsx bench/queue.ts throughput   8 workers claim→submit: HTTP, WebSocket, raw-SQL ceiling
+ *   npx tsx bench/queue.ts throughput   8 workers: the minimal ledger loop (the denominator), raw
+ *                                       claim + settlement (spread, hot requester), HTTP, WebSocket
+ *   npx tsx bench/queue.ts queue-size   claim, pickup, create, queue reads at 10 / 1,000 / 10,000
+ *   npx tsx bench/queue.ts loops        the minimal loop and the raw loops only
  *   npx tsx bench/queue.ts progress     submit → requester's subscription event
- *   npx tsx --expose-gc bench/queue.ts scale   1,000 and 10,000 idle feeds: memory, latency, SQL
+ *   npx tsx --expose-gc bench/queue.ts scale   1,000, 10,000, 20,000 idle feeds: memory, latency, SQL
  *
  * Figures from these machines are in bench/README.md.
  */
@@ -313,20 +316,23 @@ async function queueSizes(sizes = [10, 1000, 10000]) {
   );
 }
 
-/** `loops`: the minimal ledger loop and the raw settlement loops only. */
-async function loops(jobs = 2000, workers = 8) {
+/**
+ * `loops`: the minimal ledger loop and the raw settlement loops only, in `rounds` rounds, each
+ * raw loop's ratio taken against the minimal loop run just before it (on a loaded machine the
+ * denominator moves from one minute to the next).
+ */
+async function loops(jobs = 1000, workers = 8, rounds = 3) {
   const bdb = await benchDatabase(workers + 4);
   try {
-    const m = await minimalLedgerLoop(bdb.db, jobs, workers);
-    const spread = await rawSettlementLoop(bdb.db, { jobs, workers, hot: false });
-    const hot = await rawSettlementLoop(bdb.db, { jobs, workers, hot: true });
-    console.log(`minimal ledger loop ${m.toFixed(0)} jobs/s`);
-    console.log(
-      `raw spread ${spread.rate.toFixed(0)} jobs/s = ${(spread.rate / m).toFixed(2)} (${spread.statements.toFixed(1)} statements/job)`,
-    );
-    console.log(
-      `raw hot    ${hot.rate.toFixed(0)} jobs/s = ${(hot.rate / m).toFixed(2)} (${hot.statements.toFixed(1)} statements/job)`,
-    );
+    for (let r = 1; r <= rounds; r++) {
+      const m1 = await minimalLedgerLoop(bdb.db, jobs, workers);
+      const spread = await rawSettlementLoop(bdb.db, { jobs, workers, hot: false });
+      const m2 = await minimalLedgerLoop(bdb.db, jobs, workers);
+      const hot = await rawSettlementLoop(bdb.db, { jobs, workers, hot: true });
+      console.log(
+        `round ${r}: minimal ${m1.toFixed(0)} → raw spread ${spread.rate.toFixed(0)} jobs/s = ${(spread.rate / m1).toFixed(2)}; minimal ${m2.toFixed(0)} → raw hot ${hot.rate.toFixed(0)} jobs/s = ${(hot.rate / m2).toFixed(2)} (${hot.statements.toFixed(1)} statements/job) [load ${(await import("node:os")).loadavg()[0]!.toFixed(1)}]`,
+      );
+    }
   } finally {
     await bdb.drop();
   }
