@@ -46,6 +46,28 @@ const schema = z.object({
     .default(10 * 1024 * 1024),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   REDIS_PREFIX: z.string().default("horde:"),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(0).default(100),
+  MAX_SUBSCRIPTIONS_PER_IP: z.coerce.number().int().min(0).default(1000),
+  CORS_ORIGINS: z
+    .string()
+    .default("*")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.union([
+            z.literal("*"),
+            z.string().regex(/^https?:\/\/[^/\s]+$/, "each origin must be like https://example.com (no path)"),
+          ]),
+        )
+        .min(1, "must be * or a comma-separated list of origins"),
+    )
+    .transform((list) => (list.includes("*") ? ("*" as const) : list)),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")
@@ -73,6 +95,10 @@ export interface Config {
   maxImageBytes: number;
   sweepIntervalMs: number;
   trustProxy: boolean;
+  /** Open subscriptions allowed per WebSocket and per client IP; 0 turns a cap off. */
+  subscriptions: { perSocket: number; perIp: number };
+  /** Origins allowed to call the API from a browser: `"*"` (any, never with credentials) or a list. */
+  corsOrigins: "*" | readonly string[];
 }
 
 /** Raised for a bad setting; the message names the variable. */
@@ -115,5 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxImageBytes: e.MAX_IMAGE_BYTES,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     trustProxy: e.TRUST_PROXY,
+    subscriptions: { perSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET, perIp: e.MAX_SUBSCRIPTIONS_PER_IP },
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

@@ -7,6 +7,7 @@ import { migrate } from "./infra/migrate.ts";
 import { type Bus, createLocalBus, createRedisBus } from "./infra/pubsub.ts";
 import { FeedHub } from "./modules/jobs/jobs.feed.ts";
 import { createModelCatalog, type ModelCatalogHolder, syncModelReference } from "./modules/models/models.service.ts";
+import { RequestWatchHub } from "./modules/requests/requests.watch.ts";
 
 /**
  * Everything with IO, and every object that lives as long as the instance, created in one place
@@ -24,6 +25,8 @@ export interface Deps {
   catalog: ModelCatalogHolder;
   /** This instance's worker feeds, and whom a wake-up reaches. */
   feeds: FeedHub;
+  /** This instance's `imageRequestUpdated` watchers, by request. */
+  watches: RequestWatchHub;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function createDeps(
     logger,
     catalog: createModelCatalog(),
     feeds: undefined as unknown as FeedHub,
+    watches: new RequestWatchHub({ bus }),
   };
   deps.feeds = new FeedHub(deps);
   await syncModelReference(deps);

@@ -1,9 +1,11 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { type ExecutionResult, GraphQLError } from "graphql";
 import { createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import { apiKeyFromHeaders } from "../http/api-key.ts";
+import { corsOptions } from "../http/cors.ts";
+import { currentRequestId } from "../http/request-scope.ts";
 import { authenticate, type Viewer } from "../modules/users/users.service.ts";
 import type { Context } from "./context.ts";
 import { schema } from "./schema.ts";
@@ -15,15 +17,6 @@ export interface ServerContext {
   /** Set by the WebSocket front end, which authenticates once at connection_init. */
   viewer?: Viewer;
   signal?: AbortSignal;
-}
-
-/** Reads the API key the way the contract says: `apikey`, or `Authorization: Bearer`. */
-export function apiKeyFrom(headers: Headers): string | null {
-  const direct = headers.get("apikey");
-  if (direct) return direct.trim();
-  const auth = headers.get("authorization");
-  const m = auth ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
-  return m?.[1]?.trim() ?? null;
 }
 
 /** The request-level error for a key that matches nobody. */
@@ -58,19 +51,16 @@ function codeRequestErrors(result: ExecutionResult | AsyncIterable<unknown>) {
   }
 }
 
-/** The Yoga instance: schema, context, limits, masking, GraphiQL over WebSocket. */
+/** The Yoga instance: schema, context, limits, masking, CORS. */
 export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, Context> {
   const { limits } = deps.config;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: {
-      title: "Horde GraphQL",
-      subscriptionsProtocol: "WS",
-      defaultQuery: "{\n  me {\n    id\n    username\n    kudos\n  }\n}\n",
-    },
-    renderGraphiQL,
+    // GraphiQL is served by the routes, compressed and cached (src/http/graphiql.ts).
+    graphiql: false,
+    cors: (request) => corsOptions(deps.config.corsOrigins, request.headers.get("origin")),
     maskedErrors: {
       isDev: false,
       maskError(error, message) {
@@ -85,15 +75,17 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
               extensions: { code: original.code },
             });
           }
-          deps.logger.error({ err: original, path: error.path }, "unexpected error");
+          const requestId = currentRequestId();
+          deps.logger.error({ err: original, path: error.path, requestId }, "unexpected error");
           return new GraphQLError(message, {
             nodes: error.nodes,
             path: error.path,
-            extensions: { code: "INTERNAL_SERVER_ERROR" },
+            extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
           });
         }
-        deps.logger.error({ err: error }, "unexpected error");
-        return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+        const requestId = currentRequestId();
+        deps.logger.error({ err: error, requestId }, "unexpected error");
+        return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
       },
     },
     logging: false,
@@ -114,7 +106,8 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
     context: async (initial): Promise<Context> => {
       let viewer = initial.viewer;
       if (!viewer) {
-        const found = await authenticate(deps.db, apiKeyFrom(initial.request.headers));
+        const read = apiKeyFromHeaders(initial.request.headers);
+        const found = read.ok ? await authenticate(deps.db, read.key) : null;
         if (!found) throw invalidApiKeyError();
         viewer = found;
       }

@@ -30,3 +30,23 @@ export class RateLimiter {
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
   }
 }
+
+/** Counts one hit; 0 when allowed, else the seconds until the client may retry. */
+export type Limited = (ip: string | null, key: string | null) => number;
+
+/**
+ * The per-IP and per-key limits HTTP and WebSocket share. A hit counts against the IP (when
+ * given) and the API key (when one other than the anonymous key is given).
+ */
+export function createLimits(
+  rate: { perIpPerMinute: number; perKeyPerMinute: number },
+  hashKey: (key: string) => string,
+): Limited {
+  const ipLimiter = new RateLimiter(rate.perIpPerMinute);
+  const keyLimiter = new RateLimiter(rate.perKeyPerMinute);
+  return (ip, key) => {
+    const byIp = ip === null ? 0 : ipLimiter.hit(ip);
+    if (byIp) return byIp;
+    return key && key !== "0000000000" ? keyLimiter.hit(hashKey(key)) : 0;
+  };
+}

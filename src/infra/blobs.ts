@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeDir, usableDir } from "./dirs.ts";
+import { StartupError } from "./startup-error.ts";
 
 export type ImageFormat = "png" | "webp" | "jpeg";
 
@@ -21,16 +23,29 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * Checks at start-up that `dir` is (or can be made) a writable directory; a `BLOB_DIR` that
+ * names a file was accepted and every image upload then failed.
+ */
+export function checkBlobDir(dir: string): void {
+  try {
+    usableDir(dir);
+  } catch (err) {
+    throw new StartupError("BLOB_DIR", (err as Error).message);
+  }
+}
+
 /** A blob store in a local directory, written atomically (temp file, then rename). */
 export function createLocalBlobStore(dir: string): BlobStore {
-  let made: Promise<unknown> | undefined;
+  let made = false;
   const ensure = () => {
-    made ??= mkdir(dir, { recursive: true });
-    return made;
+    // The directory was checked at start-up; this recreates it if it was removed since.
+    if (!made) makeDir(dir);
+    made = true;
   };
   return {
     async put(bytes, format) {
-      await ensure();
+      ensure();
       const key = `${randomUUID()}.${format}`;
       const tmp = path.join(dir, `.${key}.tmp`);
       await writeFile(tmp, bytes);

@@ -1,9 +1,11 @@
-import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../../generated/prisma/client.ts";
+import { LockHeldError, lockFile } from "./dir-lock.ts";
+import { usableDir } from "./dirs.ts";
+import { StartupError } from "./startup-error.ts";
 
 /** Something that runs SQL: the pool, or one transaction's connection. */
 export interface Sql {
@@ -145,14 +147,52 @@ export function connectPostgres(url: string, poolSize: number, onPoolError: (err
   };
 }
 
-/** Opens the embedded PGlite database in `dataDir` (or in memory for `memory://`). */
+/**
+ * Opens the embedded PGlite database in `dataDir` (or in memory for `memory://`). A directory is
+ * locked for as long as it is open: two processes on one directory each keep their own copy in
+ * memory and overwrite each other's files, which loses data silently. Failures are
+ * {@link StartupError}s naming `DATA_DIR`.
+ */
 export async function openPglite(dataDir: string, loadFrom?: Blob): Promise<Db> {
-  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    ...(dataDir === "memory://" ? {} : { dataDir }),
-    ...(loadFrom ? { loadDataDir: loadFrom } : {}),
-  });
-  return wrapPglite(pglite);
+  let release = () => {};
+  if (dataDir !== "memory://") {
+    try {
+      usableDir(dataDir);
+    } catch (err) {
+      throw new StartupError("DATA_DIR", (err as Error).message);
+    }
+    try {
+      release = lockFile(`${dataDir}.lock`);
+    } catch (err) {
+      if (err instanceof LockHeldError) {
+        throw new StartupError("DATA_DIR", `the database in ${dataDir} is in use by another server, ${err.message}`);
+      }
+      throw new StartupError("DATA_DIR", `cannot lock ${dataDir}: ${(err as Error).message}`);
+    }
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir === "memory://" ? {} : { dataDir }),
+      ...(loadFrom ? { loadDataDir: loadFrom } : {}),
+    });
+  } catch (err) {
+    release();
+    throw new StartupError("DATA_DIR", `cannot open the embedded database in ${dataDir}: ${oneLine(err)}`);
+  }
+  const db = wrapPglite(pglite);
+  const close = db.close;
+  return {
+    ...db,
+    async close() {
+      await close();
+      release();
+    },
+  };
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
 }
 
 /** Wraps an open PGlite instance; PGlite has one connection, so transactions queue. */

@@ -56,6 +56,11 @@ export interface Bus {
   ready(): Promise<void>;
   /** Whether events from other instances arrive right now (always true in process). */
   readonly connected: boolean;
+  /**
+   * How many times the link to the other instances was lost (always 0 in process). Whenever it
+   * has moved, or `connected` is false, events from other instances may have been missed.
+   */
+  readonly outages: number;
   /** Stops delivery; later publishes are dropped. */
   close(): Promise<void>;
 }
@@ -99,6 +104,7 @@ export function createLocalBus(): Bus {
     subscribe: local.subscribe,
     ready: async () => {},
     connected: true,
+    outages: 0,
     async close() {
       closed = true;
       local.clear();
@@ -133,16 +139,9 @@ const RESUBSCRIBE_MS = 2_000;
  * An event is delivered to this instance's own subscribers at once, in process, and sent through
  * Redis to the others, tagged with this instance's id so that its echo is ignored: an instance
  * never depends on Redis to hear itself (a freed slot, a settled job), and never hears an event
- * twice.
- *
- * Connections: both clients connect in the background and reconnect for ever (ioredis backs off
- * up to 2 s). The subscriber sends SUBSCRIBE itself on every `ready` rather than relying on
- * ioredis' auto-resubscribe, so that a failed SUBSCRIBE is reported and retried, and `ready()`
- * never resolves on subscriptions that are not in place. Publishing does not queue while Redis is
- * away (`enableOfflineQueue: false`): a stale wake-up delivered minutes later is worthless, and
- * the sweep re-announces whatever still matters (docs/FAILURE-MODES.md, "Redis drops"). Errors
- * are reported once per distinct message until the next successful connection, so an outage is
- * a few log lines, not one per retry or per event.
+ * twice. Publishing does not queue while Redis is away: a stale wake-up delivered minutes later
+ * is worthless, and the sweep re-announces whatever still matters (docs/FAILURE-MODES.md, "Redis
+ * drops"). The connections themselves are {@link redisLink}'s.
  */
 export function createRedisBus(
   url: string,
@@ -152,31 +151,96 @@ export function createRedisBus(
 ): Bus {
   const instance = randomUUID();
   const channelOf = new Map<string, ChannelName>(CHANNEL_NAMES.map((c) => [prefix + c, c]));
-  const publisher = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false });
-  const subscriber = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false, autoResubscribe: false });
   const local = fanOut();
   let closed = false;
+  const link = redisLink(url, [...channelOf.keys()], onError, events, (name, message) => {
+    const channel = channelOf.get(name);
+    if (!channel || closed) return;
+    const envelope = parseEnvelope(message);
+    if (!envelope) return link.report(new Error(`Unreadable event on ${name}`));
+    if (envelope.from !== instance) local.deliver(channel, envelope.payload);
+  });
+  return {
+    publish(channel, payload) {
+      if (closed) return;
+      queueMicrotask(() => local.deliver(channel, payload));
+      const envelope: Envelope = { from: instance, payload };
+      link.publish(prefix + channel, JSON.stringify(envelope));
+    },
+    subscribe: local.subscribe,
+    ready: () => link.ready,
+    get connected() {
+      return link.up;
+    },
+    get outages() {
+      return link.outages;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      local.clear();
+      await link.close();
+    },
+  };
+}
+
+/**
+ * The two connections of the Redis bus. Both connect in the background and reconnect for ever
+ * (ioredis backs off up to 2 s). The subscriber sends SUBSCRIBE itself on every `ready` rather
+ * than relying on ioredis' auto-resubscribe, so that a failed SUBSCRIBE is reported and retried
+ * and `ready` never resolves on subscriptions that are not in place; the link is `up` only when
+ * it can both receive and publish. The publisher does not queue while offline
+ * (`enableOfflineQueue: false`): a publish then fails at once, is counted and reported. Errors
+ * are reported once per distinct message until the next successful connection, so an outage is
+ * a few log lines, not one per retry or per event.
+ */
+function redisLink(
+  url: string,
+  channels: string[],
+  onError: (err: Error) => void,
+  events: RedisBusEvents,
+  onMessage: (channel: string, message: string) => void,
+) {
+  const publisher = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: false, autoResubscribe: false });
+  let closed = false;
   let subscribed = false;
-  let up = false;
   let dropped = 0;
   let retry: NodeJS.Timeout | undefined;
-  const reported = new Set<string>();
-  const report = (err: Error) => {
-    if (closed || reported.has(err.message)) return;
-    reported.add(err.message);
-    onError(err);
-  };
   let markReady!: () => void;
-  const readyOnce = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
+  const reported = new Set<string>();
+  const link = {
+    up: false,
+    outages: 0,
+    ready: new Promise<void>((resolve) => {
+      markReady = resolve;
+    }),
+    report(err: Error) {
+      if (closed || reported.has(err.message)) return;
+      reported.add(err.message);
+      onError(err);
+    },
+    publish(channel: string, message: string) {
+      publisher.publish(channel, message).catch((err: Error) => {
+        dropped++;
+        link.report(new Error(`Event not sent to the other instances: ${err.message}`));
+      });
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await Promise.all([quit(publisher), quit(subscriber)]);
+    },
+  };
   /** Tells the owner when both directions work again, or when one stops. */
   const update = () => {
-    if (closed) return;
-    const now = subscribed && publisher.status === "ready";
-    if (now === up) return;
-    up = now;
-    if (!up) return events.onLost?.();
+    const up = subscribed && publisher.status === "ready";
+    if (closed || up === link.up) return;
+    link.up = up;
+    if (!up) {
+      link.outages++;
+      return events.onLost?.();
+    }
     reported.clear();
     markReady();
     events.onConnected?.();
@@ -184,20 +248,19 @@ export function createRedisBus(
   const subscribeAll = () => {
     clearTimeout(retry);
     if (closed || subscriber.status !== "ready") return;
-    subscriber.subscribe(...channelOf.keys()).then(
+    subscriber.subscribe(...channels).then(
       () => {
         subscribed = true;
         update();
       },
       (err: Error) => {
-        report(new Error(`Redis SUBSCRIBE failed; retrying: ${err.message}`));
+        link.report(new Error(`Redis SUBSCRIBE failed; retrying: ${err.message}`));
         retry = setTimeout(subscribeAll, RESUBSCRIBE_MS).unref();
       },
     );
   };
-
-  publisher.on("error", report);
-  subscriber.on("error", report);
+  publisher.on("error", link.report);
+  subscriber.on("error", link.report);
   publisher.on("ready", () => {
     if (dropped > 0) events.onDropped?.(dropped);
     dropped = 0;
@@ -209,47 +272,20 @@ export function createRedisBus(
     subscribed = false;
     update();
   });
-  subscriber.on("message", (name: string, message: string) => {
-    const channel = channelOf.get(name);
-    if (!channel || closed) return;
-    const envelope = parseEnvelope(message);
-    if (!envelope) return report(new Error(`Unreadable event on ${name}`));
-    if (envelope.from !== instance) local.deliver(channel, envelope.payload);
-  });
+  subscriber.on("message", onMessage);
+  return link;
+}
 
-  return {
-    publish(channel, payload) {
-      if (closed) return;
-      queueMicrotask(() => local.deliver(channel, payload));
-      const envelope: Envelope = { from: instance, payload };
-      publisher.publish(prefix + channel, JSON.stringify(envelope)).catch((err: Error) => {
-        dropped++;
-        report(new Error(`Event not sent to the other instances: ${err.message}`));
-      });
-    },
-    subscribe: local.subscribe,
-    ready: () => readyOnce,
-    get connected() {
-      return up;
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearTimeout(retry);
-      local.clear();
-      // QUIT sends what is queued before closing, so events published just before a graceful
-      // stop still go out; a Redis that is not connected, or does not answer, gets a plain
-      // disconnect.
-      await Promise.all(
-        [publisher, subscriber].map(async (client) => {
-          if (client.status === "ready") {
-            await Promise.race([client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
-          }
-          client.disconnect();
-        }),
-      );
-    },
-  };
+/**
+ * Closes a client: QUIT sends what is queued first, so events published just before a graceful
+ * stop still go out; a Redis that is not connected, or does not answer within 1 s, gets a plain
+ * disconnect.
+ */
+async function quit(client: Redis): Promise<void> {
+  if (client.status === "ready") {
+    await Promise.race([client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+  }
+  client.disconnect();
 }
 
 /** The envelope in a Redis message, or null when it is not one of ours. */

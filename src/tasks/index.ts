@@ -66,10 +66,18 @@ export function startTasks(deps: Deps): Tasks {
   const hub = deps.feeds;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  let outagesSeen = deps.bus.outages;
+  let wasConnected = deps.bus.connected;
   const sweep = async () => {
     await sweepExpiredJobs(deps);
     await sweepExpiredRequests(deps);
     await hub.sweep();
+    // Changes made on other instances while Redis was away (now, since the last sweep, or until
+    // it came back) never reached this instance's watchers: each re-reads its request.
+    const { connected, outages } = deps.bus;
+    if (!connected || !wasConnected || outages !== outagesSeen) deps.watches.checkAll();
+    wasConnected = connected;
+    outagesSeen = outages;
   };
   const runOnce = async () => {
     await sweep();

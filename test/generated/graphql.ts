@@ -15,11 +15,6 @@ export type RegisterUserMutationVariables = Exact<{
 
 
 export type RegisterUserMutation = { registerUser:
-    | { __typename: 'ConflictError', code: string, message: string }
-    | { __typename: 'ForbiddenError', code: string, message: string }
-    | { __typename: 'KudosError', code: string, message: string }
-    | { __typename: 'LimitError', code: string, message: string }
-    | { __typename: 'NotFoundError', code: string, message: string }
     | { __typename: 'RegisterUserPayload', apiKey: string, user: { id: string, username: string, alias: string, kudos: number } }
     | { __typename: 'ValidationError', code: string, message: string }
    };

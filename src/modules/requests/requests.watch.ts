@@ -23,18 +23,30 @@ export function requestEnded(row: RequestRow): boolean {
   return row.expired || statusOf(row).done;
 }
 
-type Watcher = () => void;
+/** A watcher's two doors: `changed` (an event said so: emit), `check` (re-read; emit only if it differs). */
+interface Watcher {
+  changed(): void;
+  check(): void;
+}
 
 /**
  * One bus subscription per instance for request changes, fanned out to the local watchers of
- * each request id. Events carry ids only; each watcher re-reads its request.
+ * each request id. Events carry ids only; each watcher re-reads its request. One per instance,
+ * built in the composition root (Deps.watches).
  */
-class RequestWatchHub {
+export class RequestWatchHub {
   private watchers = new Map<string, Set<Watcher>>();
-  constructor(deps: Deps) {
+  constructor(deps: Pick<Deps, "bus">) {
     deps.bus.subscribe("requestChanged", ({ id }) => {
-      for (const w of this.watchers.get(id) ?? []) w();
+      for (const w of this.watchers.get(id) ?? []) w.changed();
     });
+  }
+  /**
+   * Has every watcher re-read its request and emit if it changed: the sweep's cover for changes
+   * made on another instance while Redis was away (their events are lost).
+   */
+  checkAll(): void {
+    for (const set of this.watchers.values()) for (const w of set) w.check();
   }
   add(id: string, w: Watcher): () => void {
     let set = this.watchers.get(id);
@@ -53,17 +65,6 @@ class RequestWatchHub {
   }
 }
 
-const hubs = new WeakMap<Deps, RequestWatchHub>();
-
-function hubOf(deps: Deps): RequestWatchHub {
-  let h = hubs.get(deps);
-  if (!h) {
-    h = new RequestWatchHub(deps);
-    hubs.set(deps, h);
-  }
-  return h;
-}
-
 /**
  * The stream behind `imageRequestUpdated`: the current state at once, then the state after
  * every change, then completion once the request has ended. Changes that arrive while a read is
@@ -74,14 +75,21 @@ function hubOf(deps: Deps): RequestWatchHub {
 export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): AsyncIterableIterator<RequestRow> {
   if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
   let dirty = true;
+  let checking = false;
+  let last = "";
   let closed = false;
   let started = false;
   let wake: (() => void) | null = null;
-  const poke = () => {
-    dirty = true;
-    wake?.();
-  };
-  const remove = hubOf(deps).add(id, poke);
+  const remove = deps.watches.add(id, {
+    changed() {
+      dirty = true;
+      wake?.();
+    },
+    check() {
+      checking = true;
+      wake?.();
+    },
+  });
   const close = () => {
     closed = true;
     remove();
@@ -96,8 +104,10 @@ export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): Asyn
     async next() {
       for (;;) {
         if (closed) return done;
-        if (dirty) {
+        if (dirty || checking) {
+          const quiet = !dirty;
           dirty = false;
+          checking = false;
           const row = (await readRequests(deps.db, [id]))[0];
           if (closed) return done;
           if (!row) {
@@ -105,6 +115,9 @@ export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): Asyn
             if (!started) throw new NotFoundError("NotFound", "No such request");
             return done;
           }
+          const seen = JSON.stringify(row);
+          if (quiet && seen === last) continue;
+          last = seen;
           started = true;
           if (requestEnded(row)) close();
           return { value: row, done: false };

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { canonicalName, invisibleCharacter, nameKey } from "../../lib/names.ts";
 
 /** The Anonymous account: id 0, key 0000000000. */
 export const ANONYMOUS_ID = 0;
@@ -20,11 +21,12 @@ export type UsernameCheck = { ok: true; username: string } | { ok: false; code: 
 
 /**
  * The AI Horde's username rules: trimmed, 1 to 30 characters, no profanity. Beyond them, names
- * are shown as `name#id`, so `#` is refused, as are control characters and the reserved name
- * of the Anonymous account.
+ * are shown as `name#id`, so `#` is refused, as are control characters, invisible and bidi
+ * characters (look-alikes), and the reserved name of the Anonymous account. The name is kept in
+ * NFKC; uniqueness is on its key (src/lib/names.ts), enforced by the database.
  */
 export function checkUsername(raw: string): UsernameCheck {
-  const username = raw.trim().normalize("NFC");
+  const username = canonicalName(raw);
   if (username.length === 0) return { ok: false, code: "InvalidUsername", message: "A username cannot be empty" };
   if ([...username].length > 30) {
     return { ok: false, code: "UsernameTooLong", message: "A username may have at most 30 characters" };
@@ -33,7 +35,15 @@ export function checkUsername(raw: string): UsernameCheck {
   if (/[#\u0000-\u001f\u007f]/.test(username)) {
     return { ok: false, code: "InvalidUsername", message: "A username may not contain '#' or control characters" };
   }
-  if (username.toLowerCase() === "anonymous") {
+  const invisible = invisibleCharacter(username);
+  if (invisible) {
+    return {
+      ok: false,
+      code: "InvisibleCharacters",
+      message: `A username may not contain invisible or text-direction characters (${invisible})`,
+    };
+  }
+  if (nameKey(username) === "anonymous") {
     return { ok: false, code: "UsernameTaken", message: "That username is reserved" };
   }
   const lower = username.toLowerCase();

@@ -3,6 +3,8 @@
  * online. Pure.
  */
 
+import { canonicalName, invisibleCharacter } from "../../lib/names.ts";
+
 /** A worker is online while it checked in within this many seconds (or holds a live feed). */
 export const ONLINE_SECONDS = 300;
 
@@ -77,10 +79,19 @@ function intIn(v: number, min: number, max: number): boolean {
  * Horde does.
  */
 export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unknown>): DeclarationResult {
-  const name = input.name.trim();
+  // NFKC, and no invisible or bidi characters: names are unique by their key (src/lib/names.ts).
+  const name = canonicalName(input.name);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
     return fail("InvalidWorkerName", "A worker name must be non-empty printable text", "name");
+  }
+  const invisible = invisibleCharacter(name);
+  if (invisible) {
+    return fail(
+      "InvisibleCharacters",
+      `A worker name may not contain invisible or text-direction characters (${invisible})`,
+      "name",
+    );
   }
   if (name.length > WORKER_LIMITS.maxNameLength) {
     return fail(

@@ -68,7 +68,8 @@ export async function lockWorkerRegistration(sql: Sql, ownerId: number): Promise
  * Registers the worker on first use or records its check-in, in one statement. Insert happens
  * only while the owner is under `maxWorkers`; an existing worker is updated only when it belongs
  * to this owner and kind. No row back means one of those failed; {@link diagnoseCheckIn} says
- * which. Locks: the worker's row (an upsert). The owner count is only safe from concurrent
+ * which. Names are unique by their key (`name_key`, src/lib/names.ts): a look-alike of another
+ * owner's name is that name. Locks: the worker's row (an upsert). The owner count is only safe from concurrent
  * registrations under {@link lockWorkerRegistration}, taken in an earlier statement of the same
  * transaction (a statement's snapshot predates any lock it waits for).
  */
@@ -84,9 +85,9 @@ export async function upsertImageWorker(
         allow_painting, allow_post_processing, allow_controlnet, allow_lora, threads, bridge_agent,
         last_check_in)
      SELECT 'image', $1, $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
-      WHERE EXISTS (SELECT 1 FROM workers WHERE name = $2)
+      WHERE EXISTS (SELECT 1 FROM workers WHERE name_key = lower(normalize($2, NFKC)))
          OR (SELECT count(*) FROM workers WHERE user_id = $1) < $16
-     ON CONFLICT (name) DO UPDATE SET
+     ON CONFLICT (name_key) DO UPDATE SET
         models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, blacklist_pattern = EXCLUDED.blacklist_pattern,
         nsfw = EXCLUDED.nsfw,
         max_pixels = EXCLUDED.max_pixels, allow_img2img = EXCLUDED.allow_img2img,
@@ -107,9 +108,10 @@ export async function diagnoseCheckIn(
   ownerId: number,
   name: string,
 ): Promise<"WrongCredentials" | "PolymorphicNameConflict" | "TooManyWorkers"> {
-  const rows = await sql.query<{ user_id: number; kind: string }>("SELECT user_id, kind FROM workers WHERE name = $1", [
-    name,
-  ]);
+  const rows = await sql.query<{ user_id: number; kind: string }>(
+    "SELECT user_id, kind FROM workers WHERE name_key = lower(normalize($1, NFKC))",
+    [name],
+  );
   const w = rows[0];
   if (!w) return "TooManyWorkers";
   if (w.user_id !== ownerId) return "WrongCredentials";

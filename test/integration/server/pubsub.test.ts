@@ -146,7 +146,7 @@ describe.skipIf(!process.env.REDIS_URL)("the Redis bus across instances", () => 
     const onA = nextEvent(a.bus, channel);
     a.bus.publish(channel, SAMPLES[channel]);
     expect(await onB).toEqual(SAMPLES[channel]);
-    // The publisher's own subscribers hear it too, through Redis, exactly like everyone else.
+    // The publisher's own subscribers hear it too (in process; its echo through Redis is ignored).
     expect(await onA).toEqual(SAMPLES[channel]);
   });
 

@@ -155,6 +155,7 @@ interface Instance {
 }
 
 const FEED = `subscription($input: PopImageJobInput!) { imageJobAssigned(input: $input) { id } }`;
+const WATCH = `subscription($id: ID!) { imageRequestUpdated(id: $id) { id done finished } }`;
 const CREATE = `mutation($input: CreateImageRequestInput!) {
   createImageRequest(input: $input) { __typename ... on CreateImageRequestPayload { request { id } } ... on Error { code message } }
 }`;
@@ -386,6 +387,25 @@ describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
           // the same again for the last slot, so the feed ends parked and waiting
           const parked = nextPark(a.deps);
           await submit(b, owner.apiKey, second.id);
+          await within(parked, SWEEP_MS + SLACK_MS, "the feed to find its slot free and park");
+        } finally {
+          await tasks.stop();
+        }
+      });
+
+      it("a client on A following a request finished on B sees it end within one sweep", async () => {
+        const tasks = startTasks(a.deps);
+        try {
+          const id = await createRequest(b, requester.apiKey, 1);
+          const watch = subscribe(a.ws(requester.apiKey), WATCH, { id });
+          expect((await watch.next(SLACK_MS)).data!.imageRequestUpdated.done).toBe(false);
+          const job = await nextJob(feed, SWEEP_MS + SLACK_MS);
+          const parked = nextPark(a.deps);
+          await submit(b, owner.apiKey, job.id); // its requestChanged never reaches A
+          let state = (await watch.next(SWEEP_MS + SLACK_MS)).data!.imageRequestUpdated;
+          while (!state.done) state = (await watch.next(SWEEP_MS + SLACK_MS)).data!.imageRequestUpdated;
+          expect(state.finished).toBe(1);
+          await watch.completed(SLACK_MS);
           await within(parked, SWEEP_MS + SLACK_MS, "the feed to find its slot free and park");
         } finally {
           await tasks.stop();
