@@ -117,6 +117,7 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
         FOR UPDATE OF j SKIP LOCKED
      )${CLAIM_SET}`,
     [workerId, now],
+    { name: "claim_image_job" },
   );
   return rows[0] ?? null;
 }
@@ -240,6 +241,7 @@ export async function settlementBasis(sql: Sql, jobId: string): Promise<Settleme
     `SELECT j.model, r.job_kudos::text AS job_kudos, r.params
        FROM jobs j JOIN requests r ON r.id = j.request_id WHERE j.id = $1`,
     [jobId],
+    { name: "settlement_basis" },
   );
   return rows[0] ?? null;
 }
@@ -328,6 +330,7 @@ export async function settleImageJob(
       a.charge.toFixed(2),
       a.expiresAt,
     ],
+    { name: "settle_image_job" },
   );
   return rows[0] ?? null;
 }
