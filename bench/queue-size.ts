@@ -18,7 +18,7 @@
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { claimImageJob } from "../src/modules/jobs/jobs.sql.ts";
-import { queueStanding } from "../src/modules/requests/queue-ranking.ts";
+import { rankingStanding } from "../src/modules/requests/queue-ranking.ts";
 import { createImageRequest } from "../src/modules/requests/requests.service.ts";
 import { readOnlineCapacity } from "../src/modules/requests/requests.sql.ts";
 import { makePng } from "../src/modules/requests/test-images.ts";
@@ -119,7 +119,7 @@ export async function queueSizeRun(size: number, samples = 200): Promise<SizeFig
     const reqId = await create();
     const queueRead = await timed(samples, async () => {
       await Promise.all([
-        queueStanding(db, reqId, new Date()),
+        rankingStanding(db, reqId, new Date()),
         readOnlineCapacity(db, reqId, new Date(Date.now() - 300_000)),
       ]);
     });

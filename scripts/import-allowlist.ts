@@ -30,16 +30,16 @@ export const ALLOWED: readonly Allowed[] = [
   },
   // kudos.sql used from other modules: writes are to go through the kudos service (jobs slice).
   {
-    file: "src/modules/jobs/jobs.service.ts",
+    file: "src/modules/jobs/jobs.sql.ts",
     target: "src/modules/kudos/kudos.sql.ts",
     rule: "module-through-service",
-    why: "settlement calls applyLedger directly",
+    why: "the one-statement settlement embeds the ledger write's text (issue 9; moved from jobs.service)",
   },
   {
-    file: "src/modules/requests/requests.service.ts",
-    target: "src/modules/kudos/kudos.sql.ts",
+    file: "src/modules/jobs/jobs.sql.ts",
+    target: "src/modules/sharedkeys/sharedkeys.sql.ts",
     rule: "module-through-service",
-    why: "admission charges through applyLedger directly",
+    why: "the one-statement settlement embeds the shared key's spend (issue 9; was via the service)",
   },
   {
     file: "src/modules/jobs/jobs.feed.ts",
@@ -53,19 +53,6 @@ export const ALLOWED: readonly Allowed[] = [
     target: "src/modules/kudos/kudos.sql.ts",
     rule: "layer-direction",
     why: "kudosHistory and friends query in the resolver",
-  },
-  {
-    file: "src/modules/requests/requests.graphql.ts",
-    target: "src/modules/requests/requests.sql.ts",
-    rule: "layer-direction",
-    why: "the request status reads its SQL in the resolver",
-  },
-  // A service that reaches up into the GraphQL layer (admission slice).
-  {
-    file: "src/modules/requests/requests.service.ts",
-    target: "src/graphql/context.ts",
-    rule: "layer-direction",
-    why: "the service takes the GraphQL context's caller helpers",
   },
   // The sweeps run the queue's SQL directly (bus and jobs slices).
   {

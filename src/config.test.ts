@@ -29,7 +29,18 @@ describe("loadConfig", () => {
       maxImageBytes: 10 * 1024 * 1024,
       sweepIntervalMs: 5000,
       trustProxy: false,
+      subscriptions: { perSocket: 100, perIp: 1000 },
+      corsOrigins: "*",
     });
+  });
+
+  it("reads CORS_ORIGINS as * or a list of origins", () => {
+    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
+    expect(loadConfig({ CORS_ORIGINS: " https://a.example, http://b.example:8080 " }).corsOrigins).toEqual([
+      "https://a.example",
+      "http://b.example:8080",
+    ]);
+    expect(loadConfig({ MAX_SUBSCRIPTIONS_PER_SOCKET: "0" }).subscriptions.perSocket).toBe(0);
   });
 
   it("treats an empty variable as unset", () => {
@@ -71,6 +82,9 @@ describe("loadConfig", () => {
     ["NODE_ENV", "staging"],
     ["TRUST_PROXY", "yes"],
     ["PUBLIC_URL", "not a url"],
+    ["CORS_ORIGINS", "https://a.example/path"],
+    ["CORS_ORIGINS", ","],
+    ["MAX_SUBSCRIPTIONS_PER_IP", "-1"],
   ])("refuses %s=%s with a ConfigError naming the variable", (name, value) => {
     let caught: unknown;
     try {

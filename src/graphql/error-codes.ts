@@ -133,6 +133,14 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   cancelImageRequest: {
     ValidationError: [...GUARD],
     NotFoundError: ["NotFound"],
+    // Only the requester or a moderator cancels (the jobs slice).
+    ForbiddenError: ["WrongCredentials"],
+  },
+  // The jobs slice's maintenance switch, declared ahead of its merge.
+  setWorkerMaintenance: {
+    ValidationError: [...GUARD, "InvalidMaintenanceMessage"],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WorkerFlaggedMaintenance", "WrongCredentials"],
   },
   popImageJob: {
     ValidationError: [

@@ -86,185 +86,201 @@ function scoped(requestId: string, fns: { execute: Run; subscribe: Run }) {
   };
 }
 
+/**
+ * Runs graphql-ws on one socket: keep-alive pings, messages, close. Written here rather than
+ * with graphql-ws's useServer, which prints socket errors (an oversized frame) with
+ * console.error, outside the logger.
+ */
+function attachSocket(
+  server: ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>,
+  caps: SubscriptionCaps,
+  logger: RouteEnv["deps"]["logger"],
+  extra: Extra,
+): void {
+  const { socket } = extra;
+  // An oversized frame, or a broken one, is the client's fault: ws closes the socket itself
+  // (1009 Message Too Big, 1002, …); it is logged here, not printed as a stack.
+  socket.on("error", (err) => {
+    logger.info(
+      { connectionId: extra.connectionId, ip: extra.ip, err: err.message },
+      "WebSocket closed on a bad frame",
+    );
+  });
+  let pongWait: NodeJS.Timeout | null = null;
+  const ping = setInterval(() => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    pongWait = setTimeout(() => socket.terminate(), KEEPALIVE_MS);
+    socket.once("pong", () => {
+      if (pongWait) clearTimeout(pongWait);
+      pongWait = null;
+    });
+    socket.ping();
+  }, KEEPALIVE_MS);
+  const closed = server.opened(
+    {
+      protocol: socket.protocol,
+      send: (data) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState !== WebSocket.OPEN) return resolve();
+          // A send that fails means the socket is going away; its close handler cleans up.
+          socket.send(data, () => resolve());
+        }),
+      close: (code, reason) => socket.close(code, reason),
+      onMessage: (cb) =>
+        socket.on("message", async (data) => {
+          try {
+            await cb(String(data));
+          } catch (err) {
+            logger.error({ err, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket message failed");
+            socket.close(CloseCode.InternalServerError, "Internal server error");
+          }
+        }),
+    },
+    extra,
+  );
+  socket.once("close", (code, reason) => {
+    if (pongWait) clearTimeout(pongWait);
+    clearInterval(ping);
+    caps.forget(socket, extra.ip);
+    void closed(code, String(reason)).catch((err) => logger.error({ err }, "WebSocket close failed"));
+  });
+}
+
+/** connection_init: reads and checks the key, counts it, authenticates once. */
+async function onConnect(env: RouteEnv, ctx: Ctx): Promise<boolean> {
+  const { logger, db } = env.deps;
+  const { extra } = ctx;
+  const read = connectionKey(ctx.connectionParams, extra.request);
+  if (!read.ok) {
+    extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
+    return false;
+  }
+  const retryAfter = env.limited(null, read.key);
+  if (retryAfter) {
+    // 1013 Try Again Later; graphql-ws then leaves the socket as it is.
+    extra.socket.close(1013, `RateLimited: retry in ${retryAfter} s`);
+    return false;
+  }
+  let viewer: Viewer | null;
+  try {
+    viewer = await authenticate(db, read.key);
+  } catch (err) {
+    logger.error({ err, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket authentication failed");
+    extra.socket.close(CloseCode.InternalServerError, "Internal server error");
+    return false;
+  }
+  if (!viewer) {
+    extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
+    return false;
+  }
+  const abort = new AbortController();
+  extra.socket.once("close", () => abort.abort());
+  extra.viewer = viewer;
+  extra.apikey = read.key;
+  extra.abort = abort;
+  return true;
+}
+
+/** The viewer an operation runs as: its own key's (GraphiQL), else the connection's. */
+async function viewerFor(env: RouteEnv, extra: Extra, payload: SubscribePayload): Promise<Viewer | GraphQLError> {
+  const { db } = env.deps;
+  const own = operationKey(payload);
+  if (own === undefined) return extra.viewer as Viewer;
+  if (!own.ok) return invalidKey();
+  if (own.key === extra.apikey) return extra.viewer as Viewer;
+  const retryAfter = env.limited(null, own.key);
+  if (retryAfter) {
+    return new GraphQLError(`Too many requests; retry in ${retryAfter} s`, {
+      extensions: { code: "RateLimited", retryAfter },
+    });
+  }
+  return (await authenticate(db, own.key)) ?? invalidKey();
+}
+
+/** One operation: limits, its key, parse and validate through Yoga, caps, request id. */
+async function onSubscribe(env: RouteEnv, caps: SubscriptionCaps, ctx: Ctx, id: string, payload: SubscribePayload) {
+  const { logger } = env.deps;
+  const { extra } = ctx;
+  // Every operation on a socket counts, as every HTTP request does: one connection must not
+  // be a way around the limits.
+  const retryAfter = env.limited(extra.ip, extra.apikey ?? null);
+  if (retryAfter) {
+    return [
+      new GraphQLError(`Too many requests; retry in ${retryAfter} s`, {
+        extensions: { code: "RateLimited", retryAfter },
+      }),
+    ];
+  }
+  const requestId = randomUUID();
+  let viewer: Viewer | GraphQLError;
+  try {
+    viewer = await viewerFor(env, extra, payload);
+  } catch (err) {
+    logger.error({ err, requestId, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket authentication failed");
+    return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })];
+  }
+  if (viewer instanceof GraphQLError) return [viewer];
+  const { schema, execute, subscribe, contextFactory, parse, validate } = env.yoga.getEnveloped({
+    requestId,
+    ip: extra.ip,
+    viewer,
+    signal: extra.abort?.signal,
+    params: payload,
+    // The upgrade request's host, so URLs handed out over the socket point back at this server.
+    // POST: Yoga refuses mutations on a GET request, and over a socket mutations are fine.
+    request: new Request(`http://${plainHost(extra.request)}/graphql`, { method: "POST" }),
+  });
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (err) {
+    return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+  }
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document);
+  } catch (err) {
+    // graphql-armor's limits throw their error from validation rather than report it.
+    if (err instanceof GraphQLError) return [err];
+    throw err;
+  }
+  if (errors.length > 0) return errors;
+  if (getOperationAST(document, payload.operationName)?.operation === "subscription") {
+    const refused = caps.open(extra.socket, extra.ip, id);
+    if (refused) return [refused];
+  }
+  return {
+    schema,
+    document,
+    operationName: payload.operationName,
+    variableValues: payload.variables,
+    contextValue: await contextFactory(),
+    rootValue: scoped(requestId, { execute, subscribe }),
+  };
+}
+
 /** Builds the WebSocket server; sockets arrive through handleUpgrade. */
 export function createWsServer(env: RouteEnv, allowedOrigin: (origin: string | undefined) => boolean): WsServer {
-  const { config, logger, db } = env.deps;
+  const { config, logger } = env.deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
   const caps = new SubscriptionCaps(config.subscriptions);
-
-  async function onConnect(ctx: Ctx): Promise<boolean> {
-    const { extra } = ctx;
-    const read = connectionKey(ctx.connectionParams, extra.request);
-    if (!read.ok) {
-      extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
-      return false;
-    }
-    const retryAfter = env.limited(null, read.key);
-    if (retryAfter) {
-      // 1013 Try Again Later; graphql-ws then leaves the socket as it is.
-      extra.socket.close(1013, `RateLimited: retry in ${retryAfter} s`);
-      return false;
-    }
-    let viewer: Viewer | null;
-    try {
-      viewer = await authenticate(db, read.key);
-    } catch (err) {
-      logger.error({ err, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket authentication failed");
-      extra.socket.close(CloseCode.InternalServerError, "Internal server error");
-      return false;
-    }
-    if (!viewer) {
-      extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
-      return false;
-    }
-    const abort = new AbortController();
-    extra.socket.once("close", () => abort.abort());
-    extra.viewer = viewer;
-    extra.apikey = read.key;
-    extra.abort = abort;
-    return true;
-  }
-
-  /** The viewer an operation runs as: its own key's (GraphiQL), else the connection's. */
-  async function viewerFor(extra: Extra, payload: SubscribePayload): Promise<Viewer | GraphQLError> {
-    const own = operationKey(payload);
-    if (own === undefined) return extra.viewer as Viewer;
-    if (!own.ok) return invalidKey();
-    if (own.key === extra.apikey) return extra.viewer as Viewer;
-    const retryAfter = env.limited(null, own.key);
-    if (retryAfter) {
-      return new GraphQLError(`Too many requests; retry in ${retryAfter} s`, {
-        extensions: { code: "RateLimited", retryAfter },
-      });
-    }
-    return (await authenticate(db, own.key)) ?? invalidKey();
-  }
-
-  async function onSubscribe(ctx: Ctx, id: string, payload: SubscribePayload) {
-    const { extra } = ctx;
-    // Every operation on a socket counts, as every HTTP request does: one connection must not
-    // be a way around the limits.
-    const retryAfter = env.limited(extra.ip, extra.apikey ?? null);
-    if (retryAfter) {
-      return [
-        new GraphQLError(`Too many requests; retry in ${retryAfter} s`, {
-          extensions: { code: "RateLimited", retryAfter },
-        }),
-      ];
-    }
-    const requestId = randomUUID();
-    let viewer: Viewer | GraphQLError;
-    try {
-      viewer = await viewerFor(extra, payload);
-    } catch (err) {
-      logger.error(
-        { err, requestId, connectionId: extra.connectionId, ip: extra.ip },
-        "WebSocket authentication failed",
-      );
-      return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })];
-    }
-    if (viewer instanceof GraphQLError) return [viewer];
-    const { schema, execute, subscribe, contextFactory, parse, validate } = env.yoga.getEnveloped({
-      requestId,
-      ip: extra.ip,
-      viewer,
-      signal: extra.abort?.signal,
-      params: payload,
-      // The upgrade request's host, so URLs handed out over the socket point back at this server.
-      // POST: Yoga refuses mutations on a GET request, and over a socket mutations are fine.
-      request: new Request(`http://${plainHost(extra.request)}/graphql`, { method: "POST" }),
-    });
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query);
-    } catch (err) {
-      return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
-    }
-    let errors: readonly GraphQLError[];
-    try {
-      errors = validate(schema, document);
-    } catch (err) {
-      // graphql-armor's limits throw their error from validation rather than report it.
-      if (err instanceof GraphQLError) return [err];
-      throw err;
-    }
-    if (errors.length > 0) return errors;
-    if (getOperationAST(document, payload.operationName)?.operation === "subscription") {
-      const refused = caps.open(extra.socket, extra.ip, id);
-      if (refused) return [refused];
-    }
-    return {
-      schema,
-      document,
-      operationName: payload.operationName,
-      variableValues: payload.variables,
-      contextValue: await contextFactory(),
-      rootValue: scoped(requestId, { execute, subscribe }),
-    };
-  }
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
     execute: (args) => (args.rootValue as ReturnType<typeof scoped>).execute(args) as never,
     subscribe: (args) => (args.rootValue as ReturnType<typeof scoped>).subscribe(args) as never,
-    onConnect,
-    onSubscribe,
+    onConnect: (ctx) => onConnect(env, ctx),
+    onSubscribe: (ctx, id, payload) => onSubscribe(env, caps, ctx, id, payload),
     onComplete: (ctx, id) => caps.close(ctx.extra.socket, id),
   });
 
-  wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
-    const extra: Extra = {
+  wss.on("connection", (socket: WebSocket, request: IncomingMessage) =>
+    attachSocket(server, caps, logger, {
       socket,
       request,
       ip: clientIp(request, config.trustProxy),
       connectionId: randomUUID(),
-    };
-    // An oversized frame, or a broken one, is the client's fault: ws closes the socket itself
-    // (1009 Message Too Big, 1002, …); it is logged here, not printed as a stack.
-    socket.on("error", (err) => {
-      logger.info(
-        { connectionId: extra.connectionId, ip: extra.ip, err: err.message },
-        "WebSocket closed on a bad frame",
-      );
-    });
-    let pongWait: NodeJS.Timeout | null = null;
-    const ping = setInterval(() => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      pongWait = setTimeout(() => socket.terminate(), KEEPALIVE_MS);
-      socket.once("pong", () => {
-        if (pongWait) clearTimeout(pongWait);
-        pongWait = null;
-      });
-      socket.ping();
-    }, KEEPALIVE_MS);
-    const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve) => {
-            if (socket.readyState !== WebSocket.OPEN) return resolve();
-            // A send that fails means the socket is going away; its close handler cleans up.
-            socket.send(data, () => resolve());
-          }),
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (cb) =>
-          socket.on("message", async (data) => {
-            try {
-              await cb(String(data));
-            } catch (err) {
-              logger.error({ err, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket message failed");
-              socket.close(CloseCode.InternalServerError, "Internal server error");
-            }
-          }),
-      },
-      extra,
-    );
-    socket.once("close", (code, reason) => {
-      if (pongWait) clearTimeout(pongWait);
-      clearInterval(ping);
-      caps.forget(socket, extra.ip);
-      void closed(code, String(reason)).catch((err) => logger.error({ err }, "WebSocket close failed"));
-    });
-  });
+    }),
+  );
 
   return {
     clients: wss.clients,

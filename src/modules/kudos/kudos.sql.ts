@@ -89,14 +89,15 @@ export interface PartyRow {
 }
 
 /**
- * Finds the user a transfer or award names: by id, or by username regardless of case.
+ * Finds the user a transfer or award names: by id, or by username as names are compared
+ * (NFKC and case folded: the `username_key` column and its unique index).
  * No lock; {@link lockParties} locks before any balance is read for a decision.
  */
 export async function findParty(sql: Sql, ref: { id: number } | { username: string }): Promise<PartyRow | null> {
   const rows = await sql.query<{ id: number; username: string; kudos: string; flagged: boolean }>(
     "id" in ref
       ? "SELECT id, username, kudos::text, flagged FROM users WHERE id = $1"
-      : "SELECT id, username, kudos::text, flagged FROM users WHERE lower(username) = lower($1)",
+      : "SELECT id, username, kudos::text, flagged FROM users WHERE username_key = lower(normalize($1, NFKC))",
     ["id" in ref ? ref.id : ref.username],
   );
   const r = rows[0];
@@ -186,28 +187,10 @@ export interface LedgerRow {
 }
 
 /**
- * A page of a user's ledger, newest first: rows older than `after` (an id), newer than
- * `before`; `inverted` reads from the oldest end (for `last`). Uses (user_id, id).
- */
-export async function ledgerPage(
-  sql: Sql,
-  userId: number,
-  p: { after?: bigint; before?: bigint; limit: number; inverted: boolean },
-): Promise<LedgerRow[]> {
-  return sql.query<LedgerRow>(
-    `SELECT id::text, user_id, kind, amount::text, counterpart_id, request_id, job_id, transfer_id, shared_key_id,
-            worker_id, created_at
-       FROM kudos_ledger
-      WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2) AND ($3::bigint IS NULL OR id > $3)
-      ORDER BY id ${p.inverted ? "ASC" : "DESC"} LIMIT $4`,
-    [userId, p.after?.toString() ?? null, p.before?.toString() ?? null, p.limit],
-  );
-}
-
-/**
- * The same page of several users' ledgers in one statement (a list of users each showing their
- * history): {@link ledgerPage} per user, through a lateral join so each user's page still reads
- * the (user_id, id) index. Rows come grouped by user, each group in page order.
+ * The same page of several users' ledgers in one statement (one user's history, or a list of
+ * users each showing theirs): newest first, rows older than `after` (an id) and newer than
+ * `before`; `inverted` reads from the oldest end (for `last`). A lateral join, so each user's
+ * page reads the (user_id, id) index. Rows come grouped by user, each group in page order.
  */
 export async function ledgerPages(
   sql: Sql,

@@ -50,7 +50,7 @@ function ahead(r: RankedRequest, rank: number, created: Date, id: string): boole
  * request newer than the ranking is placed in it by its own rank (one primary-key read), so its
  * standing counts what was ahead of it a second ago at most.
  */
-export async function queueStanding(
+export async function rankingStanding(
   db: Db,
   id: string,
   now: Date,

@@ -1,12 +1,19 @@
+import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.ts";
-import { blobUrl, type Context } from "../../graphql/context.ts";
+import { blobUrl, type Context, perRequest } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
-import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
-import { queueStanding } from "./queue-ranking.ts";
+import { isUuid } from "../../lib/ids.ts";
 import type { CreateImageRequestInput as RulesInput } from "./requests.rules.ts";
-import { cancelImageRequest, createImageRequest, loadRequest } from "./requests.service.ts";
-import type { CapacityRow, GenerationRow, RequestRow } from "./requests.sql.ts";
-import { readGenerations, readOnlineCapacity } from "./requests.sql.ts";
+import {
+  cancelImageRequest,
+  createImageRequest,
+  type GenerationRow,
+  generationsOf,
+  type QueueRow,
+  queueStanding,
+  type RequestRow,
+  requestsByIds,
+} from "./requests.service.ts";
 import { requestEnded, statusOf, watchRequest } from "./requests.watch.ts";
 
 // Reads hang off the row object itself, so each state a subscription emits gets fresh data
@@ -26,22 +33,30 @@ function once<T>(row: RequestRow, key: string, make: () => Promise<T>): Promise<
   return p;
 }
 
-function generationsOf(ctx: Context, row: RequestRow): Promise<GenerationRow[]> {
-  return once(row, "generations", () => readGenerations(ctx.deps.db, [row.id]));
+function generationsOfRow(ctx: Context, row: RequestRow): Promise<GenerationRow[]> {
+  return once(row, "generations", () => generationsOf(ctx.deps, row.id));
 }
 
-/** Where the request stands (a ranking at most a second old) and the online capacity (now). */
-type QueueRow = CapacityRow & { position: number; pixelsteps_ahead: number };
-
 function queueOf(ctx: Context, row: RequestRow): Promise<QueueRow | null> {
-  return once(row, "queue", async () => {
-    const now = ctx.deps.clock.now();
-    const [standing, capacity] = await Promise.all([
-      queueStanding(ctx.deps.db, row.id, now),
-      readOnlineCapacity(ctx.deps.db, row.id, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
-    ]);
-    return standing && capacity ? { ...standing, ...capacity } : null;
-  });
+  return once(row, "queue", () => queueStanding(ctx.deps, row.id));
+}
+
+/** Per-operation loader: every request an operation names, read in one statement. */
+function requestLoader(ctx: Context) {
+  return perRequest(
+    ctx,
+    "requests",
+    () =>
+      new DataLoader<string, RequestRow | null>(async (ids) => {
+        const byId = new Map((await requestsByIds(ctx.deps, ids)).map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+  );
+}
+
+/** Reads one request's row, or null (bad ids included). */
+function loadRequest(ctx: Context, id: string): Promise<RequestRow | null> {
+  return isUuid(id) ? requestLoader(ctx).load(id.toLowerCase()) : Promise.resolve(null);
 }
 
 export const GenerationState = builder.enumType("GenerationState", {
@@ -113,7 +128,7 @@ export const ImageRequestRef = builder.objectRef<RequestRow>("ImageRequest").imp
     expiresAt: t.expose("expires_at", { type: "DateTime" }),
     generations: t.field({
       type: [GenerationRef],
-      resolve: (r, _a, ctx) => generationsOf(ctx, r),
+      resolve: (r, _a, ctx) => generationsOfRow(ctx, r),
     }),
   }),
 });

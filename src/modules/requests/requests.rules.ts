@@ -3,8 +3,11 @@
  * (`CreateImageRequestInput`), what admission makes of it (`NormalizedImageRequest`), and the
  * `RuleResult` every rule returns. The rules themselves live beside this file:
  *
- *   requests.validate.ts  validation, in sections (prompt, parameters, models/LoRAs/post-processing,
- *                         workers, source image)
+ *   requests.validate.ts  validation: runs the sections below in order, first refusal wins
+ *   requests.params.ts    section: prompt, size, amount, steps, guidance, sampler, seed
+ *   requests.lists.ts     section: post-processors, LoRAs, models, workers (caps, no duplicates)
+ *   requests.source.ts    section: source image and mask; ControlNet and hires fix; warnings
+ *   requests.images.ts    decodes the source image and mask (lib/images.ts) before admission
  *   requests.pricing.ts   the price, the upfront decision and the downgrade
  *   requests.admit.ts     `admitImageRequest`: the one pure step from input to admitted request
  *

@@ -1,8 +1,5 @@
-import DataLoader from "dataloader";
 import type { Deps } from "../../deps.ts";
 import { KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
-import type { Context } from "../../graphql/context.ts";
-import { perRequest } from "../../graphql/context.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents, toCents } from "../../lib/money.ts";
 import { jobTtlSeconds } from "../jobs/jobs.rules.ts";
@@ -12,22 +9,27 @@ import { modelCatalog } from "../models/models.service.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
-import { queuedCount } from "./queue-ranking.ts";
+import { queuedCount, rankingStanding } from "./queue-ranking.ts";
 import { type AdmissionContext, type Admitted, admitImageRequest } from "./requests.admit.ts";
 import { decodeRequestImages } from "./requests.images.ts";
 import { accurateSteps } from "./requests.pricing.ts";
 import { type CreateImageRequestInput, IMAGE_LIMITS } from "./requests.rules.ts";
 import {
+  type CapacityRow,
   cancelRequest,
   existingWorkerIds,
+  type GenerationRow,
   insertImageRequest,
   lockRequester,
   type NewImageRequest,
   type RequestRow,
   readActiveThreads,
+  readGenerations,
   readOnlineCapacity,
   readRequests,
 } from "./requests.sql.ts";
+
+export type { GenerationRow, RequestRow };
 
 /** The lowest priority a registered requester gets, whatever their balance (issue: kudos economy). */
 export const REGISTERED_PRIORITY_FLOOR = 25;
@@ -218,22 +220,28 @@ export async function cancelImageRequest(deps: Deps, id: string): Promise<string
   return id;
 }
 
-/** Per-operation loader: every request an operation names, read in one statement. */
-function requestLoader(ctx: Context) {
-  return perRequest(
-    ctx,
-    "requests",
-    () =>
-      new DataLoader<string, RequestRow | null>(async (ids) => {
-        const rows = await readRequests(ctx.deps.db, ids);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-  );
+/** The rows of the requests named, in one statement (ids that are not UUIDs find nothing). */
+export function requestsByIds(deps: Deps, ids: readonly string[]): Promise<RequestRow[]> {
+  return readRequests(deps.db, ids.filter(isUuid));
 }
 
-/** Reads one request's row, or null (bad ids included). */
-export async function loadRequest(ctx: Context, id: string): Promise<RequestRow | null> {
-  if (!isUuid(id)) return null;
-  return requestLoader(ctx).load(id.toLowerCase());
+/** A request's finished images. */
+export function generationsOf(deps: Deps, requestId: string): Promise<GenerationRow[]> {
+  return readGenerations(deps.db, [requestId]);
+}
+
+/** Where a request stands in the queue and the online capacity serving it. */
+export type QueueRow = CapacityRow & { position: number; pixelsteps_ahead: number };
+
+/**
+ * Where a request stands in the queue, from a ranking at most a second old (queue-ranking.ts),
+ * counting the workers online now.
+ */
+export async function queueStanding(deps: Deps, requestId: string): Promise<QueueRow | null> {
+  const now = deps.clock.now();
+  const [standing, capacity] = await Promise.all([
+    rankingStanding(deps.db, requestId, now),
+    readOnlineCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
+  ]);
+  return standing && capacity ? { ...standing, ...capacity } : null;
 }

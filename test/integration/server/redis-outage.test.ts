@@ -37,7 +37,9 @@ const hasRedisServer = (() => {
 /** The sweep interval of both instances; "within one sweep" is asserted against it. */
 const SWEEP_MS = 400;
 /** Slack for a claim, a WebSocket frame and a busy machine on top of a sweep interval. */
-const SLACK_MS = 2_000;
+const SLACK_MS = 3_000;
+/** "Within a few seconds" of Redis coming back: ioredis waits 2 s at most between attempts. */
+const RECONNECT_MS = 6_000;
 
 /** `promise`, or a rejection naming `what` after `ms`. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -417,9 +419,8 @@ describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
         const fromB = b.logs.lines.length;
         expect(feedHub(a.deps).parkedCount).toBe(1);
         await redis.start();
-        // ioredis backs off 2 s at most between attempts
-        await a.logs.until(connectedLine, fromA, 5_000, "A connected again");
-        await b.logs.until(connectedLine, fromB, 5_000, "B connected again");
+        await a.logs.until(connectedLine, fromA, RECONNECT_MS, "A connected again");
+        await b.logs.until(connectedLine, fromB, RECONNECT_MS, "B connected again");
         const id = await createRequest(b, requester.apiKey, 2);
         const first = await nextJob(feed, SLACK_MS); // B's jobsAvailable, through Redis
         expect(await requestOf(first.id)).toBe(id);
@@ -444,8 +445,8 @@ describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
 
       const fromB = b.logs.lines.length;
       await redis.start();
-      await c.logs.until(connectedLine, 0, 5_000, "C connected");
-      await b.logs.until(connectedLine, fromB, 5_000, "B connected again");
+      await c.logs.until(connectedLine, 0, RECONNECT_MS, "C connected");
+      await b.logs.until(connectedLine, fromB, RECONNECT_MS, "B connected again");
       const heard = new Promise((resolve) => {
         const off = c.deps.bus.subscribe("requestChanged", (p) => {
           off();

@@ -84,4 +84,24 @@ describe("statement counts", () => {
     expect(counts[2], `statements at 1, 10, 100: ${counts.join(", ")}`).toBe(counts[0]);
     expect(counts[1]).toBe(counts[0]);
   });
+
+  it("a transfer's two ends are read together", async () => {
+    const from = await seedUser(ctx.db, { kudos: 1000 });
+    const to = await seedUser(ctx.db);
+    const DOC = (ends: string) => `mutation($input: TransferKudosInput!) { transferKudos(input: $input) {
+      __typename ... on TransferKudosPayload { transfer { id ${ends} } } } }`;
+    const send = async (ends: string, key: string) => {
+      const before = ctx.db.stats.statements;
+      const r = await ctx.t.gql(
+        DOC(ends),
+        { input: { username: `x#${to.id}`, amount: 1, idempotencyKey: key } },
+        { apikey: from.apiKey },
+      );
+      expect(r.data.transferKudos.__typename).toBe("TransferKudosPayload");
+      return ctx.db.stats.statements - before;
+    };
+    const bare = await send("", "k1");
+    const ends = await send("source { id username } destination { id username }", "k2");
+    expect(ends - bare, `without ends ${bare}, with ${ends}`).toBeLessThanOrEqual(1);
+  });
 });
