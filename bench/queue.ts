@@ -2,9 +2,12 @@
  * Benchmarks of the image queue's hot paths, on Postgres (DATABASE_URL), each printing figures:
  *
  *   npx tsx bench/queue.ts latency      request created → job event at a subscribed worker
- *   npx tsx bench/queue.ts throughput   8 workers claim→submit: HTTP, WebSocket, raw-SQL ceiling
+ *   npx tsx bench/queue.ts throughput   8 workers: the minimal ledger loop (the denominator), raw
+ *                                       claim + settlement (spread, hot requester), HTTP, WebSocket
+ *   npx tsx bench/queue.ts queue-size   claim, pickup, create, queue reads at 10 / 1,000 / 10,000
+ *   npx tsx bench/queue.ts loops        the minimal loop and the raw loops only
  *   npx tsx bench/queue.ts progress     submit → requester's subscription event
- *   npx tsx --expose-gc bench/queue.ts scale   1,000 and 10,000 idle feeds: memory, latency, SQL
+ *   npx tsx --expose-gc bench/queue.ts scale   1,000, 10,000, 20,000 idle feeds: memory, latency, SQL
  *
  * Figures from these machines are in bench/README.md.
  */
@@ -13,11 +16,11 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { feedHub } from "../src/modules/jobs/jobs.feed.ts";
-import { claimImageJob, finishJob, recordSettlement } from "../src/modules/jobs/jobs.sql.ts";
-import { applyLedger } from "../src/modules/kudos/kudos.sql.ts";
 import { createImageRequest } from "../src/modules/requests/requests.service.ts";
 import { makePng } from "../src/modules/requests/test-images.ts";
 import { authenticate } from "../src/modules/users/users.service.ts";
+import { minimalLedgerLoop, rawSettlementLoop } from "./loops.ts";
+import { queueSizeRun, rareWorkerRun } from "./queue-size.ts";
 import { benchApp, benchDatabase, benchUser, fmt, percentile, post } from "./support.ts";
 
 const PNG = makePng(64, 64).toString("base64");
@@ -100,7 +103,6 @@ async function prefill(s: Awaited<ReturnType<typeof setup>>, jobs: number) {
 async function throughput(jobs = 2000, workers = 8) {
   const s = await setup(workers + 4);
   const db = s.deps.db;
-  const ownerViewer = (await authenticate(db, s.owner.apiKey))!;
   const ids: string[] = [];
   // register the workers through the API once, so every mode uses the same worker rows
   for (let w = 0; w < workers; w++) {
@@ -110,54 +112,16 @@ async function throughput(jobs = 2000, workers = 8) {
   for (const r of await db.query<{ id: string }>("SELECT id FROM workers ORDER BY name")) ids.push(r.id);
   const results: Record<string, number> = {};
 
-  // Raw SQL: the same claim, settle and ledger statements, no API.
-  await prefill(s, jobs);
-  let t = performance.now();
-  await Promise.all(
-    ids.map(async (wid) => {
-      for (;;) {
-        const job = await claimImageJob(db, wid, new Date());
-        if (!job) return;
-        await db.tx(async (sql) => {
-          const f = await finishJob(sql, {
-            jobId: job.id,
-            ownerId: ownerViewer.userId,
-            state: "ok",
-            imageKey: "x.png",
-            seed: "1",
-            now: new Date(),
-          });
-          if (!f) throw new Error("lost job");
-          const kudos = Number(f.job_kudos);
-          await recordSettlement(sql, {
-            jobId: f.id,
-            requestId: f.request_id,
-            workerId: f.worker_id,
-            kudos,
-            reward: kudos,
-            charge: kudos,
-            pixelsteps: f.pixels * f.steps,
-            seconds: f.seconds,
-            expiresAt: new Date(Date.now() + 1_200_000),
-            now: new Date(),
-          });
-          await applyLedger(
-            sql,
-            [
-              { userId: f.worker_owner, kind: "generation_reward", amount: kudos, jobId: f.id },
-              { userId: f.requester, kind: "request_charge", amount: -kudos, jobId: f.id },
-            ],
-            new Date(),
-          );
-        });
-      }
-    }),
-  );
-  results.sql = jobs / ((performance.now() - t) / 1000);
+  // The physical limit and the project's raw claim + settlement, in this process, same database.
+  results.minimal = await minimalLedgerLoop(db, jobs, workers);
+  const spread = await rawSettlementLoop(db, { jobs, workers, hot: false });
+  const hot = await rawSettlementLoop(db, { jobs, workers, hot: true });
+  results.spread = spread.rate;
+  results.sql = hot.rate;
 
   // API over HTTP: popImageJob then submitImageJob.
   await prefill(s, jobs);
-  t = performance.now();
+  let t = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
       for (;;) {
@@ -208,15 +172,21 @@ async function throughput(jobs = 2000, workers = 8) {
   results.ws = jobs / ((performance.now() - t) / 1000);
   for (const c of clients) await c.dispose();
 
+  const m = results.minimal!;
+  const ratio = (x: number, of: number) => `${x.toFixed(0)} jobs/s = ${(x / of).toFixed(2)}`;
+  console.log(`throughput, ${workers} connections or workers, ${jobs} jobs each:`);
+  console.log(`  minimal ledger loop (the denominator)          ${m.toFixed(0)} jobs/s`);
   console.log(
-    `throughput, ${workers} workers, ${jobs} jobs each mode (claim → submit with image, settlement and ledger):`,
+    `  raw claim + settlement, spread requesters      ${ratio(results.spread!, m)} of the minimal loop (${spread.statements.toFixed(1)} statements/job)`,
   );
-  console.log(`  raw SQL ceiling   ${results.sql!.toFixed(0)} jobs/s`);
   console.log(
-    `  API over HTTP     ${results.http!.toFixed(0)} jobs/s  (${(results.http! / results.sql!).toFixed(2)} of the ceiling)`,
+    `  raw claim + settlement, one hot requester      ${ratio(results.sql!, m)} of the minimal loop (${hot.statements.toFixed(1)} statements/job)`,
   );
   console.log(
-    `  API over WS       ${results.ws!.toFixed(0)} jobs/s  (${(results.ws! / results.sql!).toFixed(2)} of the ceiling)`,
+    `  API over HTTP (pop + submit, one requester)    ${ratio(results.http!, m)} of the minimal loop, ${(results.http! / results.sql!).toFixed(2)} of the raw hot loop`,
+  );
+  console.log(
+    `  API over WS (feed + submit, one requester)     ${ratio(results.ws!, m)} of the minimal loop, ${(results.ws! / results.sql!).toFixed(2)} of the raw hot loop`,
   );
   await s.close();
 }
@@ -262,7 +232,7 @@ async function progress(count = 300) {
 }
 
 // Scale: idle feeds held open by a child process; memory measured in this (server) process.
-async function scale(sizes = [1000, 10000], samples = 200) {
+async function scale(sizes = [1000, 10000, 20000], samples = 200) {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) console.log("(run with --expose-gc for exact heap figures)");
   for (const size of sizes) {
@@ -335,6 +305,49 @@ async function feedsChild(wsUrl: string, apikey: string, size: number) {
   }
 }
 
+/** `queue-size`: claim, pickup, creation and queue reads at 10, 1,000 and 10,000 live requests. */
+async function queueSizes(sizes = [10, 1000, 10000]) {
+  const figures = [];
+  for (const size of sizes) figures.push(await queueSizeRun(size));
+  const f = (x: { p50: number; p99: number }) => `${x.p50.toFixed(2)} / ${x.p99.toFixed(2)}`;
+  console.log(
+    "live requests | claim p50/p99 ms | pickup p50/p99 ms | statements per pickup | create p50/p99 ms | queue read p50/p99 ms",
+  );
+  for (const x of figures)
+    console.log(
+      `${x.size} | ${f(x.claim)} | ${f(x.pickup)} | ${x.statementsPerPickup.toFixed(1)} | ${f(x.create)} | ${f(x.queueRead)}`,
+    );
+  const first = figures[0]!;
+  const last = figures[figures.length - 1]!;
+  console.log(`claim time ${last.size} vs ${first.size}: ${(last.claim.p50 / first.claim.p50).toFixed(2)}x`);
+  const rare = await rareWorkerRun();
+  console.log(
+    `rare-model worker facing 10,000 waiting requests it cannot serve: claim p50 ${rare.none.toFixed(2)} ms with nothing for it, ${rare.last.toFixed(2)} ms when its one request is last`,
+  );
+}
+
+/**
+ * `loops`: the minimal ledger loop and the raw settlement loops only, in `rounds` rounds, each
+ * raw loop's ratio taken against the minimal loop run just before it (on a loaded machine the
+ * denominator moves from one minute to the next).
+ */
+async function loops(jobs = 1000, workers = 8, rounds = 3) {
+  const bdb = await benchDatabase(workers + 4);
+  try {
+    for (let r = 1; r <= rounds; r++) {
+      const m1 = await minimalLedgerLoop(bdb.db, jobs, workers);
+      const spread = await rawSettlementLoop(bdb.db, { jobs, workers, hot: false });
+      const m2 = await minimalLedgerLoop(bdb.db, jobs, workers);
+      const hot = await rawSettlementLoop(bdb.db, { jobs, workers, hot: true });
+      console.log(
+        `round ${r}: minimal ${m1.toFixed(0)} → raw spread ${spread.rate.toFixed(0)} jobs/s = ${(spread.rate / m1).toFixed(2)}; minimal ${m2.toFixed(0)} → raw hot ${hot.rate.toFixed(0)} jobs/s = ${(hot.rate / m2).toFixed(2)} (${hot.statements.toFixed(1)} statements/job) [load ${(await import("node:os")).loadavg()[0]!.toFixed(1)}]`,
+      );
+    }
+  } finally {
+    await bdb.drop();
+  }
+}
+
 const [mode = "all", ...rest] = process.argv.slice(2);
 if (mode === "feeds-child") {
   await feedsChild(rest[0]!, rest[1]!, Number(rest[2]));
@@ -344,5 +357,7 @@ if (mode === "feeds-child") {
   if (mode === "progress" || mode === "all") await progress();
   if (mode === "scale" || mode === "all") await scale();
   if (mode === "scale-1000") await scale([1000], 50);
+  if (mode === "queue-size" || mode === "all") await queueSizes();
+  if (mode === "loops") await loops();
   process.exit(0);
 }

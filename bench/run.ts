@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 for (const args of [
   ["bench/queue.ts", "latency"],
   ["bench/queue.ts", "throughput"],
+  ["bench/queue.ts", "queue-size"],
   ["bench/queue.ts", "progress"],
   ["--expose-gc", "bench/queue.ts", "scale"],
   ["bench/kudos.ts"],

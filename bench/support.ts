@@ -47,6 +47,8 @@ export async function benchApp(
     NODE_ENV: "production",
     RATE_LIMIT_PER_MINUTE: "0",
     RATE_LIMIT_PER_KEY_PER_MINUTE: "0",
+    // every benchmark client is on 127.0.0.1: `scale` opens up to 20,000 subscriptions from it
+    MAX_SUBSCRIPTIONS_PER_IP: "0",
     ...env,
   });
   const deps = await createDeps(config, { db });

@@ -14,6 +14,19 @@ export const ALLOWED: readonly Allowed[] = [
     rule: "module-cycle",
     why: "models.graphql uses a workers rule while workers.service uses the models service",
   },
+  // kudos.sql used from other modules: writes are to go through the kudos service (perf: one-statement settlement).
+  {
+    file: "src/modules/jobs/jobs.sql.ts",
+    target: "src/modules/kudos/kudos.sql.ts",
+    rule: "module-through-service",
+    why: "the one-statement settlement embeds the ledger write's text (issue 9; moved from jobs.service)",
+  },
+  {
+    file: "src/modules/jobs/jobs.sql.ts",
+    target: "src/modules/sharedkeys/sharedkeys.sql.ts",
+    rule: "module-through-service",
+    why: "the one-statement settlement embeds the shared key's spend (issue 9; was via the service)",
+  },
   // The sweeps run the queue's SQL directly (bus and jobs slices).
   {
     file: "src/tasks/index.ts",

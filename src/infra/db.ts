@@ -7,10 +7,19 @@ import { LockHeldError, lockFile } from "./dir-lock.ts";
 import { usableDir } from "./dirs.ts";
 import { StartupError } from "./startup-error.ts";
 
+/**
+ * `name`: on Postgres, the statement is prepared once per connection under this name and its
+ * plan reused, for hot statements whose planning costs as much as running them (the claim, the
+ * settlement). The text must never change under one name. PGlite ignores it.
+ */
+export interface QueryOptions {
+  name?: string;
+}
+
 /** Something that runs SQL: the pool, or one transaction's connection. */
 export interface Sql {
   /** Runs one parameterised statement and returns its rows. */
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<T[]>;
   /** Runs a script of several statements with no parameters (migrations). */
   exec(text: string): Promise<void>;
 }
@@ -99,16 +108,21 @@ export function connectPostgres(url: string, poolSize: number, onPoolError: (err
   pool.on("error", (err) => onPoolError(err));
   const stats = { statements: 0 };
   const prisma = new PrismaClient({ adapter: countingAdapter(new PrismaPg(pool), stats) });
-  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {
+  const run = async <T>(
+    client: pg.Pool | pg.PoolClient,
+    text: string,
+    params?: readonly unknown[],
+    opts?: QueryOptions,
+  ) => {
     stats.statements++;
-    const res = await client.query({ text, values: params as unknown[] | undefined });
+    const res = await client.query({ text, values: params as unknown[] | undefined, name: opts?.name });
     return res.rows as T[];
   };
   return {
     kind: "postgres",
     prisma,
     stats,
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, opts) => run(pool, text, params, opts),
     async exec(text) {
       stats.statements++;
       await pool.query(text);
@@ -120,7 +134,7 @@ export function connectPostgres(url: string, poolSize: number, onPoolError: (err
         stats.statements++;
         await client.query("BEGIN");
         const result = await fn({
-          query: (text, params) => run(client, text, params),
+          query: (text, params, opts) => run(client, text, params, opts),
           async exec(text) {
             stats.statements++;
             await client.query(text);

@@ -9,11 +9,9 @@ import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { recordGenerationKudos } from "../kudos/kudos.service.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
-import { spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { assertNotInMaintenance, checkInImageWorker, logAbortedJobs } from "../workers/workers.service.ts";
@@ -31,8 +29,9 @@ import {
   lockHeldJobs,
   type ReleasedJob,
   readWakeFacts,
-  recordSettlement,
   requeueExpiredJobs,
+  settleImageJob,
+  settlementBasis,
 } from "./jobs.sql.ts";
 
 /**
@@ -197,7 +196,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   const now = deps.clock.now();
   let outcome: SettleOutcome;
   try {
-    outcome = await deps.db.tx((sql) => settle(sql, deps, viewer, { jobId: input.id, state, imageKey, seed, now }));
+    outcome = await settle(deps, viewer, { jobId: input.id, state, imageKey, seed, now });
   } catch (err) {
     if (imageKey) await dropBlob(deps, imageKey);
     throw err;
@@ -247,58 +246,50 @@ async function refuseSubmit(
 }
 
 /**
- * The settlement, inside the submit's transaction: the compare-and-set that makes a submit
- * count once (`finishJob`); then for FAULTED the worker's dropped job is logged and the job
- * replaced (or the request faulted); otherwise `settleJob` prices it and the statistics, the
- * ledger (kudos module) and the shared key's budget are written. Lock order: job, request's
- * jobs, worker, users, shared key (docs/KUDOS.md).
+ * The settlement. FAULTED: the compare-and-set (`finishJob`), the worker's dropped job logged and
+ * the job replaced (or the request faulted), in one transaction. Otherwise `settleJob` prices it
+ * from the job's model (read first, without a lock) and the whole settlement (compare-and-set,
+ * statistics, ledger, shared key's budget) is one statement, `settleImageJob`, so no lock is held
+ * across a round trip; a failed compare-and-set is then diagnosed. Lock order: docs/KUDOS.md.
  */
 async function settle(
-  sql: Sql,
   deps: Deps,
   viewer: Viewer,
   a: { jobId: string; state: SubmitState; imageKey: string | null; seed: string; now: Date },
 ): Promise<SettleOutcome> {
-  const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
-  if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
-  if (a.state === "faulted") {
-    const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
-    await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1 }], sql);
-    return { ok: true, job, reward: 0, replaced };
+  const { state } = a;
+  if (state === "faulted") {
+    return deps.db.tx(async (sql): Promise<SettleOutcome> => {
+      const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
+      if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
+      const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
+      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1 }], sql);
+      return { ok: true, job, reward: 0, replaced };
+    });
   }
-  const baseline = job.model ? modelCatalog(deps).byName.get(job.model)?.baseline : undefined;
-  const hiresFix = (job.params as { hiresFix?: boolean }).hiresFix === true;
+  const basis = await settlementBasis(deps.db, a.jobId);
+  const baseline = basis?.model ? modelCatalog(deps).byName.get(basis.model)?.baseline : undefined;
+  const hiresFix = (basis?.params as { hiresFix?: boolean } | undefined)?.hiresFix === true;
   const money = settleJob({
-    state: a.state,
-    jobKudos: Number(job.job_kudos),
+    state,
+    jobKudos: Number(basis?.job_kudos ?? 0),
     multiplier: baseline ? baselineMultiplier(baseline, { hiresFix }) : 1,
   });
-  await recordSettlement(sql, {
-    jobId: job.id,
-    requestId: job.request_id,
-    workerId: job.worker_id,
-    kudos: money.price,
-    reward: money.reward,
-    charge: money.charge,
-    pixelsteps: job.pixels * job.steps,
-    seconds: job.seconds,
-    expiresAt: new Date(a.now.getTime() + deps.config.requestExpirySeconds * 1000),
-    now: a.now,
-  });
-  await recordGenerationKudos(
-    sql,
-    {
-      jobId: job.id,
-      requestId: job.request_id,
-      workerId: job.worker_id,
-      workerOwnerId: job.worker_owner,
-      requesterId: job.requester,
-      sharedKeyId: job.shared_key_id,
+  const job =
+    basis &&
+    (await settleImageJob(deps.db, {
+      jobId: a.jobId,
+      ownerId: viewer.userId,
+      state,
+      imageKey: a.imageKey,
+      seed: a.seed,
+      model: basis.model,
+      kudos: money.price,
       reward: money.reward,
       charge: money.charge,
-    },
-    a.now,
-  );
-  await spendSharedKey(sql, job.shared_key_id, money.charge);
+      expiresAt: new Date(a.now.getTime() + deps.config.requestExpirySeconds * 1000),
+      now: a.now,
+    }));
+  if (!job) return { ok: false, failure: await diagnoseSubmit(deps.db, a.jobId, viewer.userId, a.now) };
   return { ok: true, job, reward: money.reward, replaced: false };
 }

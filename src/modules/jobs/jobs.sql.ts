@@ -1,5 +1,7 @@
 import type { Sql } from "../../infra/db.ts";
-import { LIVE, QUEUE_KEY, QUEUE_ORDER } from "../queue/queue.rules.ts";
+import { ledgerCtes } from "../kudos/kudos.sql.ts";
+import { LIVE, QUEUE_ORDER } from "../queue/queue.rules.ts";
+import { spendSharedKeySql } from "../sharedkeys/sharedkeys.sql.ts";
 
 /** A job as handed to a worker. */
 export interface ClaimedJob {
@@ -26,34 +28,82 @@ const CLAIM_SET = `
   RETURNING j.id, j.request_id, p.prompt, p.params, j.model, j.seed, j.ttl, j.deadline, p.source_image_key,
             p.source_mask_key, p.source_processing, p.user_id, p.width, p.height`;
 
+/** How many requests with waiting jobs the claim walks in queue order before it looks by model. */
+export const CLAIM_WALK = 16;
+
+/** Whether request `id` is live and `image_eligible` for the worker in `me` (claim_eligible, migration). */
+const eligibleAt = (id: string) => `SELECT claim_eligible(${id}, me.w, me.trusted, $2) AS ok FROM me`;
+
+/** The next request with waiting jobs after `after` in queue order: one probe of jobs_queue_idx. */
+const nextWaiting = (after: string | null) => `
+  SELECT j.queue_rank, j.request_created_at, j.request_id FROM jobs j
+   WHERE j.state = 'waiting'${after ? ` AND (j.queue_rank, j.request_created_at, j.request_id) > (${after})` : ""}
+   ORDER BY j.queue_rank, j.request_created_at, j.request_id LIMIT 1`;
+
 /**
- * The claim: the best job this worker may take, marked PROCESSING for it, in one statement.
+ * The claim: the best job this worker may take, marked PROCESSING for it, in one statement whose
+ * cost does not grow with the queue (issue 9; figures in bench/README.md).
  *
- * `candidates` ranks the live requests with waiting jobs that `image_eligible` lets this worker
- * take (the migration has the rule): the worker owner's own requests first, then queue order
- * (priority aged by waiting time, then age). It takes a few, not one, so that when concurrent
- * claims hold every waiting job of the best request, the next request is tried in the same
- * statement. `pick` then locks one job of those, in that order, with SKIP LOCKED: concurrent
- * claims never wait for each other and never take the same job. Only the chosen job row is
- * locked. Used by popImageJob and by every worker feed. Figures: bench/README.md.
+ * Candidates, best first: the worker owner's own live requests with waiting jobs (a few, through
+ * requests_live_user_idx), then the queue itself. `walk` reads jobs_queue_idx, which holds only
+ * waiting jobs in queue order, one request at a time (each step jumps past the request's other
+ * jobs), and checks `image_eligible` on each request in that order, stopping at 4 eligible ones
+ * or after {@link CLAIM_WALK} requests. Requests whose jobs are all claimed are not in the index,
+ * so they cost nothing. Only when the walk met nothing but requests this worker cannot serve
+ * (a rare model behind a queue of others) does `far` look the waiting jobs up by the worker's
+ * models and of requests that take any model (jobs_waiting_models_idx, jobs_waiting_any_model_idx):
+ * then the cost is the waiting jobs of its models, not the queue. It takes a few candidates, not
+ * one, so that when concurrent claims hold every waiting job of the best request the next one is
+ * tried in the same statement. `pick` then locks one job of those, in that order, with SKIP
+ * LOCKED: concurrent claims never wait for each other and never take the same job. Only the
+ * chosen job row is locked. Used by popImageJob and by every worker feed.
  */
 export async function claimImageJob(sql: Sql, workerId: string, now: Date): Promise<ClaimedJob | null> {
   const rows = await sql.query<ClaimedJob>(
-    `WITH candidates AS (
-       SELECT r.id AS request_id, (r.user_id = w.user_id) AS own, ${QUEUE_KEY} AS key,
-              r.created_at,
-              (SELECT m FROM unnest(w.models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
-                ORDER BY random() LIMIT 1) AS model,
-              r.job_ttl * CASE WHEN w.extra_slow THEN 3 ELSE 1 END AS ttl
-         FROM workers w
-         JOIN users o ON o.id = w.user_id
-         JOIN requests r ON r.kind = 'image' AND ${LIVE} AND r.expires_at > $2 AND image_eligible(r, w, o.trusted)
-        WHERE w.id = $1
-          -- a scalar subquery, not EXISTS: it stays a per-request index probe whatever the
-          -- (fast-changing) statistics of a queue table say
+    `WITH RECURSIVE me AS (
+       SELECT w, o.trusted FROM workers w JOIN users o ON o.id = w.user_id WHERE w.id = $1
+     ),
+     walk AS (
+       SELECT f.queue_rank, f.request_created_at, f.request_id, 1 AS step, e.ok, e.ok::int AS found
+         FROM (${nextWaiting(null)}) f CROSS JOIN LATERAL (${eligibleAt("f.request_id")}) e
+       UNION ALL
+       SELECT n.queue_rank, n.request_created_at, n.request_id, walk.step + 1, e.ok, walk.found + e.ok::int
+         FROM walk
+        CROSS JOIN LATERAL (${nextWaiting("walk.queue_rank, walk.request_created_at, walk.request_id")}) n
+        CROSS JOIN LATERAL (${eligibleAt("n.request_id")}) e
+        WHERE walk.step < ${CLAIM_WALK} AND walk.found < 4
+     ),
+     own AS (
+       SELECT r.id AS request_id, 5 * extract(epoch FROM r.created_at) - r.priority AS queue_rank, r.created_at
+         FROM me JOIN requests r ON r.user_id = (me.w).user_id AND ${LIVE}
+        WHERE claim_eligible(r.id, me.w, me.trusted, $2)
           AND (SELECT true FROM jobs x WHERE x.request_id = r.id AND x.state = 'waiting' LIMIT 1)
-        ORDER BY own DESC, key DESC, r.created_at ASC
-        LIMIT 4
+        ORDER BY 2, 3, 1 LIMIT 4
+     ),
+     far AS (
+       SELECT f.request_id, f.queue_rank, f.created_at
+         FROM (SELECT j.request_id, min(j.queue_rank) AS queue_rank, min(j.request_created_at) AS created_at
+                 FROM me, jobs j
+                WHERE j.state = 'waiting' AND (j.models && (me.w).models OR cardinality(j.models) = 0)
+                  AND (SELECT count(*) FROM walk) >= ${CLAIM_WALK} AND NOT EXISTS (SELECT 1 FROM walk WHERE ok)
+                GROUP BY j.request_id) f
+        CROSS JOIN LATERAL (${eligibleAt("f.request_id")}) e
+        WHERE e.ok
+        ORDER BY 2, 3, 1 LIMIT 4
+     ),
+     ranked AS (
+       SELECT true AS own, request_id, queue_rank, created_at FROM own
+       UNION ALL
+       SELECT false, request_id, queue_rank, request_created_at FROM walk WHERE ok
+       UNION ALL
+       SELECT false, request_id, queue_rank, created_at FROM far
+       ORDER BY 1 DESC, 3, 4, 2 LIMIT 4
+     ),
+     candidates AS (
+       SELECT c.*, r.job_ttl * CASE WHEN (me.w).extra_slow THEN 3 ELSE 1 END AS ttl,
+              (SELECT m FROM unnest((me.w).models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
+                ORDER BY random() LIMIT 1) AS model
+         FROM ranked c JOIN requests r ON r.id = c.request_id, me
      ),
      pick AS (
        SELECT j.id, c.model, c.ttl, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing,
@@ -62,11 +112,12 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
          FROM candidates c
          JOIN jobs j ON j.request_id = c.request_id AND j.state = 'waiting'
          JOIN requests r ON r.id = c.request_id
-        ORDER BY c.own DESC, c.key DESC, c.created_at ASC, j.idx
+        ORDER BY c.own DESC, c.queue_rank, c.created_at, c.request_id, j.idx
         LIMIT 1
         FOR UPDATE OF j SKIP LOCKED
      )${CLAIM_SET}`,
     [workerId, now],
+    { name: "claim_image_job" },
   );
   return rows[0] ?? null;
 }
@@ -195,51 +246,111 @@ export async function diagnoseSubmit(
   return "AbortedGen";
 }
 
+/** What a paid settlement's price is computed from, read before it (no lock). */
+export interface SettlementBasis {
+  model: string | null;
+  job_kudos: string;
+  params: Record<string, unknown>;
+}
+
+/** A job's model and its request's price and parameters, for the price of its settlement. */
+export async function settlementBasis(sql: Sql, jobId: string): Promise<SettlementBasis | null> {
+  const rows = await sql.query<SettlementBasis>(
+    `SELECT j.model, r.job_kudos::text AS job_kudos, r.params
+       FROM jobs j JOIN requests r ON r.id = j.request_id WHERE j.id = $1`,
+    [jobId],
+    { name: "settlement_basis" },
+  );
+  return rows[0] ?? null;
+}
+
 /**
- * Records a settled job's economy and statistics in one statement: the job's price and the
- * worker's reward, the worker's counters and speed (an exponential average of pixelsteps per
- * second), and the request's consumed kudos and refreshed expiry.
+ * A submitted job's whole settlement in one statement, run on its own (autocommit): the
+ * compare-and-set from PROCESSING (only the holding worker's owner, before the deadline, once,
+ * and only if the job still has the model its price was computed for), the job's price and
+ * reward, the worker's statistics, the request's consumed kudos and expiry, the ledger rows and
+ * balances (kudos.sql.ts ledgerCtes: the reward to the worker's owner, the charge to the
+ * requester) and the shared key's spending. Returns null when the compare-and-set fails.
+ *
+ * Why one statement: a settlement used to be BEGIN, four statements and COMMIT, and the request
+ * row and both users' rows stayed locked across the round trips in between; a requester with
+ * many jobs in flight (a bot, a frontend) made every settlement wait for the previous one's.
+ * Now every lock is taken inside this statement and released at its commit. Locks, in order: the
+ * job row, then the worker's and the request's rows, then the users in id order, then the
+ * shared key's row. Figures: bench/README.md (raw settlement loop, hot requester).
  */
-export async function recordSettlement(
+export async function settleImageJob(
   sql: Sql,
   a: {
     jobId: string;
-    requestId: string;
-    workerId: string;
+    ownerId: number;
+    state: "ok" | "censored" | "csam";
+    imageKey: string | null;
+    seed: string;
+    model: string | null;
     kudos: number;
     reward: number;
     charge: number;
-    pixelsteps: number;
-    seconds: number;
     expiresAt: Date;
     now: Date;
   },
-): Promise<void> {
-  await sql.query(
-    `WITH jb AS (UPDATE jobs SET kudos = $2, reward = $3 WHERE id = $1),
+): Promise<FinishedJob | null> {
+  const rows = await sql.query<FinishedJob>(
+    `WITH fin AS (
+       UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6,
+              pixels = r.width * r.height, steps = r.steps,
+              seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001), kudos = $8, reward = $9
+         FROM requests r, workers w
+        WHERE j.id = $1 AND j.state = 'processing' AND j.deadline >= $6 AND j.model IS NOT DISTINCT FROM $7
+          AND r.id = j.request_id AND w.id = j.worker_id AND w.user_id = $2
+       RETURNING j.id, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
+                 r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params,
+                 r.models, r.nsfw
+     ),
      wk AS (
-       UPDATE workers SET kudos = kudos + $3, fulfilments = fulfilments + 1,
-              megapixelsteps = megapixelsteps + $6::float8 / 1e6,
-              speed = CASE WHEN fulfilments = 0 THEN $6::float8 / $7 ELSE speed * 0.8 + ($6::float8 / $7) * 0.2 END,
-              last_check_in = greatest(last_check_in, $9)
-        WHERE id = $4
+       UPDATE workers w SET kudos = w.kudos + $9, fulfilments = w.fulfilments + 1,
+              megapixelsteps = w.megapixelsteps + f.pixels::float8 * f.steps / 1e6,
+              speed = CASE WHEN w.fulfilments = 0 THEN f.pixels::float8 * f.steps / f.seconds
+                           ELSE w.speed * 0.8 + (f.pixels::float8 * f.steps / f.seconds) * 0.2 END,
+              last_check_in = greatest(w.last_check_in, $6)
+         FROM fin f WHERE w.id = f.worker_id
+     ),
+     rq AS (
+       UPDATE requests r SET consumed_kudos = r.consumed_kudos + $10, updated_at = $6,
+              expires_at = greatest(r.expires_at, $11)
+         FROM fin f WHERE r.id = f.request_id
+     ),
+     entries AS (
+       SELECT f.worker_owner AS user_id, 'generation_reward'::ledger_kind AS kind, $9::numeric AS amount,
+              f.requester AS counterpart_id, f.request_id, f.id AS job_id, NULL::uuid AS transfer_id,
+              NULL::uuid AS shared_key_id, f.worker_id
+         FROM fin f WHERE $9::numeric <> 0
+       UNION ALL
+       SELECT f.requester, 'request_charge', -$10::numeric, f.worker_owner, f.request_id, f.id, NULL, f.shared_key_id,
+              NULL
+         FROM fin f WHERE $10::numeric <> 0
+     ),
+     ${ledgerCtes("entries", "$6")},
+     sk AS (
+       ${spendSharedKeySql("(SELECT shared_key_id FROM fin WHERE $10::numeric > 0)", "$10::numeric")}
      )
-     UPDATE requests SET consumed_kudos = consumed_kudos + $5, updated_at = $9,
-            expires_at = greatest(expires_at, $8)
-      WHERE id = $10`,
+     SELECT * FROM fin`,
     [
       a.jobId,
+      a.ownerId,
+      a.state,
+      a.imageKey,
+      a.seed,
+      a.now,
+      a.model,
       a.kudos.toFixed(2),
       a.reward.toFixed(2),
-      a.workerId,
       a.charge.toFixed(2),
-      a.pixelsteps,
-      a.seconds,
       a.expiresAt,
-      a.now,
-      a.requestId,
     ],
+    { name: "settle_image_job" },
   );
+  return rows[0] ?? null;
 }
 
 /**

@@ -43,21 +43,35 @@ export async function applyLedger(sql: Sql, entries: LedgerEntry[], now: Date): 
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(user_id int, kind ledger_kind, amount numeric,
          counterpart_id int, request_id uuid, job_id uuid, transfer_id uuid, shared_key_id uuid, worker_id uuid)
      ),
-     locked AS (
-       SELECT id FROM users WHERE id IN (SELECT user_id FROM e) ORDER BY id FOR UPDATE
-     ),
-     ins AS (
-       INSERT INTO kudos_ledger (user_id, kind, amount, counterpart_id, request_id, job_id, transfer_id,
-         shared_key_id, worker_id, created_at)
-       SELECT user_id, kind, amount, counterpart_id, request_id, job_id, transfer_id, shared_key_id, worker_id, $2
-         FROM e
-     )
-     UPDATE users u SET kudos = u.kudos + s.total
-       FROM (SELECT user_id, sum(amount) AS total FROM e GROUP BY user_id) s
-       JOIN locked l ON l.id = s.user_id
-      WHERE u.id = s.user_id`,
+     ${ledgerCtes("e", "$2")}
+     SELECT 1`,
     [JSON.stringify(rows), now],
   );
+}
+
+/**
+ * The ledger write as CTEs, for {@link applyLedger} and for a statement that settles a job in
+ * one round trip (jobs.sql.ts, settleImageJob): appends the rows of CTE `src` (columns user_id,
+ * kind, amount, counterpart_id, request_id, job_id, transfer_id, shared_key_id, worker_id; no
+ * zero amounts) stamped `now`, and adds their sums to the balances, the users locked in id order
+ * first. The one text that writes `users.kudos`.
+ */
+export function ledgerCtes(src: string, now: string): string {
+  return `ledger_locked AS (
+       SELECT id FROM users WHERE id IN (SELECT user_id FROM ${src}) ORDER BY id FOR UPDATE
+     ),
+     ledger_rows AS (
+       INSERT INTO kudos_ledger (user_id, kind, amount, counterpart_id, request_id, job_id, transfer_id,
+         shared_key_id, worker_id, created_at)
+       SELECT user_id, kind, amount, counterpart_id, request_id, job_id, transfer_id, shared_key_id, worker_id, ${now}
+         FROM ${src}
+     ),
+     ledger_balances AS (
+       UPDATE users u SET kudos = u.kudos + s.total
+         FROM (SELECT user_id, sum(amount) AS total FROM ${src} GROUP BY user_id) s
+         JOIN ledger_locked l ON l.id = s.user_id
+        WHERE u.id = s.user_id
+     )`;
 }
 
 /** A user's balance (0 for a user that does not exist). No lock. */

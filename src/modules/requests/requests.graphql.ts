@@ -104,12 +104,14 @@ export const ImageRequestRef = builder.objectRef<RequestRow>("ImageRequest").imp
     expired: t.exposeBoolean("expired"),
     kudos: t.float({ description: "Kudos consumed so far", resolve: (r) => Number(r.kudos) }),
     queuePosition: t.int({
-      description: "1 for the next request served; 0 when nothing of it is waiting",
+      description:
+        "1 for the next request served; 0 when nothing of it is waiting. From a queue ranking refreshed at most once a second",
       resolve: async (r, _a, ctx) =>
         r.waiting > 0 && !statusOf(r).done ? ((await queueOf(ctx, r))?.position ?? 0) : 0,
     }),
     waitTime: t.int({
-      description: "Estimated seconds until done, from the work queued ahead and the online workers' speed",
+      description:
+        "Estimated seconds until done, from the work queued ahead (a ranking refreshed at most once a second) and the online workers' speed",
       resolve: async (r, _a, ctx) => {
         if (statusOf(r).done || r.expired) return 0;
         const q = await queueOf(ctx, r);

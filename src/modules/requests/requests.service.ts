@@ -9,26 +9,27 @@ import { jobTtlSeconds, mayCancelRequest } from "../queue/queue.rules.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { queuedCount, rankingStanding } from "./queue-ranking.ts";
 import { type AdmissionContext, type Admitted, admitImageRequest } from "./requests.admit.ts";
 import { decodeRequestImages } from "./requests.images.ts";
 import { accurateSteps } from "./requests.pricing.ts";
 import { type CreateImageRequestInput, IMAGE_LIMITS } from "./requests.rules.ts";
 import {
+  type CapacityRow,
   cancelRequest,
   existingWorkerIds,
   type GenerationRow,
   insertImageRequest,
   lockRequester,
   type NewImageRequest,
-  type QueueRow,
   type RequestRow,
-  readCapacity,
+  readActiveThreads,
   readGenerations,
-  readQueue,
+  readOnlineCapacity,
   readRequests,
 } from "./requests.sql.ts";
 
-export type { GenerationRow, QueueRow, RequestRow };
+export type { GenerationRow, RequestRow };
 
 /** The lowest priority a registered requester gets, whatever their balance (issue: kudos economy). */
 export const REGISTERED_PRIORITY_FLOOR = 25;
@@ -54,12 +55,15 @@ async function admissionContext(deps: Deps, viewer: Viewer, input: CreateImageRe
   // A list over the limit is refused by admission; it is not looked up.
   const lookup = listed.length <= IMAGE_LIMITS.maxWorkers ? [...new Set(listed.filter(isUuid))] : [];
   const onlineSince = new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
-  const [images, workers, capacity, balance] = await Promise.all([
+  // The queue's length from the ranking (at most a second old), not a count over the queue.
+  const [images, workers, activeThreads, queuedRequests, balance] = await Promise.all([
     decodeRequestImages(input),
     existingWorkerIds(deps.db, lookup),
-    readCapacity(deps.db, onlineSince),
+    readActiveThreads(deps.db, onlineSince),
+    queuedCount(deps.db, deps.clock.now()),
     viewer.anonymous ? null : balanceOf(deps.db, viewer.userId),
   ]);
+  const capacity = { activeThreads, queuedRequests };
   return {
     models: modelCatalog(deps).byName,
     limits: { maxPromptWords: MAX_PROMPT_WORDS },
@@ -196,7 +200,7 @@ export async function createImageRequest(
       nsfw: req.nsfw,
       userId: viewer.userId,
     });
-    const queue = await readQueue(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000));
+    const queue = await readOnlineCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000));
     if (queue && !queue.possible) {
       warnings.push("NoAvailableWorker: no online worker can serve this request now; it waits until one can");
     }
@@ -234,7 +238,18 @@ export function generationsOf(deps: Deps, requestId: string): Promise<Generation
   return readGenerations(deps.db, [requestId]);
 }
 
-/** Where a request stands in the queue, counting the workers online now. */
-export function queueStanding(deps: Deps, requestId: string): Promise<QueueRow | null> {
-  return readQueue(deps.db, requestId, new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000));
+/** Where a request stands in the queue and the online capacity serving it. */
+export type QueueRow = CapacityRow & { position: number; pixelsteps_ahead: number };
+
+/**
+ * Where a request stands in the queue, from a ranking at most a second old (queue-ranking.ts),
+ * counting the workers online now.
+ */
+export async function queueStanding(deps: Deps, requestId: string): Promise<QueueRow | null> {
+  const now = deps.clock.now();
+  const [standing, capacity] = await Promise.all([
+    rankingStanding(deps.db, requestId, now),
+    readOnlineCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
+  ]);
+  return standing && capacity ? { ...standing, ...capacity } : null;
 }

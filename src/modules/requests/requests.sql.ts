@@ -1,5 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-import { LIVE, QUEUE_KEY } from "../queue/queue.rules.ts";
+import { LIVE } from "../queue/queue.rules.ts";
 
 /** What createImageRequest stores. */
 export interface NewImageRequest {
@@ -113,20 +113,15 @@ export async function existingWorkerIds(sql: Sql, ids: string[]): Promise<string
 }
 
 /**
- * What the free size depends on: the threads of image workers checked in since `onlineSince`,
- * and the live requests with a job still waiting.
+ * The threads of image workers checked in since `onlineSince` (the free size depends on them,
+ * and on the queue's length, which queue-ranking.ts counts).
  */
-export async function readCapacity(
-  sql: Sql,
-  onlineSince: Date,
-): Promise<{ activeThreads: number; queuedRequests: number }> {
-  const rows = await sql.query<{ threads: number; queued: number }>(
-    `SELECT (SELECT coalesce(sum(threads), 0)::int FROM workers WHERE kind = 'image' AND last_check_in >= $1) AS threads,
-            (SELECT count(*)::int FROM requests r WHERE r.kind = 'image' AND ${LIVE}
-               AND EXISTS (SELECT 1 FROM jobs j WHERE j.request_id = r.id AND j.state = 'waiting')) AS queued`,
+export async function readActiveThreads(sql: Sql, onlineSince: Date): Promise<number> {
+  const rows = await sql.query<{ threads: number }>(
+    "SELECT coalesce(sum(threads), 0)::int AS threads FROM workers WHERE kind = 'image' AND last_check_in >= $1",
     [onlineSince],
   );
-  return { activeThreads: rows[0]?.threads ?? 0, queuedRequests: rows[0]?.queued ?? 0 };
+  return rows[0]?.threads ?? 0;
 }
 
 /** A request's counts, read in one statement whatever n is. */
@@ -194,45 +189,69 @@ export async function readGenerations(sql: Sql, requestIds: readonly string[]): 
   );
 }
 
-/** Where a request stands in the queue, how long it may wait, and whether anyone can serve it. */
-export interface QueueRow {
-  position: number;
-  pixelsteps_ahead: number;
+/** How much online image capacity there is, and whether some online worker could serve a request. */
+export interface CapacityRow {
   online_speed: number;
   online_threads: number;
   possible: boolean;
 }
 
 /**
- * Queue position (1 + live requests with waiting jobs ahead in queue order), the pixelsteps of
- * the waiting jobs ahead and the online capacity, and whether some online worker could serve it
- * (the claim's own eligibility function), in one statement.
+ * The online image workers' capacity (speed × threads, threads), and whether some online worker
+ * could serve request `id` (the claim's own eligibility function), in one statement. Its cost
+ * is the online workers', not the queue's.
  */
-export async function readQueue(sql: Sql, id: string, onlineSince: Date): Promise<QueueRow | null> {
-  const rows = await sql.query<QueueRow>(
-    `WITH me AS (SELECT r.* FROM requests r WHERE r.id = $1),
-     ahead AS (
-       SELECT r.id, r.width::float8 * r.height * r.steps * count(j.id) AS pixelsteps
-         FROM requests r JOIN jobs j ON j.request_id = r.id AND j.state = 'waiting', me
-        WHERE ${LIVE} AND r.kind = 'image'
-          AND (${QUEUE_KEY}, me.created_at) > (me.priority - 5 * extract(epoch FROM me.created_at), r.created_at)
-        GROUP BY r.id
-     ),
-     online AS (
+export async function readOnlineCapacity(sql: Sql, id: string, onlineSince: Date): Promise<CapacityRow | null> {
+  const rows = await sql.query<CapacityRow>(
+    `WITH online AS (
        SELECT w.speed, w.threads, w.paused FROM workers w WHERE w.kind = 'image' AND w.last_check_in >= $2
      )
-     SELECT (SELECT count(*)::int + 1 FROM ahead) AS position,
-            (SELECT coalesce(sum(pixelsteps), 0)::float8 FROM ahead) AS pixelsteps_ahead,
-            (SELECT coalesce(sum(speed * threads), 0)::float8 FROM online WHERE NOT paused) AS online_speed,
+     SELECT (SELECT coalesce(sum(speed * threads), 0)::float8 FROM online WHERE NOT paused) AS online_speed,
             (SELECT coalesce(sum(threads), 0)::int FROM online WHERE NOT paused) AS online_threads,
-            EXISTS (SELECT 1 FROM requests r, workers w JOIN users o ON o.id = w.user_id
-                     WHERE r.id = $1 AND w.kind = 'image' AND w.last_check_in >= $2
-                       AND image_eligible(r, w, o.trusted))
+            EXISTS (SELECT 1 FROM workers w JOIN users o ON o.id = w.user_id
+                     WHERE w.kind = 'image' AND w.last_check_in >= $2 AND image_eligible(r, w, o.trusted))
               AS possible
-       FROM me`,
+       FROM requests r WHERE r.id = $1`,
     [id, onlineSince],
   );
   return rows[0] ?? null;
+}
+
+/** One request with waiting jobs, in queue order, as the ranking snapshot holds it. */
+export interface RankedRequest {
+  id: string;
+  /** jobs.queue_rank: 5·created − priority; ascending is queue order */
+  rank: number;
+  created_at: Date;
+  /** pixelsteps of its waiting jobs */
+  pixelsteps: number;
+}
+
+/**
+ * Every live image request with waiting jobs, in queue order, with the pixelsteps it has
+ * waiting: read from jobs_queue_idx, O(waiting jobs). queue-ranking.ts reads it at most once a
+ * second for everyone, as the AI Horde refreshes its queue ranking every second.
+ */
+export async function readRanking(sql: Sql): Promise<RankedRequest[]> {
+  const rows = await sql.query<{ id: string; rank: string; created_at: Date; pixelsteps: number }>(
+    `SELECT j.request_id AS id, j.queue_rank::text AS rank, j.request_created_at AS created_at,
+            r.width::float8 * r.height * r.steps * count(*) AS pixelsteps
+       FROM jobs j JOIN requests r ON r.id = j.request_id
+      WHERE j.state = 'waiting' AND r.kind = 'image' AND ${LIVE}
+      GROUP BY j.request_id, j.queue_rank, j.request_created_at, r.width, r.height, r.steps
+      ORDER BY j.queue_rank, j.request_created_at, j.request_id`,
+  );
+  return rows.map((r) => ({ ...r, rank: Number(r.rank) }));
+}
+
+/** A request's place in queue order (for one not in the ranking yet). */
+export async function readRankOf(sql: Sql, id: string): Promise<{ rank: number; created_at: Date } | null> {
+  const rows = await sql.query<{ rank: string; created_at: Date }>(
+    "SELECT (5 * extract(epoch FROM created_at) - priority)::text AS rank, created_at FROM requests WHERE id = $1",
+    [id],
+  );
+  const r = rows[0];
+  return r ? { rank: Number(r.rank), created_at: r.created_at } : null;
 }
 
 /**

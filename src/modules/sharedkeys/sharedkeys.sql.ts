@@ -94,10 +94,17 @@ export async function readSharedKey(sql: Sql, id: string): Promise<SharedKeyStat
  * (after `applyLedger`), the order every path uses, so spends cannot deadlock.
  */
 export async function spendSharedKey(sql: Sql, id: string, amount: number): Promise<void> {
-  await sql.query(
-    `UPDATE shared_keys SET utilized = utilized + $2,
-            kudos = CASE WHEN kudos = -1 THEN -1 ELSE greatest(kudos - $2, 0) END
-      WHERE id = $1`,
-    [id, amount.toFixed(2)],
-  );
+  await sql.query(`${spendSharedKeySql("$1", "$2")}`, [id, amount.toFixed(2)]);
+}
+
+/**
+ * The spending of a shared key as one UPDATE, for {@link spendSharedKey} and for a settlement
+ * statement that spends inside itself (jobs.sql.ts, settleImageJob): `id` and `amount` are SQL
+ * expressions; the amount is added to `utilized` and taken off the budget unless it is -1,
+ * never below 0.
+ */
+export function spendSharedKeySql(id: string, amount: string): string {
+  return `UPDATE shared_keys SET utilized = utilized + ${amount},
+            kudos = CASE WHEN kudos = -1 THEN -1 ELSE greatest(kudos - ${amount}, 0) END
+      WHERE id = ${id}`;
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
+import { RANKING_MAX_AGE_MS } from "../../../src/modules/requests/queue-ranking.ts";
 import { makePng, makeWebp } from "../../../src/modules/requests/test-images.ts";
 import { useTestApp } from "../../support/app.ts";
 import {
@@ -182,6 +183,7 @@ describe("imageRequest status", () => {
     const second = await createRequest(ctx.t, poor.apiKey, { prompt: "young and poor" });
     clock.advance(1000);
     const third = await createRequest(ctx.t, rich.apiKey, { prompt: "young and rich" });
+    clock.advance(RANKING_MAX_AGE_MS); // positions come from a ranking at most this old
     expect((await status(ctx.t, third)).queuePosition).toBe(1);
     expect((await status(ctx.t, first)).queuePosition).toBe(2);
     expect((await status(ctx.t, second)).queuePosition).toBe(3);
