@@ -21,6 +21,27 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
+/**
+ * A mutation result as tests read it: the success payload's fields, plus `code` and `message`
+ * when it is an error. (A test asserts `__typename` or `outcome` before it reads the rest.)
+ */
+export type Outcome<U extends { __typename: string }> = Omit<
+  Extract<U, { __typename: `${string}Payload` }>,
+  "__typename"
+> & {
+  __typename: U["__typename"];
+  code?: string;
+  message?: string;
+};
+
+/** A root field's value as tests read it: a payload-or-error union becomes its {@link Outcome}. */
+type Readable<V> = [Extract<V, { __typename: `${string}Payload` }>] extends [never]
+  ? V
+  : Outcome<Extract<V, { __typename: string }>> | Extract<V, null | undefined>;
+
+/** A typed document's data with every payload-or-error union made {@link Readable}. */
+export type ReadableData<T> = { [K in keyof T]: Readable<T[K]> };
+
 type GqlOptions = { apikey?: string; headers?: Record<string, string> };
 
 export interface TestApp {
@@ -30,13 +51,14 @@ export interface TestApp {
   wsUrl: string;
   /**
    * POSTs one GraphQL operation; returns the parsed body and the HTTP status. Given a typed
-   * document from test/generated (`npm run generate`), the variables and the data are typed.
+   * document from test/generated (`npm run generate`), the variables and the data are typed
+   * (mutation results as {@link Outcome}s).
    */
   gql<TData, TVariables extends Record<string, unknown>>(
     document: TypedDocumentNode<TData, TVariables>,
     variables?: TVariables,
     opts?: GqlOptions,
-  ): Promise<GqlResult<TData>>;
+  ): Promise<GqlResult<ReadableData<TData>>>;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,

@@ -2,47 +2,24 @@ import { expect } from "vitest";
 import type { Db } from "../../src/infra/db.ts";
 import { checkLedgerInvariant, type InvariantReport } from "../../src/modules/kudos/kudos.invariant.ts";
 import { applyLedger } from "../../src/modules/kudos/kudos.sql.ts";
+import {
+  AwardKudosDocument,
+  CreateSharedKeyDocument,
+  DeleteSharedKeyDocument,
+  TransferKudosDocument,
+  UpdateSharedKeyDocument,
+} from "../generated/graphql.ts";
 import { seedUser } from "./seed.ts";
 
-export const TRANSFER = `mutation($input: TransferKudosInput!) {
-  transferKudos(input: $input) {
-    __typename
-    ... on TransferKudosPayload { transferred replayed transfer { id amount source { id } destination { id } } }
-    ... on Error { code message }
-  }
-}`;
-
-export const AWARD = `mutation($input: AwardKudosInput!) {
-  awardKudos(input: $input) {
-    __typename
-    ... on AwardKudosPayload { awarded user { id kudos } }
-    ... on Error { code message }
-  }
-}`;
-
-export const CREATE_KEY = `mutation($input: CreateSharedKeyInput!) {
-  createSharedKey(input: $input) {
-    __typename
-    ... on CreateSharedKeyPayload { key sharedKey { id name kudos utilized expiresAt expired maxImagePixels maxImageSteps maxTextTokens owner { id } } }
-    ... on Error { code message }
-  }
-}`;
-
-export const UPDATE_KEY = `mutation($input: UpdateSharedKeyInput!) {
-  updateSharedKey(input: $input) {
-    __typename
-    ... on UpdateSharedKeyPayload { sharedKey { id name kudos utilized expiresAt expired maxImagePixels maxImageSteps maxTextTokens } }
-    ... on Error { code message }
-  }
-}`;
-
-export const DELETE_KEY = `mutation($id: ID!) {
-  deleteSharedKey(id: $id) {
-    __typename
-    ... on DeleteSharedKeyPayload { id }
-    ... on Error { code message }
-  }
-}`;
+/**
+ * The kudos and shared-key typed documents under the short names the tests use
+ * (test/documents/kudos.graphql, `npm run generate`).
+ */
+export const TRANSFER = TransferKudosDocument;
+export const AWARD = AwardKudosDocument;
+export const CREATE_KEY = CreateSharedKeyDocument;
+export const UPDATE_KEY = UpdateSharedKeyDocument;
+export const DELETE_KEY = DeleteSharedKeyDocument;
 
 /**
  * Seeds a user whose kudos arrive through the ledger (a moderator award), so the ledger

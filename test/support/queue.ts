@@ -3,68 +3,34 @@ import { makePng } from "../../src/modules/requests/test-images.ts";
 import {
   CreateImageRequestDocument,
   type CreateImageRequestInput,
+  ImageJobAssignedDocument,
   ImageRequestStatusDocument,
+  ImageRequestUpdatedDocument,
+  PopImageJobDocument,
+  type PopImageJobInput,
+  type PopImageJobMutation,
   SubmitImageJobDocument,
   type SubmitImageJobInput,
   type SubmitImageJobMutation,
 } from "../generated/graphql.ts";
-import type { TestApp } from "./app.ts";
+import type { Outcome, TestApp } from "./app.ts";
 
 /** A small valid PNG as base64, what a simulated worker submits. */
 export const PNG_B64 = makePng(64, 64).toString("base64");
 
-/** Raw documents, for tests that read error shapes; the helpers below use typed ones. */
-export const CREATE = `mutation($input: CreateImageRequestInput!) {
-  createImageRequest(input: $input) {
-    __typename
-    ... on CreateImageRequestPayload { kudos warnings request { id n waiting processing finished done } }
-    ... on Error { code message }
-  }
-}`;
-
-export const POP = `mutation($input: PopImageJobInput!) {
-  popImageJob(input: $input) {
-    __typename
-    ... on PopImageJobPayload { jobs { id prompt model ttl params { width height steps seed samplerName } sourceImageUrl sourceProcessing } }
-    ... on Error { code message }
-  }
-}`;
-
-export const SUBMIT = `mutation($input: SubmitImageJobInput!) {
-  submitImageJob(input: $input) {
-    __typename
-    ... on SubmitImageJobPayload { reward }
-    ... on Error { code message }
-  }
-}`;
-
-export const STATUS = `query($id: ID!) {
-  imageRequest(id: $id) {
-    id n waiting processing finished restarted faulted done cancelled expired kudos queuePosition waitTime isPossible
-    generations { id imageUrl seed model workerId workerName censored state }
-  }
-}`;
-
-export const FEED = `subscription($input: PopImageJobInput!) {
-  imageJobAssigned(input: $input) { id prompt model ttl params { width height steps seed } }
-}`;
-
-export const WATCH = `subscription($id: ID!) {
-  imageRequestUpdated(id: $id) { id waiting processing finished done cancelled generations { id imageUrl state } }
-}`;
-
 /**
- * A mutation result as tests read it: the success payload's fields, plus `code` and `message`
- * when it is an error. (A test asserts `__typename` or {@link outcome} before it reads the rest.)
+ * The queue's typed documents under the short names the tests use (test/documents/queue.graphql,
+ * `npm run generate`).
  */
-export type Outcome<U extends { __typename: string }> = Omit<
-  Extract<U, { __typename: `${string}Payload` }>,
-  "__typename"
-> & {
-  __typename: U["__typename"];
-  code?: string;
-  message?: string;
-};
+export const CREATE = CreateImageRequestDocument;
+export const POP = PopImageJobDocument;
+export const SUBMIT = SubmitImageJobDocument;
+export const STATUS = ImageRequestStatusDocument;
+export const FEED = ImageJobAssignedDocument;
+export const WATCH = ImageRequestUpdatedDocument;
+
+/** Re-exported: the type tests read mutation results as. */
+export type { Outcome } from "./app.ts";
 
 /**
  * Creates a request and returns its id (fails the test on an error result). The input is loose
@@ -82,23 +48,35 @@ export async function createRequest(
   return p.request.id;
 }
 
+/** A popped job, with the request it belongs to read from the database for the assertions. */
+export type PoppedJob = Extract<
+  PopImageJobMutation["popImageJob"],
+  { __typename: "PopImageJobPayload" }
+>["jobs"][number] & {
+  requestId?: string;
+};
+
+/** What {@link pop} answers: the jobs (none on an error) or the error's code and message. */
+export type Popped = Omit<Outcome<PopImageJobMutation["popImageJob"]>, "jobs"> & { jobs: PoppedJob[] };
+
 /**
  * Pops for a worker and returns the payload (jobs) or the error. Workers are never told request
  * ids; for the tests' assertions each job gets its `requestId` read from the database.
  */
-export async function pop(t: TestApp, apikey: string, input: Record<string, unknown>) {
-  const r = await t.gql(POP, { input }, { apikey });
+export async function pop(t: TestApp, apikey: string, input: Record<string, unknown>): Promise<Popped> {
+  const r = await t.gql(PopImageJobDocument, { input: input as PopImageJobInput }, { apikey });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
-  const payload = r.data.popImageJob;
-  if (payload.jobs?.length) {
+  const payload = r.data.popImageJob as Outcome<PopImageJobMutation["popImageJob"]>;
+  const jobs: PoppedJob[] = payload.jobs ?? [];
+  if (jobs.length) {
     const rows = await t.deps.db.query<{ id: string; request_id: string }>(
       "SELECT id, request_id FROM jobs WHERE id = ANY($1::uuid[])",
-      [payload.jobs.map((j: { id: string }) => j.id)],
+      [jobs.map((j) => j.id)],
     );
     const byId = new Map(rows.map((row) => [row.id, row.request_id]));
-    for (const j of payload.jobs) j.requestId = byId.get(j.id);
+    for (const j of jobs) j.requestId = byId.get(j.id);
   }
-  return payload;
+  return { ...payload, jobs };
 }
 
 /** The request a job belongs to, from the database (workers are never told it). */

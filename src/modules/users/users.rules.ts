@@ -3,7 +3,6 @@ import { canonicalName, invisibleCharacter, nameKey } from "../../lib/names.ts";
 
 /** The Anonymous account: id 0, key 0000000000. */
 export const ANONYMOUS_ID = 0;
-export const ANONYMOUS_KEY = "0000000000";
 
 /** SHA-256 of a key; only this is stored. Keys are 128 random bits, so no salt is needed. */
 export function hashKey(key: string): string {

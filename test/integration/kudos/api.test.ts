@@ -53,7 +53,7 @@ describe("User kudos fields", () => {
     // generated 6.5 with a worker
     await createRequest(ctx.t, requester.apiKey, { prompt: "for me", params: { steps: 30 } });
     const [job] = (await pop(ctx.t, me.apiKey, { name: `api-${me.id}`, models: ["stable_diffusion"] })).jobs;
-    await submit(ctx.t, me.apiKey, { id: job.id });
+    await submit(ctx.t, me.apiKey, { id: job!.id });
     // uptime 52 for that worker
     const [w] = await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE user_id = $1", [me.id]);
     await ctx.db.tx((sql) =>
@@ -65,7 +65,7 @@ describe("User kudos fields", () => {
     await createRequest(ctx.t, key, { prompt: "mine", params: { steps: 30 } });
     const [mine] = (await pop(ctx.t, requester.apiKey, { name: `api-r-${requester.id}`, models: ["stable_diffusion"] }))
       .jobs;
-    await submit(ctx.t, requester.apiKey, { id: mine.id });
+    await submit(ctx.t, requester.apiKey, { id: mine!.id });
 
     const r = await ctx.t.gql(USER, { id: String(me.id) });
     expect(r.data.user).toEqual({

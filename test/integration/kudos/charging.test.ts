@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { applyLedger } from "../../../src/modules/kudos/kudos.sql.ts";
+import type { CreateImageRequestInput } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { balance, expectLedgerBalanced, fundedUser, ledgerOf } from "../../support/kudos.ts";
 import { CREATE, outcome, pop, resetQueue, submit } from "../../support/queue.ts";
@@ -17,7 +18,7 @@ const LONG = { prompt: "a long one", params: { steps: 50 } };
 const LONG_PRICE = 13.83;
 
 async function create(apikey: string | undefined, input: Record<string, unknown>) {
-  const r = await ctx.t.gql(CREATE, { input }, { apikey });
+  const r = await ctx.t.gql(CREATE, { input: input as CreateImageRequestInput }, { apikey });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data.createImageRequest;
 }
@@ -80,7 +81,7 @@ describe("upfront kudos", () => {
       expect(r.__typename).toBe("CreateImageRequestPayload");
       expect(r.warnings.join(" ")).toMatch(/Downgraded/);
       expect(r.kudos).toBe(8.5);
-      expect(await requestRow(r.request.id)).toMatchObject({ steps: 30, slow_workers: true });
+      expect(await requestRow(r.request!.id)).toMatchObject({ steps: 30, slow_workers: true });
     }
     const big = await create(poor.apiKey, {
       prompt: "big",
@@ -88,7 +89,7 @@ describe("upfront kudos", () => {
       slowWorkers: false,
       allowDowngrade: true,
     });
-    expect(await requestRow(big.request.id)).toMatchObject({ width: 1408, height: 704, slow_workers: true });
+    expect(await requestRow(big.request!.id)).toMatchObject({ width: 1408, height: 704, slow_workers: true });
   });
 
   it("with allowDowngrade leaves alone a request its requester can pay for", async () => {
@@ -96,7 +97,7 @@ describe("upfront kudos", () => {
     const r = await create(rich.apiKey, { ...LONG, allowDowngrade: true });
     expect(r.warnings.join(" ")).not.toMatch(/Downgraded/);
     expect(r.kudos).toBe(LONG_PRICE);
-    expect(await requestRow(r.request.id)).toMatchObject({ steps: 50 });
+    expect(await requestRow(r.request!.id)).toMatchObject({ steps: 50 });
   });
 
   it("prices a dry run without asking for anything", async () => {
@@ -114,7 +115,7 @@ describe("floors and priority", () => {
     const debtor = await seedUser(ctx.db);
     await debit(debtor.id, 20);
     const priorityOf = async (apikey: string | undefined) =>
-      (await requestRow((await create(apikey, { prompt: "p", params: { steps: 10 } })).request.id)).priority;
+      (await requestRow((await create(apikey, { prompt: "p", params: { steps: 10 } })).request!.id)).priority;
     expect(await priorityOf(rich.apiKey)).toBe("1000.00");
     expect(await priorityOf(poor.apiKey)).toBe("25.00");
     expect(await priorityOf(debtor.apiKey)).toBe("25.00");
@@ -144,15 +145,15 @@ describe("floors and priority", () => {
       ["debtor", debtor.apiKey],
       ["rich", rich.apiKey],
     ] as const) {
-      made[who] = (await create(key, { prompt: who, params: { steps: 10 } })).request.id;
+      made[who] = (await create(key, { prompt: who, params: { steps: 10 } })).request!.id;
     }
     const owner = await seedUser(ctx.db);
     const served: string[] = [];
     for (let i = 0; i < 2; i++) {
       const { jobs } = await pop(ctx.t, owner.apiKey, { name: `floor-${owner.id}`, models: ["stable_diffusion"] });
       const [job] = jobs;
-      served.push(Object.entries(made).find(([, id]) => id === job.requestId)![0]);
-      expect((await submit(ctx.t, owner.apiKey, { id: job.id })).__typename).toBe("SubmitImageJobPayload");
+      served.push(Object.entries(made).find(([, id]) => id === job!.requestId)![0]);
+      expect((await submit(ctx.t, owner.apiKey, { id: job!.id })).__typename).toBe("SubmitImageJobPayload");
     }
     expect(served).toEqual(["rich", "debtor"]);
     expect(await balance(ctx.db, debtor.id)).toBeLessThan(-50);

@@ -121,8 +121,8 @@ describe("no kudos from a user's own requests", () => {
     let earned = 0;
     for (let i = 0; i < 20; i++) {
       const [job] = (await pop(ctx.t, user.apiKey, { name: `censor-${user.id}`, models: ["stable_diffusion"] })).jobs;
-      expect(job.requestId).toBe(id);
-      earned += (await submit(ctx.t, user.apiKey, { id: job.id, state: "CENSORED" })).reward;
+      expect(job!.requestId).toBe(id);
+      earned += (await submit(ctx.t, user.apiKey, { id: job!.id, state: "CENSORED" })).reward;
     }
     expect(earned).toBeGreaterThan(0);
     expect(await balance(ctx.db, user.id)).toBe(start);

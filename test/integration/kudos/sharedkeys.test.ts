@@ -127,7 +127,7 @@ describe("managing shared keys", () => {
     const now = clock.now().getTime();
     const changed = await update(owner.apiKey, { name: "renamed", kudos: 500, expiry: 2, maxImageSteps: 20 });
     expect(changed.sharedKey).toMatchObject({ name: "renamed", kudos: 500, maxImageSteps: 20, maxImagePixels: -1 });
-    expect(new Date(changed.sharedKey.expiresAt).getTime()).toBe(now + 2 * 86_400_000);
+    expect(new Date(changed.sharedKey!.expiresAt!).getTime()).toBe(now + 2 * 86_400_000);
     const cleared = await update(owner.apiKey, { expiry: -1 });
     expect(cleared.sharedKey).toMatchObject({ name: "renamed", kudos: 500, expiresAt: null });
     expect(outcome(await update(other.apiKey, { name: "stolen" }))).toBe("SharedKeyNotFound");
@@ -201,7 +201,7 @@ describe("using a shared key", () => {
     expect(made.__typename).toBe("CreateImageRequestPayload");
     const [req] = await ctx.db.query<{ priority: string; shared_key_id: string; user_id: number }>(
       "SELECT priority::text, shared_key_id, user_id FROM requests WHERE id = $1",
-      [made.request.id],
+      [made.request!.id],
     );
     expect(req).toEqual({ priority: "300.00", shared_key_id: sharedKey.id, user_id: owner.id });
     expect(await keyRow(sharedKey.id)).toEqual({ kudos: 100 - TAX, utilized: TAX });

@@ -56,7 +56,7 @@ async function contest(
   expect(refused.jobs ?? []).toEqual([]);
   const taken = await g.pop();
   expect(taken.jobs).toHaveLength(1);
-  expect(taken.jobs[0].requestId).toBe(id);
+  expect(taken.jobs[0]!.requestId).toBe(id);
   const [job] = await ctx.db.query<{ worker_id: string }>("SELECT worker_id FROM jobs WHERE request_id = $1", [id]);
   expect(job!.worker_id).toBe(g.id);
   return { id, bad: b, good: g, refused };
@@ -151,7 +151,7 @@ describe("a worker only gets jobs it is eligible for", () => {
     const w = await worker({ sql: "UPDATE workers SET speed = 100000 WHERE id = $1" });
     const requester = await seedUser(ctx.db);
     const id = await createRequest(ctx.t, requester.apiKey, { prompt: "no rush" });
-    expect((await w.pop()).jobs[0].requestId).toBe(id);
+    expect((await w.pop()).jobs[0]!.requestId).toBe(id);
   });
 
   it("worker allow list: only a listed worker", async () => {
@@ -170,7 +170,7 @@ describe("a worker only gets jobs it is eligible for", () => {
     expect(outcome(await bad.pop())).toBe("WorkerMaintenance");
     const own = await createRequest(ctx.t, bad.owner.apiKey, { prompt: "my own request" });
     const r = await bad.pop();
-    expect(r.jobs[0].requestId).toBe(own);
+    expect(r.jobs[0]!.requestId).toBe(own);
   });
 
   it("paused: a paused worker gets no job", async () => {

@@ -253,10 +253,10 @@ describe("submitImageJob", () => {
       const [job] = (await pop(small, c.owner.apiKey, { name: c.name, models: SD })).jobs;
       const big = makePng(1024, 1024);
       expect(big.length).toBeGreaterThan(2048);
-      expect(outcome(await submit(small, c.owner.apiKey, { id: job.id, image: big.toString("base64") }))).toBe(
+      expect(outcome(await submit(small, c.owner.apiKey, { id: job!.id, image: big.toString("base64") }))).toBe(
         "ImageTooLarge",
       );
-      expect(outcome(await submit(small, c.owner.apiKey, { id: job.id }))).toBe("SubmitImageJobPayload");
+      expect(outcome(await submit(small, c.owner.apiKey, { id: job!.id }))).toBe("SubmitImageJobPayload");
     } finally {
       await small.stop();
     }

@@ -45,7 +45,7 @@ describe("the whole loop", () => {
     expect(last.finished).toBe(1);
     expect(last.generations).toHaveLength(1);
     await watch.completed();
-    const img = await fetch(last.generations[0].imageUrl);
+    const img = await fetch(last.generations[0]!.imageUrl);
     expect(img.status).toBe(200);
     expect(img.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await img.arrayBuffer()).toString("base64")).toBe(PNG_B64);

@@ -109,7 +109,7 @@ describe.skipIf(!onPostgres || !process.env.REDIS_URL)("several instances share 
     clock.advance(151_000);
     expect(await sweepExpiredJobs(a.deps)).toBe(1);
     const pushed = (await feed.next()).data!.imageJobAssigned;
-    expect(pushed.id).toBe(job.id);
+    expect(pushed.id).toBe(job!.id);
     expect(await requestOf(ctx.db, pushed.id)).toBe(id);
     feed.unsubscribe();
     await waitFor(() => feedHub(c.deps).size === 0, "the feed on C to close");

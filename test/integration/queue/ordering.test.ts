@@ -17,7 +17,7 @@ async function drain(apikey: string, name: string, max = 10): Promise<string[]> 
     // threads: the worker may hold up to `max` unsubmitted jobs while it drains the queue
     const r = await pop(ctx.t, apikey, { name, models: SD, threads: max });
     if (!r.jobs?.length) break;
-    order.push(r.jobs[0].requestId);
+    order.push(r.jobs[0]!.requestId!);
   }
   return order;
 }
@@ -111,7 +111,7 @@ describe("batching", () => {
       amount: 5,
     });
     expect(r.jobs).toHaveLength(3);
-    expect(new Set(r.jobs.map((j: { requestId: string }) => j.requestId))).toEqual(new Set([first]));
+    expect(new Set(r.jobs.map((j) => j.requestId))).toEqual(new Set([first]));
     expect(new Set(r.jobs.map((j: { model: string }) => j.model)).size).toBe(1);
     expect(new Set(r.jobs.map((j: { id: string }) => j.id)).size).toBe(3);
     expect((await status(ctx.t, second)).waiting).toBe(3);

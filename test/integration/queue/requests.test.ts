@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { RANKING_MAX_AGE_MS } from "../../../src/modules/requests/queue-ranking.ts";
 import { makePng, makeWebp } from "../../../src/modules/requests/test-images.ts";
+import type { CreateImageRequestInput } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import {
   CREATE,
@@ -29,7 +30,7 @@ const SD = ["stable_diffusion"];
 const PNG = makePng(64, 64).toString("base64");
 
 async function create(apikey: string | undefined, input: Record<string, unknown>) {
-  const r = await ctx.t.gql(CREATE, { input }, { apikey });
+  const r = await ctx.t.gql(CREATE, { input: input as CreateImageRequestInput }, { apikey });
   expect(r.errors).toBeUndefined();
   return r.data.createImageRequest;
 }
@@ -112,7 +113,7 @@ describe("pricing", () => {
     const r = await create(user.apiKey, { prompt: "golden", params: { steps: 50 } });
     expect(r.__typename).toBe("CreateImageRequestPayload");
     expect(r.kudos).toBe(13.83);
-    const id = r.request.id;
+    const id = r.request!.id;
     const ledger = await ctx.db.query<{ kind: string; amount: string; user_id: number }>(
       "SELECT kind, amount::text, user_id FROM kudos_ledger WHERE request_id = $1",
       [id],
@@ -154,13 +155,13 @@ describe("imageRequest status", () => {
     s = await status(ctx.t, id);
     expect(s).toMatchObject({ waiting: 2, processing: 1, finished: 0, done: false });
 
-    const sub = await submit(ctx.t, owner.apiKey, { id: p.jobs[0].id });
+    const sub = await submit(ctx.t, owner.apiKey, { id: p.jobs[0]!.id });
     expect(sub.reward).toBe(4.33);
     s = await status(ctx.t, id);
     expect(s).toMatchObject({ waiting: 2, processing: 0, finished: 1, done: false, kudos: 4.33 });
     expect(s.generations).toHaveLength(1);
     expect(s.generations[0]).toMatchObject({
-      id: p.jobs[0].id,
+      id: p.jobs[0]!.id,
       state: "OK",
       censored: false,
       model: "stable_diffusion",
@@ -168,7 +169,7 @@ describe("imageRequest status", () => {
 
     for (let i = 0; i < 2; i++) {
       const more = await pop(ctx.t, owner.apiKey, { name: `status-${owner.id}`, models: SD });
-      await submit(ctx.t, owner.apiKey, { id: more.jobs[0].id });
+      await submit(ctx.t, owner.apiKey, { id: more.jobs[0]!.id });
     }
     s = await status(ctx.t, id);
     expect(s).toMatchObject({ waiting: 0, processing: 0, finished: 3, done: true, queuePosition: 0, kudos: 12.99 });
@@ -217,13 +218,13 @@ describe("imageRequest status", () => {
     for (let i = 0; i < 6; i++) {
       const p = await pop(ctx.t, owner.apiKey, { name: `n1-${owner.id}`, models: SD });
       if (p.jobs.length === 0) break;
-      await submit(ctx.t, owner.apiKey, { id: p.jobs[0].id });
+      await submit(ctx.t, owner.apiKey, { id: p.jobs[0]!.id });
     }
     const statementsFor = async (id: string) => {
       const before = ctx.t.deps.db.stats.statements;
       const r = await ctx.t.gql(STATUS, { id });
       expect(r.errors).toBeUndefined();
-      expect(r.data.imageRequest.id).toBe(id);
+      expect(r.data.imageRequest!.id).toBe(id);
       return ctx.t.deps.db.stats.statements - before;
     };
     const s20 = await status(ctx.t, twenty);

@@ -103,13 +103,13 @@ describe("imageRequestUpdated", () => {
     const popped = (await watch.next()).data!.imageRequestUpdated;
     expect(popped).toMatchObject({ waiting: 1, processing: 1, finished: 0, done: false });
 
-    await submit(ctx.t, owner.apiKey, { id: job.id });
+    await submit(ctx.t, owner.apiKey, { id: job!.id });
     const submitted = (await watch.next()).data!.imageRequestUpdated;
     expect(submitted).toMatchObject({ waiting: 1, processing: 0, finished: 1, done: false });
     expect(submitted.generations).toHaveLength(1);
 
     const [last] = (await pop(ctx.t, owner.apiKey, { name, models: SD })).jobs;
-    await submit(ctx.t, owner.apiKey, { id: last.id });
+    await submit(ctx.t, owner.apiKey, { id: last!.id });
     let state = (await watch.next()).data!.imageRequestUpdated;
     while (!state.done) state = (await watch.next()).data!.imageRequestUpdated;
     expect(state).toMatchObject({ finished: 2, done: true });
@@ -138,7 +138,7 @@ describe("imageRequestUpdated", () => {
     const owner = await seedUser(ctx.db);
     const id = await createRequest(ctx.t, requester.apiKey, { prompt: "already done" });
     const [job] = (await pop(ctx.t, owner.apiKey, { name: `done-${owner.id}`, models: SD })).jobs;
-    await submit(ctx.t, owner.apiKey, { id: job.id });
+    await submit(ctx.t, owner.apiKey, { id: job!.id });
     const watch = subscribe(ctx.t.ws(), WATCH, { id });
     expect((await watch.next()).data!.imageRequestUpdated).toMatchObject({ finished: 1, done: true });
     await watch.completed();
@@ -367,9 +367,9 @@ describe("imageJobAssigned", () => {
     const [job] = (await pop(ctx.t, slow.apiKey, { name: `slow-${slow.id}`, models: SD })).jobs;
     const { feed } = await openFeed(idle.apiKey, { name: `idle-${idle.id}` });
     clock.advance(151_000);
-    expect(outcome(await submit(ctx.t, slow.apiKey, { id: job.id }))).toBe("AbortedGen");
+    expect(outcome(await submit(ctx.t, slow.apiKey, { id: job!.id }))).toBe("AbortedGen");
     const pushed = (await feed.next()).data!.imageJobAssigned;
-    expect(pushed.id).toBe(job.id);
+    expect(pushed.id).toBe(job!.id);
     expect(await requestOf(ctx.db, pushed.id)).toBe(id);
   });
 });

@@ -43,7 +43,7 @@ describe("jobs a worker holds at once", () => {
     expect((await pop(ctx.t, owner.apiKey, { name, models: SD, threads: 2 })).jobs).toHaveLength(1);
     expect((await pop(ctx.t, owner.apiKey, { name, models: SD, threads: 2 })).jobs).toEqual([]);
     expect(await held(name)).toBe(2);
-    await submit(ctx.t, owner.apiKey, { id: first.jobs[0].id });
+    await submit(ctx.t, owner.apiKey, { id: first.jobs[0]!.id });
     expect((await pop(ctx.t, owner.apiKey, { name, models: SD, threads: 2 })).jobs).toHaveLength(1);
     expect(await held(name)).toBe(2);
   });
@@ -84,16 +84,16 @@ describe("faults", () => {
     const name = `sinker-${attacker.id}`;
     for (let i = 0; i < 3; i++) {
       const [job] = (await pop(ctx.t, attacker.apiKey, { name, models: SD })).jobs;
-      expect(job.requestId).toBe(id);
-      expect(outcome(await submit(ctx.t, attacker.apiKey, { id: job.id, state: "FAULTED", image: null }))).toBe(
+      expect(job!.requestId).toBe(id);
+      expect(outcome(await submit(ctx.t, attacker.apiKey, { id: job!.id, state: "FAULTED", image: null }))).toBe(
         "SubmitImageJobPayload",
       );
     }
     expect(await status(ctx.t, id)).toMatchObject({ faulted: false, done: false, waiting: 1 });
     const honest = await seedUser(ctx.db);
     const [job] = (await pop(ctx.t, honest.apiKey, { name: `honest-${honest.id}`, models: SD })).jobs;
-    expect(job.requestId).toBe(id);
-    await submit(ctx.t, honest.apiKey, { id: job.id });
+    expect(job!.requestId).toBe(id);
+    await submit(ctx.t, honest.apiKey, { id: job!.id });
     expect(await status(ctx.t, id)).toMatchObject({ faulted: false, done: true, finished: 1 });
   });
 
@@ -103,7 +103,7 @@ describe("faults", () => {
     const id = await createRequest(ctx.t, victim.apiKey, { prompt: "stall me" });
     for (let i = 0; i < 3; i++) {
       const [job] = (await pop(ctx.t, slow.apiKey, { name: `staller-${slow.id}`, models: SD })).jobs;
-      expect(job.requestId).toBe(id);
+      expect(job!.requestId).toBe(id);
       clock.advance(151_000);
       expect(await sweepExpiredJobs(ctx.t.deps)).toBe(1);
     }
@@ -117,8 +117,8 @@ describe("faults", () => {
     const name = `dropper-${owner.id}`;
     const drop = async () => {
       const [job] = (await pop(ctx.t, owner.apiKey, { name, models: SD })).jobs;
-      expect(job.requestId).toBe(id);
-      await submit(ctx.t, owner.apiKey, { id: job.id, state: "FAULTED", image: null });
+      expect(job!.requestId).toBe(id);
+      await submit(ctx.t, owner.apiKey, { id: job!.id, state: "FAULTED", image: null });
     };
     const worker = async () =>
       (
@@ -134,7 +134,7 @@ describe("faults", () => {
     for (let i = 0; i < 20; i++) await drop();
     // one timed-out job makes 21 drops within the hour
     const [job] = (await pop(ctx.t, owner.apiKey, { name, models: SD })).jobs;
-    expect(job.requestId).toBe(id);
+    expect(job!.requestId).toBe(id);
     expect(await worker()).toMatchObject({ maintenance: false, aborted_jobs: 20 });
     clock.advance(151_000);
     expect(await sweepExpiredJobs(ctx.t.deps)).toBe(1);
@@ -165,7 +165,7 @@ describe("faults", () => {
     const back = await ctx.t.gql(SET, { input: { id: workerId, maintenance: false } }, { apikey: owner.apiKey });
     expect(back.data.setWorkerMaintenance.worker).toEqual({ id: workerId, maintenance: false });
     const [again] = (await pop(ctx.t, owner.apiKey, { name, models: SD })).jobs;
-    expect(again.requestId).toBe(id);
+    expect(again!.requestId).toBe(id);
   });
 });
 
@@ -212,7 +212,7 @@ describe("submitting with a shared key", () => {
     const [job] = (await pop(ctx.t, owner.apiKey, { name: `keyed-${owner.id}`, models: SD })).jobs;
     const made = await ctx.t.gql(CREATE_KEY, { input: { name: "worker key" } }, { apikey: owner.apiKey });
     const key = made.data.createSharedKey.key as string;
-    expect(outcome(await submit(ctx.t, key, { id: job.id }))).toBe("SharedKeyForbidden");
-    expect(outcome(await submit(ctx.t, owner.apiKey, { id: job.id }))).toBe("SubmitImageJobPayload");
+    expect(outcome(await submit(ctx.t, key, { id: job!.id }))).toBe("SharedKeyForbidden");
+    expect(outcome(await submit(ctx.t, owner.apiKey, { id: job!.id }))).toBe("SubmitImageJobPayload");
   });
 });

@@ -104,12 +104,12 @@ describe("a dry-run price is what is charged", () => {
         const popped = await pop(ctx.t, owner.apiKey, worker);
         const job = popped.jobs?.[0];
         expect(job, `${what} pop ${j}: ${JSON.stringify(popped)}`).toBeTruthy();
-        expect(outcome(await submit(ctx.t, owner.apiKey, { id: job.id }))).toBe("SubmitImageJobPayload");
+        expect(outcome(await submit(ctx.t, owner.apiKey, { id: job!.id }))).toBe("SubmitImageJobPayload");
       }
-      const charged = -(await ledgerSum(made.request.id, requester.id));
+      const charged = -(await ledgerSum(made.request!.id, requester.id));
       expect(charged, what).toBe(Math.round(dry.kudos * 100));
       // a generation creates no kudos: the worker's owner earns what the requester paid beyond the tax
-      const earned = await ledgerSum(made.request.id, owner.id);
+      const earned = await ledgerSum(made.request!.id, owner.id);
       expect(earned, what).toBeLessThanOrEqual(charged);
     }
     await expectLedgerBalanced(ctx.db);

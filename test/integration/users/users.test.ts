@@ -17,7 +17,7 @@ type Registered = Extract<RegisterUserMutation["registerUser"], { __typename: "R
 async function register(username: string): Promise<Registered> {
   const result = (await ctx.t.gql(RegisterUserDocument, { username })).data.registerUser;
   if (result.__typename !== "RegisterUserPayload") throw new Error(`registration failed: ${JSON.stringify(result)}`);
-  return result;
+  return result as Registered;
 }
 
 describe("accounts", () => {
