@@ -4,7 +4,7 @@
  * then the one settlement statement (jobs.sql.ts settleImageJob), autocommit.
  */
 import type { Db } from "../src/infra/db.ts";
-import { settleImageJob, settlementBasis } from "../src/modules/jobs/jobs.sql.ts";
+import { settleImageJob, settlementBasis } from "../src/modules/jobs/jobs.settle.sql.ts";
 
 /** Settles a claimed job as OK for its worker's owner; throws if the job was lost. */
 export async function settleClaimedJob(db: Db, jobId: string, ownerId: number): Promise<void> {

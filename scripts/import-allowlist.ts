@@ -16,13 +16,13 @@ export const ALLOWED: readonly Allowed[] = [
   },
   // kudos.sql used from other modules: writes are to go through the kudos service (perf: one-statement settlement).
   {
-    file: "src/modules/jobs/jobs.sql.ts",
+    file: "src/modules/jobs/jobs.settle.sql.ts",
     target: "src/modules/kudos/kudos.sql.ts",
     rule: "module-through-service",
     why: "the one-statement settlement embeds the ledger write's text (issue 9; moved from jobs.service)",
   },
   {
-    file: "src/modules/jobs/jobs.sql.ts",
+    file: "src/modules/jobs/jobs.settle.sql.ts",
     target: "src/modules/sharedkeys/sharedkeys.sql.ts",
     rule: "module-through-service",
     why: "the one-statement settlement embeds the shared key's spend (issue 9; was via the service)",

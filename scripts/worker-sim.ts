@@ -1,5 +1,5 @@
+import { makePng } from "../src/modules/requests/test-images.ts";
 import { apiKey, describeError, envNumber, fail, gql, WS_URL, wsClient } from "./lib.ts";
-import { gradientPng } from "./png.ts";
 
 /**
  * A simulated image worker (no GPU): holds one `imageJobAssigned` subscription, "generates" a
@@ -41,7 +41,7 @@ async function work(job: Job) {
     `[${name}] job ${job.id}: "${job.prompt.slice(0, 40)}" ${width}x${height} ${steps} steps on ${job.model} (${Math.round(ms)} ms)`,
   );
   await new Promise((r) => setTimeout(r, ms));
-  const image = gradientPng(width, height, seed).toString("base64");
+  const image = makePng(width, height, { alpha: false }).toString("base64");
   const res = await gql(SUBMIT, { input: { id: job.id, image, seed } }, key);
   const out = res.submitImageJob;
   console.log(

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { gradientPng } from "../../scripts/png.ts";
+import { makePng } from "../../src/modules/requests/test-images.ts";
 import { useTestApp } from "../support/app.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -101,13 +101,13 @@ function visible(img: ReturnType<typeof decodePng>): boolean {
 }
 
 describe("the example scripts", () => {
-  it("gradientPng draws an opaque, varied image of exactly the size asked", () => {
+  it("the simulated worker's image (makePng without alpha) is opaque, varied and exactly the size asked", () => {
     for (const [w, h] of [
       [512, 512],
       [768, 320],
       [1, 1],
     ] as const) {
-      const img = decodePng(gradientPng(w, h, "7"));
+      const img = decodePng(makePng(w, h, { alpha: false }));
       expect([img.width, img.height, img.channels]).toEqual([w, h, 3]);
       if (w > 1) expect(visible(img)).toBe(true);
     }

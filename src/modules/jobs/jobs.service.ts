@@ -20,18 +20,20 @@ import { checkSubmittedImage } from "./images.rules.ts";
 import { claimBudget, heldJobLimit, type SubmitState, safeBatchAmount, settleJob } from "./jobs.rules.ts";
 import {
   afterFault,
-  type ClaimedJob,
-  claimImageJob,
-  claimMoreOfRequest,
   diagnoseSubmit,
   type FinishedJob,
   finishJob,
+  settleImageJob,
+  settlementBasis,
+} from "./jobs.settle.sql.ts";
+import {
+  type ClaimedJob,
+  claimImageJob,
+  claimMoreOfRequest,
   lockHeldJobs,
   type ReleasedJob,
   readWakeFacts,
   requeueExpiredJobs,
-  settleImageJob,
-  settlementBasis,
 } from "./jobs.sql.ts";
 
 /**

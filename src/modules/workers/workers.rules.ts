@@ -73,14 +73,11 @@ function intIn(v: number, min: number, max: number): boolean {
 }
 
 /**
- * Validates a worker's declaration and applies the AI Horde defaults (max pixels 512², img2img,
- * painting and post-processing allowed, ControlNet and LoRA not). Models the reference does not
- * know are dropped and reported; a declaration with no known model left is refused, as the AI
- * Horde does.
+ * Why a worker's canonical name (NFKC; names are unique by their key, src/lib/names.ts) is
+ * refused, or null when it is fine: empty, control, invisible or bidi characters, too long, or
+ * one that names Colab, TPU or Google (the AI Horde refuses those).
  */
-export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unknown>): DeclarationResult {
-  // NFKC, and no invisible or bidi characters: names are unique by their key (src/lib/names.ts).
-  const name = canonicalName(input.name);
+function refuseWorkerName(name: string): DeclarationResult | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
     return fail("InvalidWorkerName", "A worker name must be non-empty printable text", "name");
@@ -103,6 +100,19 @@ export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unk
   if (/colab|tpu|google/i.test(name)) {
     return fail("InvalidWorkerName", "A worker name may not mention colab, tpu or google", "name");
   }
+  return null;
+}
+
+/**
+ * Validates a worker's declaration and applies the AI Horde defaults (max pixels 512², img2img,
+ * painting and post-processing allowed, ControlNet and LoRA not). Models the reference does not
+ * know are dropped and reported; a declaration with no known model left is refused, as the AI
+ * Horde does.
+ */
+export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unknown>): DeclarationResult {
+  const name = canonicalName(input.name);
+  const badName = refuseWorkerName(name);
+  if (badName) return badName;
   if (input.models.length > WORKER_LIMITS.maxModels) {
     return fail("TooManyModels", `A worker may serve at most ${WORKER_LIMITS.maxModels} models`, "models");
   }

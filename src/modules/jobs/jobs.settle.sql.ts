@@ -1,0 +1,234 @@
+/**
+ * The settlement's SQL: the compare-and-set of a submit, its diagnosis when it fails, the
+ * one-statement paid settlement and what follows a fault. Split from jobs.sql.ts (the claim and
+ * the queue's upkeep) so each file holds one side of a job's life.
+ */
+import type { Sql } from "../../infra/db.ts";
+import { ledgerCtes } from "../kudos/kudos.sql.ts";
+import { LIVE } from "../queue/queue.rules.ts";
+import { spendSharedKeySql } from "../sharedkeys/sharedkeys.sql.ts";
+
+/** A processing job's settlement facts, returned by {@link finishJob}. */
+export interface FinishedJob {
+  id: string;
+  request_id: string;
+  worker_id: string;
+  worker_owner: number;
+  requester: number;
+  shared_key_id: string | null;
+  model: string | null;
+  job_kudos: string;
+  pixels: number;
+  steps: number;
+  seconds: number;
+  params: Record<string, unknown>;
+  models: string[];
+  nsfw: boolean;
+}
+
+/**
+ * Compare-and-set from PROCESSING to a final state: succeeds only for the worker holding the
+ * job, before its deadline, once. Locks the job row until the caller's transaction ends.
+ */
+export async function finishJob(
+  sql: Sql,
+  a: {
+    jobId: string;
+    ownerId: number;
+    state: "ok" | "censored" | "csam" | "faulted";
+    imageKey: string | null;
+    seed: string;
+    now: Date;
+  },
+): Promise<FinishedJob | null> {
+  const rows = await sql.query<FinishedJob>(
+    `UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6,
+            pixels = r.width * r.height, steps = r.steps,
+            seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001)
+       FROM requests r, workers w
+      WHERE j.id = $1 AND j.state = 'processing' AND j.deadline >= $6
+        AND r.id = j.request_id AND w.id = j.worker_id AND w.user_id = $2
+     RETURNING j.id, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
+               r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params,
+               r.models, r.nsfw`,
+    [a.jobId, a.ownerId, a.state, a.imageKey, a.seed, a.now],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Why a submit's compare-and-set failed. A job this user's worker lost to its TTL is
+ * `AbortedGen` even when another user's worker holds (or finished) it since; only a user who
+ * never held it gets `WrongCredentials`.
+ */
+export async function diagnoseSubmit(
+  sql: Sql,
+  jobId: string,
+  ownerId: number,
+  now: Date,
+): Promise<"InvalidJobID" | "WrongCredentials" | "DuplicateGen" | "AbortedGen" | "Expired"> {
+  const rows = await sql.query<{ state: string; owner: number | null; late: boolean; lost: boolean }>(
+    `SELECT j.state, w.user_id AS owner, (j.deadline < $2) AS late,
+            EXISTS (SELECT 1 FROM workers p WHERE p.id = ANY (j.released_from) AND p.user_id = $3) AS lost
+       FROM jobs j LEFT JOIN workers w ON w.id = j.worker_id WHERE j.id = $1`,
+    [jobId, now, ownerId],
+  );
+  const j = rows[0];
+  if (!j) return "InvalidJobID";
+  if (j.owner !== null && j.owner !== ownerId) return j.lost ? "AbortedGen" : "WrongCredentials";
+  // A FAULTED job was submitted too (as failed): a retry of that submit is a duplicate as well.
+  if (["ok", "censored", "csam", "faulted"].includes(j.state)) return "DuplicateGen";
+  if (j.state === "processing" && j.late) return "Expired";
+  // Re-queued (no owner now), withdrawn, or taken back: no longer this worker's.
+  return "AbortedGen";
+}
+
+/** What a paid settlement's price is computed from, read before it (no lock). */
+export interface SettlementBasis {
+  model: string | null;
+  job_kudos: string;
+  params: Record<string, unknown>;
+}
+
+/** A job's model and its request's price and parameters, for the price of its settlement. */
+export async function settlementBasis(sql: Sql, jobId: string): Promise<SettlementBasis | null> {
+  const rows = await sql.query<SettlementBasis>(
+    `SELECT j.model, r.job_kudos::text AS job_kudos, r.params
+       FROM jobs j JOIN requests r ON r.id = j.request_id WHERE j.id = $1`,
+    [jobId],
+    { name: "settlement_basis" },
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * A submitted job's whole settlement in one statement, run on its own (autocommit): the
+ * compare-and-set from PROCESSING (only the holding worker's owner, before the deadline, once,
+ * and only if the job still has the model its price was computed for), the job's price and
+ * reward, the worker's statistics, the request's consumed kudos and expiry, the ledger rows and
+ * balances (kudos.sql.ts ledgerCtes: the reward to the worker's owner, the charge to the
+ * requester) and the shared key's spending. Returns null when the compare-and-set fails.
+ *
+ * Why one statement: a settlement used to be BEGIN, four statements and COMMIT, and the request
+ * row and both users' rows stayed locked across the round trips in between; a requester with
+ * many jobs in flight (a bot, a frontend) made every settlement wait for the previous one's.
+ * Now every lock is taken inside this statement and released at its commit. Locks, in order: the
+ * job row, then the worker's and the request's rows, then the users in id order, then the
+ * shared key's row. Figures: bench/README.md (raw settlement loop, hot requester).
+ */
+export async function settleImageJob(
+  sql: Sql,
+  a: {
+    jobId: string;
+    ownerId: number;
+    state: "ok" | "censored" | "csam";
+    imageKey: string | null;
+    seed: string;
+    model: string | null;
+    kudos: number;
+    reward: number;
+    charge: number;
+    expiresAt: Date;
+    now: Date;
+  },
+): Promise<FinishedJob | null> {
+  const rows = await sql.query<FinishedJob>(
+    `WITH fin AS (
+       UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6,
+              pixels = r.width * r.height, steps = r.steps,
+              seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001), kudos = $8, reward = $9
+         FROM requests r, workers w
+        WHERE j.id = $1 AND j.state = 'processing' AND j.deadline >= $6 AND j.model IS NOT DISTINCT FROM $7
+          AND r.id = j.request_id AND w.id = j.worker_id AND w.user_id = $2
+       RETURNING j.id, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
+                 r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params,
+                 r.models, r.nsfw
+     ),
+     wk AS (
+       UPDATE workers w SET kudos = w.kudos + $9, fulfilments = w.fulfilments + 1,
+              megapixelsteps = w.megapixelsteps + f.pixels::float8 * f.steps / 1e6,
+              speed = CASE WHEN w.fulfilments = 0 THEN f.pixels::float8 * f.steps / f.seconds
+                           ELSE w.speed * 0.8 + (f.pixels::float8 * f.steps / f.seconds) * 0.2 END,
+              last_check_in = greatest(w.last_check_in, $6)
+         FROM fin f WHERE w.id = f.worker_id
+     ),
+     rq AS (
+       UPDATE requests r SET consumed_kudos = r.consumed_kudos + $10, updated_at = $6,
+              expires_at = greatest(r.expires_at, $11)
+         FROM fin f WHERE r.id = f.request_id
+     ),
+     entries AS (
+       SELECT f.worker_owner AS user_id, 'generation_reward'::ledger_kind AS kind, $9::numeric AS amount,
+              f.requester AS counterpart_id, f.request_id, f.id AS job_id, NULL::uuid AS transfer_id,
+              NULL::uuid AS shared_key_id, f.worker_id
+         FROM fin f WHERE $9::numeric <> 0
+       UNION ALL
+       SELECT f.requester, 'request_charge', -$10::numeric, f.worker_owner, f.request_id, f.id, NULL, f.shared_key_id,
+              NULL
+         FROM fin f WHERE $10::numeric <> 0
+     ),
+     ${ledgerCtes("entries", "$6")},
+     sk AS (
+       ${spendSharedKeySql("(SELECT shared_key_id FROM fin WHERE $10::numeric > 0)", "$10::numeric")}
+     )
+     SELECT * FROM fin`,
+    [
+      a.jobId,
+      a.ownerId,
+      a.state,
+      a.imageKey,
+      a.seed,
+      a.now,
+      a.model,
+      a.kudos.toFixed(2),
+      a.reward.toFixed(2),
+      a.charge.toFixed(2),
+      a.expiresAt,
+    ],
+    { name: "settle_image_job" },
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * After a job faulted (submitted FAULTED or its TTL ran out): the request faults when more than
+ * `maxFaults` distinct workers faulted its jobs, and its waiting jobs are then cancelled;
+ * otherwise a FAULTED job is replaced by a new WAITING one. Returns whether the request faulted
+ * and whether a job was added.
+ */
+export async function afterFault(
+  sql: Sql,
+  requestId: string,
+  replace: boolean,
+  maxFaults: number,
+  now: Date,
+): Promise<{ faulted: boolean; replaced: boolean }> {
+  const rows = await sql.query<{ faulted: boolean; replaced: boolean }>(
+    `WITH c AS (
+       -- The workers that faulted a job of this request (a FAULTED submit) or let one time out
+       -- (released_from): each counts once, however many of the request's jobs it dropped.
+       SELECT (SELECT count(*) FROM (
+                 SELECT worker_id FROM jobs WHERE request_id = $1 AND state = 'faulted'
+                 UNION
+                 SELECT unnest(released_from) FROM jobs WHERE request_id = $1
+               ) f) > $2 AS too_many,
+              (SELECT max(idx) FROM jobs WHERE request_id = $1) AS top
+     ),
+     rq AS (
+       UPDATE requests r SET faulted = true, updated_at = $4 FROM c
+        WHERE r.id = $1 AND c.too_many AND NOT r.faulted RETURNING r.id
+     ),
+     cancel AS (
+       UPDATE jobs SET state = 'cancelled' FROM c WHERE request_id = $1 AND state = 'waiting' AND c.too_many
+     ),
+     add AS (
+       INSERT INTO jobs (request_id, idx, created_at)
+       SELECT $1, c.top + 1, $4 FROM c, requests r
+        WHERE $3 AND NOT c.too_many AND r.id = $1 AND ${LIVE}
+       RETURNING id
+     )
+     SELECT (SELECT too_many FROM c) AS faulted, EXISTS (SELECT 1 FROM add) AS replaced`,
+    [requestId, maxFaults, replace, now],
+  );
+  return rows[0] ?? { faulted: false, replaced: false };
+}
