@@ -6,7 +6,8 @@
  *
  * Registers a user and creates a request over HTTP, then drives the GraphiQL page in headless
  * Chromium over the DevTools protocol: types a query and the key into the Headers tab, runs it
- * (HTTP), then runs a subscription the same way (graphql-ws, key as `extensions.headers`), and
+ * (HTTP), then runs a worker-feed subscription the same way (graphql-ws, key as
+ * `extensions.headers`; it is assigned the request just created), and
  * checks each response pane. Exits non-zero on any failure; saves a screenshot to /tmp.
  */
 import { spawn } from "node:child_process";
@@ -91,12 +92,11 @@ async function main() {
   const reg = (
     await gql(`mutation { registerUser(input: { username: "${name}" }) { ... on RegisterUserPayload { apiKey } } }`)
   ).registerUser as { apiKey: string };
-  const created = (
-    await gql(
-      `mutation { createImageRequest(input: { prompt: "a lighthouse", allowDowngrade: true }) { ... on CreateImageRequestPayload { request { id } } } }`,
-      reg.apiKey,
-    )
-  ).createImageRequest as { request: { id: string } };
+  const created = (await gql(
+    `mutation { createImageRequest(input: { prompt: "a lighthouse", allowDowngrade: true }) { __typename } }`,
+    reg.apiKey,
+  )) as { createImageRequest: { __typename: string } };
+  if (created.createImageRequest.__typename !== "CreateImageRequestPayload") throw new Error("no request created");
 
   const profile = mkdtempSync(join(tmpdir(), "graphiql-check-"));
   const args = ["--headless", "--no-sandbox", "--disable-gpu", `--user-data-dir=${profile}`];
@@ -123,8 +123,10 @@ async function main() {
       return String(out.result?.value);
     };
     console.log("query over HTTP:", await run("{ me { username } }", name));
-    const sub = `subscription { imageRequestUpdated(id: "${created.request.id}") { id prompt done } }`;
-    console.log("subscription over graphql-ws:", await run(sub, created.request.id));
+    // A worker feed refuses an anonymous socket (AnonForbidden): a job arriving proves the key in
+    // the Headers tab reached the server as the operation's `extensions.headers`.
+    const sub = `subscription { imageJobAssigned(input: { name: "${name}-worker", models: ["stable_diffusion"] }) { id prompt } }`;
+    console.log("subscription over graphql-ws:", await run(sub, '"prompt"'));
     const shot = (await send("Page.captureScreenshot", { format: "png" })) as unknown as { data: string };
     writeFileSync("/tmp/graphiql-check.png", Buffer.from(shot.data, "base64"));
     console.log("ok; screenshot in /tmp/graphiql-check.png");
