@@ -48,7 +48,7 @@ async function start(config: Config) {
     await closeDeps(deps).catch(() => {});
     throw listenError(err as NodeJS.ErrnoException, config);
   }
-  // Rendering and compressing the 9 MB page takes seconds: do it before a browser asks.
+  // Reading and compressing GraphiQL's assets takes a moment: do it before a browser asks.
   warmGraphiQL();
   deps.logger.info(
     {
