@@ -1,6 +1,7 @@
 import type { Db } from "../../src/infra/db.ts";
 import { makePng } from "../../src/modules/requests/test-images.ts";
 import {
+  CancelImageRequestDocument,
   CreateImageRequestDocument,
   type CreateImageRequestInput,
   ImageJobAssignedDocument,
@@ -28,6 +29,7 @@ export const SUBMIT = SubmitImageJobDocument;
 export const STATUS = ImageRequestStatusDocument;
 export const FEED = ImageJobAssignedDocument;
 export const WATCH = ImageRequestUpdatedDocument;
+export const CANCEL = CancelImageRequestDocument;
 
 /** Re-exported: the type tests read mutation results as. */
 export type { Outcome } from "./app.ts";

@@ -12,7 +12,7 @@ import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
 import { useTestApp } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
 import { balance, CREATE_KEY, expectLedgerBalanced, fundedUser } from "../../support/kudos.ts";
-import { CREATE, createRequest, outcome, pop, resetQueue, submit } from "../../support/queue.ts";
+import { CANCEL, CREATE, createRequest, outcome, pop, resetQueue, submit } from "../../support/queue.ts";
 
 const clock = new ManualClock();
 const ctx = useTestApp({ clock });
@@ -29,7 +29,6 @@ function rng(seed: number) {
   };
 }
 
-const CANCEL = `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename ... on Error { code } } }`;
 type Action =
   | "request"
   | "keyRequest"

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { hashKey } from "../../../src/modules/users/users.rules.ts";
+import { MeDocument, MySharedKeysDocument, UserSharedKeysDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import {
   balance,
@@ -90,8 +91,8 @@ describe("managing shared keys", () => {
     ]);
     expect(row!.key_hash).toBe(hashKey(created.key));
     expect(Object.values(row!)).not.toContain(created.key);
-    const listed = await ctx.t.gql("query { me { sharedKeys { id name kudos } } }", {}, { apikey: owner.apiKey });
-    expect(listed.data.me.sharedKeys).toEqual([{ id: created.sharedKey.id, name: "for my sister", kudos: 5000 }]);
+    const listed = await ctx.t.gql(MySharedKeysDocument, {}, { apikey: owner.apiKey });
+    expect(listed.data.me.sharedKeys).toMatchObject([{ id: created.sharedKey.id, name: "for my sister", kudos: 5000 }]);
   });
 
   it("checks names and limits", async () => {
@@ -146,7 +147,7 @@ describe("managing shared keys", () => {
       (await ctx.t.gql(DELETE_KEY, { id }, { apikey })).data.deleteSharedKey;
     expect(outcome(await del(other.apiKey, sharedKey.id))).toBe("SharedKeyNotFound");
     expect(await del(owner.apiKey, sharedKey.id)).toEqual({ __typename: "DeleteSharedKeyPayload", id: sharedKey.id });
-    const me = await ctx.t.gql("query { me { id } }", {}, { apikey: key });
+    const me = await ctx.t.gql(MeDocument, {}, { apikey: key });
     expect(me.errors?.[0]?.extensions?.code).toBe("InvalidAPIKey");
     expect(await work()).toBe(1);
     expect(await balance(ctx.db, owner.id)).toBe(100 - TAX - JOB);
@@ -157,9 +158,9 @@ describe("managing shared keys", () => {
     const { key } = await createKey(owner.apiKey);
     const mod = await seedUser(ctx.db, { moderator: true });
     const stranger = await seedUser(ctx.db);
-    const Q = `query($id: ID!) { user(id: $id) { sharedKeys { name } } }`;
+    const Q = UserSharedKeysDocument;
     const as = async (apikey?: string) =>
-      (await ctx.t.gql(Q, { id: String(owner.id) }, { apikey })).data.user.sharedKeys;
+      (await ctx.t.gql(Q, { id: String(owner.id) }, { apikey })).data.user!.sharedKeys;
     expect(await as(owner.apiKey)).toEqual([{ name: "family" }]);
     expect(await as(mod.apiKey)).toEqual([{ name: "family" }]);
     expect(await as(stranger.apiKey)).toBeNull();
@@ -195,7 +196,7 @@ describe("using a shared key", () => {
   it("spends the owner's kudos with the owner's priority, and counts every charge against the key", async () => {
     const owner = await fundedUser(ctx.db, 300);
     const { key, sharedKey } = await createKey(owner.apiKey, { kudos: 100 });
-    const me = await ctx.t.gql("query { me { id } }", {}, { apikey: key });
+    const me = await ctx.t.gql(MeDocument, {}, { apikey: key });
     expect(me.data.me.id).toBe(String(owner.id));
     const made = await request(key, { params: { steps: 30, n: 2 } });
     expect(made.__typename).toBe("CreateImageRequestPayload");
@@ -261,8 +262,8 @@ describe("using a shared key", () => {
     expect(outcome(await request(key))).toBe("CreateImageRequestPayload");
     clock.advance(86_400_000);
     expect(outcome(await request(key))).toBe("SharedKeyExpired");
-    const listed = await ctx.t.gql("query { me { sharedKeys { expired } } }", {}, { apikey: owner.apiKey });
-    expect(listed.data.me.sharedKeys).toEqual([{ expired: true }]);
+    const listed = await ctx.t.gql(MySharedKeysDocument, {}, { apikey: owner.apiKey });
+    expect(listed.data.me.sharedKeys).toMatchObject([{ expired: true }]);
   });
 
   it("shares the owner's concurrency", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { sweepUptime } from "../../../src/tasks/index.ts";
+import { MyKudosDocument, WorkerDocument } from "../../generated/graphql.ts";
 import { startTestApp, useTestApp } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
 import { balance, expectLedgerBalanced, ledgerOf } from "../../support/kudos.ts";
@@ -74,11 +75,11 @@ describe("uptime rewards", () => {
     await online(w, 10);
     expect(await rewards(w.owner.id)).toHaveLength(2);
     expect(await balance(ctx.db, w.owner.id)).toBe(108);
-    const stats = await ctx.t.gql(`query($id: ID!) { worker(id: $id) { stats { uptime kudosRewarded } } }`, {
+    const stats = await ctx.t.gql(WorkerDocument, {
       id: w.id,
     });
-    expect(stats.data.worker.stats).toEqual({ uptime: 1200, kudosRewarded: 108 });
-    const details = await ctx.t.gql("query { me { kudosDetails { uptime } } }", {}, { apikey: w.owner.apiKey });
+    expect(stats.data.worker!.stats).toEqual({ uptime: 1200, kudosRewarded: 108 });
+    const details = await ctx.t.gql(MyKudosDocument, {}, { apikey: w.owner.apiKey });
     expect(details.data.me.kudosDetails.uptime).toBe(108);
   });
 

@@ -4,7 +4,17 @@ import { ManualClock } from "../../../src/infra/clock.ts";
 import { makeJpeg, makePng, makeWebp } from "../../../src/modules/requests/test-images.ts";
 import { sweepExpiredJobs, sweepExpiredRequests } from "../../../src/tasks/index.ts";
 import { startTestApp, useTestApp } from "../../support/app.ts";
-import { createRequest, outcome, PNG_B64, pop, resetQueue, SUBMIT, status, submit } from "../../support/queue.ts";
+import {
+  CANCEL,
+  createRequest,
+  outcome,
+  PNG_B64,
+  pop,
+  resetQueue,
+  SUBMIT,
+  status,
+  submit,
+} from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const clock = new ManualClock();
@@ -356,12 +366,6 @@ describe("job TTL", () => {
     expect(await popAs(c.owner.apiKey, `${c.name}-0`)).toEqual([]);
   });
 });
-
-const CANCEL = `mutation($id: ID!) { cancelImageRequest(id: $id) {
-  __typename
-  ... on CancelImageRequestPayload { request { id cancelled done waiting processing finished } }
-  ... on Error { code message }
-} }`;
 
 describe("cancelImageRequest", () => {
   it("withdraws waiting jobs, keeps finished results, and still settles a job already processing", async () => {

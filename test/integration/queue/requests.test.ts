@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { RANKING_MAX_AGE_MS } from "../../../src/modules/requests/queue-ranking.ts";
 import { makePng, makeWebp } from "../../../src/modules/requests/test-images.ts";
-import type { CreateImageRequestInput } from "../../generated/graphql.ts";
+import { type CreateImageRequestInput, MyKudosDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import {
   CREATE,
@@ -89,7 +89,7 @@ describe("pricing", () => {
     expect(r.request).toBeNull();
     expect(r.kudos).toBe(13.83);
     expect(await rows()).toEqual(before);
-    const me = await ctx.t.gql("{ me { kudos } }", {}, { apikey: user.apiKey });
+    const me = await ctx.t.gql(MyKudosDocument, {}, { apikey: user.apiKey });
     expect(me.data.me.kudos).toBe(100);
   });
 
@@ -121,7 +121,7 @@ describe("pricing", () => {
     expect(ledger).toEqual([{ kind: "horde_tax", amount: "-3.00", user_id: user.id }]);
     const job = await ctx.db.query<{ job_kudos: string }>("SELECT job_kudos::text FROM requests WHERE id = $1", [id]);
     expect(job[0]!.job_kudos).toBe("10.83");
-    const me = await ctx.t.gql("{ me { kudos } }", {}, { apikey: user.apiKey });
+    const me = await ctx.t.gql(MyKudosDocument, {}, { apikey: user.apiKey });
     expect(me.data.me.kudos).toBe(97);
   });
 });

@@ -5,6 +5,7 @@ import { feedHub, openFeed as openServerFeed } from "../../../src/modules/jobs/j
 import { authenticate } from "../../../src/modules/users/users.service.ts";
 import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
 import { sweepExpiredJobs, sweepExpiredRequests } from "../../../src/tasks/index.ts";
+import { WorkerDocument } from "../../generated/graphql.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
 import {
   createRequest,
@@ -395,9 +396,7 @@ describe("worker feeds, closer up", () => {
     const owner = await seedUser(ctx.db);
     const name = `beat-${owner.id}`;
     const { feed } = await openFeed(owner.apiKey, { name });
-    const online = async () =>
-      (await ctx.t.gql(`query($id: ID!) { worker(id: $id) { online } }`, { id: await workerId(name) })).data.worker
-        .online;
+    const online = async () => (await ctx.t.gql(WorkerDocument, { id: await workerId(name) })).data.worker?.online;
     clock.advance(240_000);
     await feedHub(ctx.t.deps).heartbeat();
     clock.advance(240_000);

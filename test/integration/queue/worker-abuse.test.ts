@@ -9,9 +9,10 @@ import { claimFor } from "../../../src/modules/jobs/jobs.service.ts";
 import { authenticate } from "../../../src/modules/users/users.service.ts";
 import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
 import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
+import { SetWorkerMaintenanceDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { CREATE_KEY } from "../../support/kudos.ts";
-import { count, createRequest, outcome, pop, resetQueue, status, submit } from "../../support/queue.ts";
+import { CANCEL, count, createRequest, outcome, pop, resetQueue, status, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const clock = new ManualClock();
@@ -151,8 +152,7 @@ describe("faults", () => {
 
     // its owner (not a stranger) takes it out once it is fixed
     const workerId = (await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]))[0]!.id;
-    const SET = `mutation($input: SetWorkerMaintenanceInput!) { setWorkerMaintenance(input: $input) {
-      __typename ... on SetWorkerMaintenancePayload { worker { id maintenance } } ... on Error { code } } }`;
+    const SET = SetWorkerMaintenanceDocument;
     const stranger = await seedUser(ctx.db);
     const refused = await ctx.t.gql(SET, { input: { id: workerId, maintenance: false } }, { apikey: stranger.apiKey });
     expect(outcome(refused.data.setWorkerMaintenance)).toBe("WrongCredentials");
@@ -176,9 +176,6 @@ describe("request ids stay with requesters", () => {
     expect(fields).toContain("prompt");
     expect(fields).not.toContain("requestId");
   });
-
-  const CANCEL = `mutation($id: ID!) { cancelImageRequest(id: $id) {
-    __typename ... on CancelImageRequestPayload { request { id cancelled } } ... on Error { code } } }`;
 
   it("only the requester or a moderator cancels a registered user's request", async () => {
     const requester = await seedUser(ctx.db, { kudos: 100 });

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
+import { WorkerDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
-import { CREATE, createRequest, offlineWorkers, outcome, pop, resetQueue } from "../../support/queue.ts";
+import { CREATE, createRequest, offlineWorkers, outcome, POP, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const clock = new ManualClock();
@@ -71,7 +72,7 @@ describe("the model reference", () => {
   });
 });
 
-const WORKER = `query($id: ID!) { worker(id: $id) { id name online models owner { id } trusted maintenance paused } }`;
+const WORKER = WorkerDocument;
 const WORKERS = `{ workers(first: 100) { edges { node { id name online models } } } }`;
 
 describe("workers", () => {
@@ -104,17 +105,16 @@ describe("workers", () => {
     // a second pop under the same name is the same worker, checked in again
     await pop(ctx.t, owner.apiKey, { name, models: SD });
     expect(await ctx.db.query("SELECT 1 FROM workers WHERE name = $1", [name])).toHaveLength(1);
-    expect((await ctx.t.gql(WORKER, { id })).data.worker.models).toEqual(SD);
+    expect((await ctx.t.gql(WORKER, { id })).data.worker!.models).toEqual(SD);
 
     clock.advance(301_000);
-    expect((await ctx.t.gql(WORKER, { id })).data.worker.online).toBe(false);
+    expect((await ctx.t.gql(WORKER, { id })).data.worker!.online).toBe(false);
   });
 
   it("refuses Anonymous with AnonForbidden", async () => {
     const r = await pop(ctx.t, "0000000000", { name: "anon-worker", models: SD });
     expect(outcome(r)).toBe("AnonForbidden");
-    const none = await ctx.t.gql(`mutation { popImageJob(input: { name: "anon2", models: ["stable_diffusion"] }) {
-      __typename ... on Error { code } } }`);
+    const none = await ctx.t.gql(POP, { input: { name: "anon2", models: SD } });
     expect(none.data.popImageJob.code).toBe("AnonForbidden");
     expect(await ctx.db.query("SELECT 1 FROM workers WHERE name LIKE 'anon%'")).toHaveLength(0);
   });
