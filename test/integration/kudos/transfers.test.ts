@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
-import { TransferKudosDocument, type TransferKudosMutation } from "../../generated/graphql.ts";
+import { MyLatestKudosDocument, TransferKudosDocument, type TransferKudosMutation } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { balance, CREATE_KEY, expectLedgerBalanced, fundedUser, ledgerOf } from "../../support/kudos.ts";
 import { type Outcome, outcome } from "../../support/queue.ts";
@@ -55,16 +55,16 @@ describe("transferKudos", () => {
       transfer_id: r.transfer.id,
     });
 
-    const HISTORY = `query { me { kudosHistory(first: 1) { edges { node { kind amount transferId counterpart { id } } } } } }`;
+    const HISTORY = MyLatestKudosDocument;
     const seenByA = await ctx.t.gql(HISTORY, {}, { apikey: a.apiKey });
     const seenByB = await ctx.t.gql(HISTORY, {}, { apikey: b.apiKey });
-    expect(seenByA.data.me.kudosHistory.edges[0].node).toEqual({
+    expect(seenByA.data.me.kudosHistory?.edges[0]?.node).toEqual({
       kind: "TRANSFER_OUT",
       amount: -30,
       transferId: r.transfer.id,
       counterpart: { id: String(b.id) },
     });
-    expect(seenByB.data.me.kudosHistory.edges[0].node).toEqual({
+    expect(seenByB.data.me.kudosHistory?.edges[0]?.node).toEqual({
       kind: "TRANSFER_IN",
       amount: 30,
       transferId: r.transfer.id,

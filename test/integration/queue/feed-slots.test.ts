@@ -11,7 +11,7 @@ import { authenticate } from "../../../src/modules/users/users.service.ts";
 import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
-import { createRequest, pop, resetQueue } from "../../support/queue.ts";
+import { createRequest, FEED, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -20,7 +20,6 @@ import { seedUser } from "../../support/seed.ts";
  */
 const ctx = useTestApp();
 const SD = ["stable_diffusion"];
-const FEED = `subscription($input: PopImageJobInput!) { imageJobAssigned(input: $input) { id } }`;
 
 async function held(workerName: string): Promise<number> {
   const [row] = await ctx.db.query<{ n: number }>(
