@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UserDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -14,7 +15,7 @@ describe("ids out of range", () => {
   it.each(["2147483648", "99999999999999999999", "-1", "0x10", "1.5", "1e3", " 1"])(
     "user(id: %j) is null",
     async (id) => {
-      const r = await ctx.t.gql(`query($id: ID!) { user(id: $id) { id } }`, { id });
+      const r = await ctx.t.gql(UserDocument, { id });
       expect(r.errors).toBeUndefined();
       expect(r.data.user).toBeNull();
     },
@@ -22,12 +23,13 @@ describe("ids out of range", () => {
 
   it("user(id) still finds a user by a plain id", async () => {
     const u = await seedUser(ctx.db);
-    const r = await ctx.t.gql(`query($id: ID!) { user(id: $id) { id } }`, { id: String(u.id) });
-    expect(r.data.user).toEqual({ id: String(u.id) });
+    const r = await ctx.t.gql(UserDocument, { id: String(u.id) });
+    expect(r.data.user).toMatchObject({ id: String(u.id) });
   });
 });
 
 describe("crafted cursors", () => {
+  // Raw on purpose: one table of documents and crafted variables, read only for their error codes.
   const USERS = `query($after: String, $before: String, $first: Int, $last: Int) {
     users(after: $after, before: $before, first: $first, last: $last) { edges { cursor node { id } } } }`;
   const WORKERS = `query($after: String, $first: Int) { workers(after: $after, first: $first) { edges { cursor } } }`;
