@@ -96,6 +96,8 @@ function html(assets: Asset[]): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${GRAPHIQL_OPTIONS.title}</title>`,
+    // An empty inline icon: without it the browser asks for /favicon.ico and logs our 404.
+    '<link rel="icon" href="data:,">',
     "<style>html,body,#graphiql{height:100%;margin:0;overflow:hidden}</style>",
     ...styles.map((a) => `<link rel="stylesheet" href="${url(a)}">`),
     "</head>",
