@@ -22,8 +22,8 @@ export interface GqlResult<T> {
 }
 
 /**
- * A mutation result as tests read it: the success payload's fields, plus `code` and `message`
- * when it is an error. (A test asserts `__typename` or `outcome` before it reads the rest.)
+ * A mutation result as tests read it: the success payload's fields, plus `code`, `message` and
+ * (for a ValidationError whose document selects it) `field` when it is an error. (A test asserts `__typename` or `outcome` before it reads the rest.)
  */
 export type Outcome<U extends { __typename: string }> = Omit<
   Extract<U, { __typename: `${string}Payload` }>,
@@ -32,6 +32,7 @@ export type Outcome<U extends { __typename: string }> = Omit<
   __typename: U["__typename"];
   code?: string;
   message?: string;
+  field?: string | null;
 };
 
 /** A root field's value as tests read it: a payload-or-error union becomes its {@link Outcome}. */

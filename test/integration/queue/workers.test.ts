@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
-import { WorkerDocument } from "../../generated/graphql.ts";
+import { ModelsDocument, WorkerDocument, WorkersDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { CREATE, createRequest, offlineWorkers, outcome, POP, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
@@ -14,12 +14,12 @@ beforeEach(async () => {
 
 const SD = ["stable_diffusion"];
 
-const MODELS = `{ models { name baseline nsfw inpainting workerCount queued } }`;
+const MODELS = ModelsDocument;
 
 describe("the model reference", () => {
   it("lists the bundled models with the number of online workers serving each", async () => {
     const owner = await seedUser(ctx.db);
-    let models = (await ctx.t.gql(MODELS)).data.models as { name: string; workerCount: number }[];
+    let models = (await ctx.t.gql(MODELS)).data.models;
     expect(models.length).toBeGreaterThanOrEqual(20);
     expect(models.find((m) => m.name === "stable_diffusion")).toMatchObject({
       baseline: "stable_diffusion_1",
@@ -73,7 +73,7 @@ describe("the model reference", () => {
 });
 
 const WORKER = WorkerDocument;
-const WORKERS = `{ workers(first: 100) { edges { node { id name online models } } } }`;
+const WORKERS = WorkersDocument;
 
 describe("workers", () => {
   it("registers a worker for its owner on its first pop, and shows it online with its models", async () => {
@@ -99,7 +99,7 @@ describe("workers", () => {
       maintenance: false,
       paused: false,
     });
-    const list = (await ctx.t.gql(WORKERS)).data.workers.edges.map((e: { node: unknown }) => e.node);
+    const list = (await ctx.t.gql(WORKERS)).data.workers.edges.map((e) => e.node);
     expect(list).toContainEqual({ id, name, online: true, models: ["stable_diffusion", "Deliberate"] });
 
     // a second pop under the same name is the same worker, checked in again

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { makePng } from "../../../src/modules/requests/test-images.ts";
+import { CreateImageRequestFieldDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { createRequest, outcome, pop, resetQueue, STATUS, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
@@ -9,14 +10,7 @@ import { seedUser } from "../../support/seed.ts";
 const ctx = useTestApp();
 beforeEach(() => resetQueue(ctx.db));
 
-const CREATE_FIELD = `mutation($input: CreateImageRequestInput!) {
-  createImageRequest(input: $input) {
-    __typename
-    ... on CreateImageRequestPayload { kudos }
-    ... on ValidationError { field }
-    ... on Error { code message }
-  }
-}`;
+const CREATE_FIELD = CreateImageRequestFieldDocument;
 
 async function create(input: Record<string, unknown>) {
   const r = await ctx.t.gql(CREATE_FIELD, { input: { prompt: "a lighthouse", ...input } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { invisibleCharacter, nameKey } from "../../../src/lib/names.ts";
+import { PopImageJobFieldDocument, RegisterUserFieldDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -10,18 +11,14 @@ import { seedUser } from "../../support/seed.ts";
 
 const ctx = useTestApp();
 
-const REGISTER = `mutation($input: RegisterUserInput!) {
-  registerUser(input: $input) { __typename ... on RegisterUserPayload { user { username } }
-    ... on Error { code } ... on ValidationError { field } } }`;
-
-const POP = `mutation($input: PopImageJobInput!) {
-  popImageJob(input: $input) { __typename ... on Error { code } ... on ValidationError { field } } }`;
+const REGISTER = RegisterUserFieldDocument;
+const POP = PopImageJobFieldDocument;
 
 const MODEL = "stable_diffusion";
 
 async function register(username: string) {
   const r = await ctx.t.gql(REGISTER, { input: { username } });
-  return r.data.registerUser as { __typename: string; code?: string; field?: string; user?: { username: string } };
+  return r.data.registerUser;
 }
 
 describe("usernames", () => {
