@@ -4,6 +4,8 @@ import { mkdtempSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -16,8 +18,10 @@ import { createRedisBus } from "../../../src/infra/pubsub.ts";
 import { feedHub } from "../../../src/modules/jobs/jobs.feed.ts";
 import { makePng } from "../../../src/modules/requests/test-images.ts";
 import { startTasks } from "../../../src/tasks/index.ts";
-import { subscribe } from "../../support/app.ts";
+import { MeDocument } from "../../generated/graphql.ts";
+import { type ReadableData, subscribe } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
+import { CREATE, FEED, SUBMIT, WATCH } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -151,19 +155,15 @@ interface Instance {
   deps: Deps;
   app: App;
   logs: ReturnType<typeof capturedLogger>;
-  gql(query: string, variables: Record<string, unknown>, apikey?: string): Promise<Record<string, any>>;
+  gql<TData, TVars extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVars>,
+    variables: TVars,
+    apikey?: string,
+  ): Promise<ReadableData<TData>>;
   ws(apikey: string): Client;
   stop(): Promise<void>;
 }
 
-const FEED = `subscription($input: PopImageJobInput!) { imageJobAssigned(input: $input) { id } }`;
-const WATCH = `subscription($id: ID!) { imageRequestUpdated(id: $id) { id done finished } }`;
-const CREATE = `mutation($input: CreateImageRequestInput!) {
-  createImageRequest(input: $input) { __typename ... on CreateImageRequestPayload { request { id } } ... on Error { code message } }
-}`;
-const SUBMIT = `mutation($input: SubmitImageJobInput!) {
-  submitImageJob(input: $input) { __typename ... on Error { code message } }
-}`;
 const PNG = makePng(64, 64).toString("base64");
 
 describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
@@ -197,13 +197,15 @@ describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
         deps,
         app,
         logs,
-        async gql(query, variables, apikey) {
+        async gql(document, variables, apikey) {
+          const query = print(document);
           const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
             method: "POST",
             headers: { "content-type": "application/json", ...(apikey ? { apikey } : {}) },
             body: JSON.stringify({ query, variables }),
           });
-          const body = (await res.json()) as { data: Record<string, any>; errors?: unknown[] };
+          // the document types the data; never lets it stand for whatever the caller asked for
+          const body = (await res.json()) as { data: never; errors?: unknown[] };
           if (body.errors) throw new Error(JSON.stringify(body.errors));
           return body.data;
         },
@@ -253,7 +255,7 @@ describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
       const input = { prompt: "through the outage", params: { n, width: 64, height: 64 } };
       const p = (await on.gql(CREATE, { input }, apikey)).createImageRequest;
       if (p.__typename !== "CreateImageRequestPayload") throw new Error(`create failed: ${JSON.stringify(p)}`);
-      return p.request.id;
+      return p.request!.id;
     }
 
     async function submit(on: Instance, apikey: string, jobId: string): Promise<void> {
@@ -441,7 +443,7 @@ describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
       expect(c.deps.bus.connected).toBe(false);
       // it serves meanwhile
       const owner = await seedUser(tdb.db);
-      expect((await c.gql("{ me { id } }", {}, owner.apiKey)).me).toBeTruthy();
+      expect((await c.gql(MeDocument, {}, owner.apiKey)).me).toBeTruthy();
 
       const fromB = b.logs.lines.length;
       await redis.start();
