@@ -3,7 +3,7 @@ import type { Db } from "../../../src/infra/db.ts";
 import { claimImageJob } from "../../../src/modules/jobs/jobs.sql.ts";
 import { type TestApp, useTestApps } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
-import { createRequest, outcome, pop, resetQueue, submit } from "../../support/queue.ts";
+import { CREATE, createRequest, outcome, pop, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -105,12 +105,7 @@ describe.skipIf(!onPostgres)("exactly-once claims on Postgres", () => {
     const user = await seedUser(ctx.db, { kudos: 1_000, concurrency: 3 });
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        (i % 2 === 0 ? a : b).gql(
-          `mutation($input: CreateImageRequestInput!) { createImageRequest(input: $input) {
-            __typename ... on Error { code } } }`,
-          { input: { prompt: `at once ${i}` } },
-          { apikey: user.apiKey },
-        ),
+        (i % 2 === 0 ? a : b).gql(CREATE, { input: { prompt: `at once ${i}` } }, { apikey: user.apiKey }),
       ),
     );
     const outcomes = results.map((r) => r.data.createImageRequest.code ?? r.data.createImageRequest.__typename);

@@ -6,6 +6,7 @@ import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
 import { subscribe, type TestApp, useTestApps } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
 import {
+  CANCEL,
   createRequest,
   FEED,
   outcome,
@@ -120,11 +121,7 @@ describe.skipIf(!onPostgres || !process.env.REDIS_URL)("several instances share 
     const id = await createRequest(a, requester.apiKey, { prompt: "called off" });
     const watch = subscribe(c.ws(), WATCH, { id });
     await watch.next();
-    await b.gql(
-      `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`,
-      { id },
-      { apikey: requester.apiKey },
-    );
+    await b.gql(CANCEL, { id }, { apikey: requester.apiKey });
     let state = (await watch.next()).data!.imageRequestUpdated;
     while (!state.done) state = (await watch.next()).data!.imageRequestUpdated;
     expect(state.cancelled).toBe(true);

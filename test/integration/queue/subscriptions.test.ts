@@ -8,6 +8,7 @@ import { sweepExpiredJobs, sweepExpiredRequests } from "../../../src/tasks/index
 import { WorkerDocument } from "../../generated/graphql.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
 import {
+  CANCEL,
   createRequest,
   FEED,
   outcome,
@@ -124,11 +125,7 @@ describe("imageRequestUpdated", () => {
     const id = await createRequest(ctx.t, requester.apiKey, { prompt: "never mind" });
     const watch = subscribe(ctx.t.ws(), WATCH, { id });
     expect((await watch.next()).data!.imageRequestUpdated.cancelled).toBe(false);
-    await ctx.t.gql(
-      `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`,
-      { id },
-      { apikey: requester.apiKey },
-    );
+    await ctx.t.gql(CANCEL, { id }, { apikey: requester.apiKey });
     const last = (await watch.next()).data!.imageRequestUpdated;
     expect(last).toMatchObject({ cancelled: true, done: true });
     await watch.completed();
@@ -533,11 +530,7 @@ describe("one connection, many subscriptions", () => {
         const id = await createRequest(ctx.t, requester.apiKey, { prompt: `one of many ${i}` });
         const watch = subscribe(client, WATCH, { id });
         await watch.next();
-        await ctx.t.gql(
-          `mutation($id: ID!) { cancelImageRequest(id: $id) { __typename } }`,
-          { id },
-          { apikey: requester.apiKey },
-        );
+        await ctx.t.gql(CANCEL, { id }, { apikey: requester.apiKey });
         await watch.completed();
       }
       const workerClient = ctx.t.ws(owner.apiKey);

@@ -12,7 +12,7 @@ import { sweepExpiredJobs } from "../../../src/tasks/index.ts";
 import { SetWorkerMaintenanceDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { CREATE_KEY } from "../../support/kudos.ts";
-import { CANCEL, count, createRequest, outcome, pop, resetQueue, status, submit } from "../../support/queue.ts";
+import { CANCEL, count, createRequest, outcome, POP, pop, resetQueue, status, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const clock = new ManualClock();
@@ -141,11 +141,7 @@ describe("faults", () => {
     expect(await sweepExpiredJobs(ctx.t.deps)).toBe(1);
     expect(await worker()).toMatchObject({ maintenance: true, aborted_jobs: 0, uncompleted_jobs: 40 });
     // in maintenance it only serves its owner's requests: this one is left to others
-    const r = await ctx.t.gql(
-      `mutation($input: PopImageJobInput!) { popImageJob(input: $input) { __typename ... on Error { code message } } }`,
-      { input: { name, models: SD } },
-      { apikey: owner.apiKey },
-    );
+    const r = await ctx.t.gql(POP, { input: { name, models: SD } }, { apikey: owner.apiKey });
     expect(r.data.popImageJob).toMatchObject({ code: "WorkerMaintenance" });
     expect(r.data.popImageJob.message).toMatch(/dropping too many jobs/);
     expect(await status(ctx.t, id)).toMatchObject({ faulted: false, waiting: 1 });
