@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { hashKey } from "../../../src/modules/users/users.rules.ts";
-import { MeDocument, MySharedKeysDocument, UserSharedKeysDocument } from "../../generated/graphql.ts";
+import { MeDocument, MyKudosDocument, MySharedKeysDocument, UserSharedKeysDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import {
   balance,
@@ -215,12 +215,8 @@ describe("using a shared key", () => {
       ["request_charge", sharedKey.id],
       ["request_charge", sharedKey.id],
     ]);
-    const details = await ctx.t.gql(
-      "query { me { kudosDetails { spent sharedKeySpent } } }",
-      {},
-      { apikey: owner.apiKey },
-    );
-    expect(details.data.me.kudosDetails).toEqual({ spent: TAX + 2 * JOB, sharedKeySpent: TAX + 2 * JOB });
+    const details = await ctx.t.gql(MyKudosDocument, {}, { apikey: owner.apiKey });
+    expect(details.data.me.kudosDetails).toMatchObject({ spent: TAX + 2 * JOB, sharedKeySpent: TAX + 2 * JOB });
   });
 
   it("an unlimited key keeps its budget at -1 and counts what it spends", async () => {
