@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
+import { ANONYMOUS_API_KEY } from "../lib/ids.ts";
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -15,7 +16,7 @@ const require = createRequire(import.meta.url);
 export const GRAPHIQL_OPTIONS = {
   title: "Horde GraphQL",
   defaultQuery: "{\n  me {\n    id\n    username\n    kudos\n  }\n}\n",
-  headers: JSON.stringify({ apikey: "0000000000" }, null, 2),
+  headers: JSON.stringify({ apikey: ANONYMOUS_API_KEY }, null, 2),
 };
 
 /** Where the page's assets are served; each URL carries its content hash, so it never changes. */

@@ -3,6 +3,8 @@
  * Counts live in this process: with several instances each enforces its own share, which the
  * operator sets by dividing the limit. A limit of 0 disables it.
  */
+import { ANONYMOUS_API_KEY } from "../lib/ids.ts";
+
 export class RateLimiter {
   private windows = new Map<string, { count: number; resetAt: number }>();
   private lastSweep = 0;
@@ -47,6 +49,6 @@ export function createLimits(
   return (ip, key) => {
     const byIp = ip === null ? 0 : ipLimiter.hit(ip);
     if (byIp) return byIp;
-    return key && key !== "0000000000" ? keyLimiter.hit(hashKey(key)) : 0;
+    return key && key !== ANONYMOUS_API_KEY ? keyLimiter.hit(hashKey(key)) : 0;
   };
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from "../../errors.ts";
 import type { Db } from "../../infra/db.ts";
+import { ANONYMOUS_API_KEY } from "../../lib/ids.ts";
 import { ANONYMOUS_ID, checkUsername, hashKey, newApiKey } from "./users.rules.ts";
 
 /** The caller, as resolved from an API key (or a shared key, which acts for its owner). */
@@ -43,7 +44,7 @@ interface AuthRow {
  * which callers turn into `InvalidAPIKey`, never into Anonymous.
  */
 export async function authenticate(db: Db, apikey: string | null | undefined): Promise<Viewer | null> {
-  if (!apikey || apikey === "0000000000") return ANONYMOUS_VIEWER;
+  if (!apikey || apikey === ANONYMOUS_API_KEY) return ANONYMOUS_VIEWER;
   const hash = hashKey(apikey);
   const rows = await db.query<AuthRow>(
     `SELECT u.id, u.username, u.trusted, u.moderator, u.flagged, u.worker_invited, NULL::uuid AS shared_key_id
