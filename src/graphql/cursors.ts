@@ -45,6 +45,7 @@ export const int8Cursor: CursorRule = (c) => digitsUpTo(c, INT8_MAX);
 export const CURSOR_RULES: ReadonlyMap<string, CursorRule> = new Map([
   ["Query.users", int4PrismaCursor],
   ["Query.workers", uuidPrismaCursor],
+  ["Query.teams", uuidPrismaCursor],
   ["User.kudosHistory", int8Cursor],
 ]);
 
