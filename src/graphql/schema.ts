@@ -12,6 +12,7 @@ import "../modules/kudos/kudos.graphql.ts";
 import "../modules/sharedkeys/sharedkeys.graphql.ts";
 import "../modules/trust/trust.graphql.ts";
 import "../modules/teams/teams.graphql.ts";
+import "../modules/moderation/moderation.graphql.ts";
 import "../modules/workers/workers.admin.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */

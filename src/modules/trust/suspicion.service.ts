@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.ts";
 import type { Sql } from "../../infra/db.ts";
 import type { SuspicionReason } from "./suspicion.rules.ts";
 import {
+  hasWorkerReason,
   pauseSuspiciousWorkers,
   raiseUserSuspicion,
   raiseWorkerSuspicion,
@@ -48,4 +49,18 @@ export async function suspectWorker(
 /** How many reasons an account has. */
 export async function suspicionOf(deps: Deps, userId: number): Promise<number> {
   return (await userSuspicionCounts(deps.db, [userId])).get(userId) ?? 0;
+}
+
+/**
+ * Raises a reason against a worker unless it already has it: the reference counts each reason
+ * once per worker, except UNREASONABLY_FAST and TOO_MANY_JOBS_ABORTED.
+ */
+export async function suspectWorkerOnce(
+  deps: Deps,
+  workerId: string,
+  reason: SuspicionReason,
+  sql: Sql = deps.db,
+): Promise<void> {
+  if (await hasWorkerReason(sql, workerId, reason)) return;
+  await suspectWorker(deps, workerId, reason, sql);
 }
