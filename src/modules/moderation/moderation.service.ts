@@ -267,8 +267,10 @@ export function workerGate(deps: Deps, viewer: Viewer) {
     before: () => assertIpAllowed(deps, viewer.ip),
     beforeRegister: async (sql: Sql, name: string) => {
       if (await q.ownsWorkerNamed(sql, viewer.userId, name)) return;
-      const s = await snapshot(deps);
-      if (s.modes.invite_only && (await q.workerCountOf(sql, viewer.userId)) >= viewer.workerInvited) {
+      // Inside the registration's transaction: everything here reads through `sql` (on PGlite's
+      // one connection the outer client would wait for this transaction for ever).
+      const modes = await q.readModes(sql);
+      if (modes.invite_only && (await q.workerCountOf(sql, viewer.userId)) >= viewer.workerInvited) {
         throw new ForbiddenError("WorkerInviteOnly", "The horde is invite-only; ask a moderator to invite a worker");
       }
       const perIp = viewer.trusted ? 20 : deps.config.maxWorkersPerIp;
