@@ -5,6 +5,7 @@ import type { Context } from "../graphql/context.ts";
 import type { ServerContext } from "../graphql/yoga.ts";
 import { apiKeyFromHeaders } from "./api-key.ts";
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiQL, serveGraphiQLAsset, wantsGraphiQL } from "./graphiql.ts";
+import { serveMetrics } from "./metrics.ts";
 import type { Limited } from "./rate-limit.ts";
 import { clientIp, jsonError, within } from "./respond.ts";
 import { type BridgeState, forwardToYoga } from "./yoga-bridge.ts";
@@ -81,6 +82,7 @@ export async function route(env: RouteEnv, req: IncomingMessage, res: ServerResp
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === "/health") return health(env, res);
   if (url.pathname === "/ready") return ready(env, res);
+  if (url.pathname === "/metrics") return serveMetrics(env.deps, req, res);
   if (url.pathname.startsWith("/blobs/") && (req.method === "GET" || req.method === "HEAD")) {
     return blob(env, url.pathname.slice(7), res);
   }
