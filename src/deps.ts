@@ -9,6 +9,7 @@ import { type Bus, createLocalBus, createRedisBus } from "./infra/pubsub.ts";
 import { FeedHub } from "./modules/jobs/jobs.feed.ts";
 import { createModelCatalog, type ModelCatalogHolder, syncModelReference } from "./modules/models/models.service.ts";
 import { RequestWatchHub } from "./modules/requests/requests.watch.ts";
+import { HordeStatusHub } from "./modules/stats/horde-status.hub.ts";
 
 /**
  * Everything with IO, and every object that lives as long as the instance, created in one place
@@ -30,6 +31,8 @@ export interface Deps {
   watches: RequestWatchHub;
   /** This instance's Prometheus metrics (its own registry; served at `/metrics`). */
   metrics: Metrics;
+  /** This instance's `hordeStatusUpdated` source: one timer while anyone subscribes. */
+  hordeStatus: HordeStatusHub;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function createDeps(
     feeds: undefined as unknown as FeedHub,
     watches: new RequestWatchHub({ bus }),
     metrics: new Metrics(),
+    hordeStatus: new HordeStatusHub({ db, clock: overrides.clock ?? systemClock, logger }),
   };
   deps.feeds = new FeedHub(deps);
   await syncModelReference(deps);

@@ -137,13 +137,15 @@
   async function refreshLists() {
     const wait = listsAt + LIST_EVERY_MS - Date.now();
     if (wait > 0 || listsPending) {
-      listsTimer ??= setTimeout(
-        () => {
-          listsTimer = null;
-          void refreshLists();
-        },
-        Math.max(wait, 250),
-      );
+      if (listsTimer === null) {
+        listsTimer = setTimeout(
+          () => {
+            listsTimer = null;
+            void refreshLists();
+          },
+          Math.max(wait, 250),
+        );
+      }
       return;
     }
     listsPending = true;
