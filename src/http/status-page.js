@@ -158,6 +158,16 @@
       const body = await res.json();
       if (body.data?.models) renderModels(body.data.models);
       if (body.data?.topWorkers) renderWorkers(body.data.topWorkers);
+      if (!body.data) {
+        const why = body.errors?.[0]?.message ?? `HTTP ${res.status}`;
+        for (const sel of ["#top-models tbody", "#top-workers tbody"]) {
+          const td = document.createElement("td");
+          td.colSpan = 6;
+          td.className = "empty";
+          td.textContent = `Unavailable: ${why}`;
+          $(sel).replaceChildren(td);
+        }
+      }
       listsAt = Date.now();
     } catch (err) {
       console.warn("status page: could not read the lists", err);

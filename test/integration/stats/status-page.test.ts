@@ -121,6 +121,9 @@ describe.runIf(browserTests)("the status page in headless Chromium", () => {
     );
     expect(await page.evaluate(`document.querySelector("#chart-queue").dataset.last`)).toBe("0");
 
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, "status-page.png"), await page.screenshot());
+
     // the lists follow: the worker is on the leaderboard, its model in the per-model load
     await textAppears(page, "#top-workers tbody", workerName);
     await textAppears(page, "#top-models tbody", "stable_diffusion");
@@ -129,7 +132,6 @@ describe.runIf(browserTests)("the status page in headless Chromium", () => {
     const graphiql = await page.evaluate<string>(`document.querySelector("#graphiql-link").href`);
     expect(graphiql).toBe(`${base()}/graphql`);
 
-    mkdirSync(OUT, { recursive: true });
     writeFileSync(join(OUT, "status-page.png"), await page.screenshot());
     expect(page.logs.filter((l) => l.startsWith("exception") || l.startsWith("error"))).toEqual([]);
   }, 60_000);
