@@ -161,11 +161,10 @@
       if (!body.data) {
         const why = body.errors?.[0]?.message ?? `HTTP ${res.status}`;
         for (const sel of ["#top-models tbody", "#top-workers tbody"]) {
-          const td = document.createElement("td");
-          td.colSpan = 6;
-          td.className = "empty";
-          td.textContent = `Unavailable: ${why}`;
-          $(sel).replaceChildren(td);
+          const tr = document.createElement("tr");
+          cell(tr, `Unavailable: ${why}`, "empty");
+          tr.firstChild.colSpan = 6;
+          $(sel).replaceChildren(tr);
         }
       }
       listsAt = Date.now();
