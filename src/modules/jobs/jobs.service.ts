@@ -70,6 +70,7 @@ export async function claimJobs(
     if (safe <= 1) return [first];
     return [first, ...(await claimMoreOfRequest(sql, worker.id, first.request_id, first.model, safe - 1, now))];
   });
+  deps.metrics.claimed("image", jobs, now);
   for (const id of new Set(jobs.map((j) => j.request_id))) deps.bus.publish("requestChanged", { id, ended: false });
   return jobs;
 }
@@ -131,6 +132,7 @@ const SUBMIT_MESSAGES = {
  */
 export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promise<void> {
   if (released.length === 0) return;
+  deps.metrics.timedOut("image", released.length);
   const byWorker = new Map<string, string[]>();
   const byRequest = new Map<string, number>();
   for (const r of released) {
@@ -208,6 +210,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
     return refuseSubmit(deps, outcome.failure, now);
   }
   const job = outcome.job;
+  deps.metrics.settled("image", state);
   deps.bus.publish("workerSlotFreed", { workerId: job.worker_id, jobIds: [job.id] });
   deps.bus.publish("requestChanged", { id: job.request_id, ended: false });
   if (outcome.replaced) {
