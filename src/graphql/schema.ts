@@ -13,6 +13,7 @@ import "../modules/sharedkeys/sharedkeys.graphql.ts";
 import "../modules/stats/horde-status.graphql.ts";
 import "../modules/stats/entity-stats.graphql.ts";
 import "../modules/stats/entity-requests.graphql.ts";
+import "../modules/stats/horde-stats.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */
 export const schema = assertGuarded(builder.toSchema({ sortSchema: true }));
