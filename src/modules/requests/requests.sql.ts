@@ -179,7 +179,8 @@ export interface RequestKey {
 /**
  * One page of a user's stored requests in one statement, newest first (ties by id, descending):
  * those before `after` and after `before` in that order, at most `limit`; `inverted` reads from
- * the oldest end (a `last` page), still returned newest first. Reads `requests_user_created_idx`.
+ * the oldest end (a `last` page) and returns it oldest first, as the cursor connection expects.
+ * Reads `requests_user_created_idx`.
  */
 export async function readUserRequests(
   sql: Sql,
@@ -198,7 +199,7 @@ export async function readUserRequests(
      SELECT ${REQUEST_ROW}
        FROM page p JOIN requests r ON r.id = p.id JOIN jobs j ON j.request_id = r.id
       GROUP BY r.id
-      ORDER BY r.created_at DESC, r.id DESC`,
+      ORDER BY r.created_at ${dir}, r.id ${dir}`,
     [
       userId,
       p.after?.createdAt ?? null,

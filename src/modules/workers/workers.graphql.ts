@@ -159,7 +159,8 @@ function workerWhere(f: WorkerFilter, now: Date): Prisma.WorkerWhereInput {
     ...(f.online === true ? { lastCheckIn: { gte: onlineSince } } : {}),
     ...(f.online === false ? { lastCheckIn: { lt: onlineSince } } : {}),
     ...(f.model ? { models: { has: f.model } } : {}),
-    ...(f.name ? { nameKey: { contains: nameKey(f.name) } } : {}),
+    // Prisma sends `contains` as a LIKE pattern without escaping it: _ and % must match themselves.
+    ...(f.name ? { nameKey: { contains: nameKey(f.name).replace(/[\\%_]/g, "\\$&") } } : {}),
     ...(f.ownerId !== null ? { userId: f.ownerId } : {}),
   };
 }

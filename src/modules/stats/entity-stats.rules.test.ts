@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { decodeTimeUuidCursor, encodeTimeUuidCursor, timeUuidCursor } from "../../graphql/cursors.ts";
+import { boundedFirst, checkWorkerFilter } from "./entity-stats.rules.ts";
+
+describe("checkWorkerFilter", () => {
+  it("passes an empty filter as filtering nothing", () => {
+    expect(checkWorkerFilter(undefined)).toEqual({ kind: null, online: null, model: null, name: null, ownerId: null });
+  });
+
+  it("trims text and reads the owner as an int4 id", () => {
+    expect(checkWorkerFilter({ name: "  ab ", model: "m", owner: "42", online: false, kind: "image" })).toEqual({
+      kind: "image",
+      online: false,
+      model: "m",
+      name: "ab",
+      ownerId: 42,
+    });
+    expect(checkWorkerFilter({ owner: 0 }).ownerId).toBe(0);
+  });
+
+  it("refuses empty or overlong text and owners that are not user ids, naming the field", () => {
+    const bad: [Parameters<typeof checkWorkerFilter>[0], string][] = [
+      [{ name: "   " }, "filter.name"],
+      [{ model: "x".repeat(201) }, "filter.model"],
+      [{ owner: "2147483648" }, "filter.owner"],
+      [{ owner: "1e3" }, "filter.owner"],
+      [{ owner: "-1" }, "filter.owner"],
+    ];
+    for (const [input, field] of bad) {
+      expect(() => checkWorkerFilter(input)).toThrow(expect.objectContaining({ code: "InvalidFilter", field }));
+    }
+  });
+});
+
+describe("boundedFirst", () => {
+  it("defaults, accepts 0 to max, refuses the rest", () => {
+    expect(boundedFirst(undefined, 100, 10)).toBe(10);
+    expect(boundedFirst(0, 100, 10)).toBe(0);
+    expect(boundedFirst(100, 100, 10)).toBe(100);
+    expect(() => boundedFirst(101, 100, 10)).toThrow(expect.objectContaining({ code: "InvalidPageSize" }));
+    expect(() => boundedFirst(-1, 100, 10)).toThrow(expect.objectContaining({ code: "InvalidPageSize" }));
+  });
+});
+
+describe("time-and-uuid cursors", () => {
+  const id = "0b5e2a6e-8a55-4c4e-9a43-3c1f2f7d9a10";
+  it("round-trip a creation time and an id", () => {
+    const at = new Date("2026-12-01T12:34:56.789Z");
+    const c = encodeTimeUuidCursor(at, id);
+    expect(timeUuidCursor(c)).toBe(true);
+    expect(decodeTimeUuidCursor(c)).toEqual({ at, id });
+  });
+
+  it("refuse anything else", () => {
+    for (const c of [
+      "",
+      "1",
+      `x_${id}`,
+      `1_${id}x`,
+      `1_not-a-uuid-000000000000000000000000`,
+      `9999999999999999_${id}`,
+    ]) {
+      expect(timeUuidCursor(c), c).toBe(false);
+    }
+  });
+});
