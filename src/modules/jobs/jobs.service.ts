@@ -141,7 +141,7 @@ export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promis
   }
   await logAbortedJobs(
     deps,
-    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length })),
+    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length, cause: "timeout" as const })),
   );
   for (const [workerId, jobIds] of byWorker) deps.bus.publish("workerSlotFreed", { workerId, jobIds });
   const now = deps.clock.now();
@@ -268,7 +268,7 @@ async function settle(
       const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
       if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
       const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
-      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1 }], sql);
+      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1, cause: "faulted" }], sql);
       return { ok: true, job, reward: 0, replaced };
     });
   }
