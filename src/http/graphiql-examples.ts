@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 export const GRAPHIQL_EXAMPLES: readonly { file: string; variables?: Record<string, unknown> }[] = [
   { file: "horde.graphql" },
   { file: "models.graphql" },
-  { file: "workers.graphql", variables: { after: null } },
+  { file: "workers.graphql", variables: { after: null, filter: { online: true } } },
+  { file: "leaderboards.graphql" },
   {
     file: "requester.graphql",
     variables: {

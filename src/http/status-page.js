@@ -10,10 +10,10 @@
   const LIST_EVERY_MS = 5_000;
   const STATUS_FIELDS = `queuedRequests queuedJobs queuedMegapixelsteps processingJobs workersOnline threadsOnline
     pastMinuteImages pastMinuteMegapixelsteps maintenance at`;
-  const LISTS = `query StatusPageLists {
-    models { name count queued jobs eta performance }
-    topWorkers(by: MEGAPIXELSTEPS, first: 10) { rank value worker { name online } }
-  }`;
+  // Two documents, so that one list failing (say, a server without leaderboards) leaves the other.
+  const MODELS = "query StatusPageModels { models(kind: image) { name count queued jobs eta performance } }";
+  const WORKERS =
+    "query StatusPageWorkers { topWorkers(by: MEGAPIXELSTEPS, first: 10) { rank value worker { name online } } }";
   const endpoint = new URL("graphql", window.location.href);
   const series = { workers: [], queue: [], throughput: [] };
   let updates = 0;
@@ -164,29 +164,35 @@
     }
     listsPending = true;
     try {
-      const res = await fetch(endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
-        body: JSON.stringify({ query: LISTS }),
-      });
-      const body = await res.json();
-      if (body.data?.models) renderModels(body.data.models);
-      if (body.data?.topWorkers) renderWorkers(body.data.topWorkers);
-      if (!body.data) {
-        const why = body.errors?.[0]?.message ?? `HTTP ${res.status}`;
-        for (const sel of ["#top-models tbody", "#top-workers tbody"]) {
-          const tr = document.createElement("tr");
-          cell(tr, `Unavailable: ${why}`, "empty");
-          tr.firstChild.colSpan = 6;
-          $(sel).replaceChildren(tr);
-        }
-      }
+      await Promise.all([
+        readList(MODELS, "#top-models tbody", (d) => renderModels(d.models)),
+        readList(WORKERS, "#top-workers tbody", (d) => renderWorkers(d.topWorkers)),
+      ]);
       listsAt = Date.now();
-    } catch (err) {
-      console.warn("status page: could not read the lists", err);
     } finally {
       listsPending = false;
     }
+  }
+
+  /** Reads one list over HTTP and renders it, or says in its table why it could not. */
+  async function readList(query, tbody, show) {
+    let why;
+    try {
+      const res = await fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+        body: JSON.stringify({ query }),
+      });
+      const body = await res.json();
+      if (body.data) return show(body.data);
+      why = body.errors?.[0]?.message ?? `HTTP ${res.status}`;
+    } catch (err) {
+      why = err?.message ?? String(err);
+    }
+    const tr = document.createElement("tr");
+    cell(tr, `Unavailable: ${why}`, "empty");
+    tr.firstChild.colSpan = 6;
+    $(tbody).replaceChildren(tr);
   }
 
   function push(list, v) {
