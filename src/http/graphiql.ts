@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ANONYMOUS_API_KEY } from "../lib/ids.ts";
 import { type Asset, type AssetSource, CSS, JS, pageBundle, scriptJson, serveAsset, servePage } from "./assets.ts";
+import { exampleTabs } from "./graphiql-examples.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -50,7 +51,11 @@ function html(assets: Asset[]): string {
   const url = (a: Asset) => `.${GRAPHIQL_ASSET_PREFIX}${a.path}`;
   const styles = assets.filter((a) => a.path.endsWith(".css"));
   const scripts = assets.filter((a) => a.path.endsWith(".js"));
-  const config = { defaultQuery: GRAPHIQL_OPTIONS.defaultQuery, headers: GRAPHIQL_OPTIONS.headers };
+  const config = {
+    defaultQuery: GRAPHIQL_OPTIONS.defaultQuery,
+    headers: GRAPHIQL_OPTIONS.headers,
+    tabs: exampleTabs(GRAPHIQL_OPTIONS.headers),
+  };
   return [
     "<!doctype html>",
     '<html lang="en">',

@@ -5,14 +5,15 @@
 // Each rendered update is kept as `window.hordeStatusLast` and dispatched as a `horde:status` event
 // on document (the browser test awaits them).
 (() => {
-  const HISTORY = 120; // points kept per chart: two minutes at one update a second
+  const HISTORY = 600; // updates kept per chart (they come at most once a second, on a change)
+  const WINDOW_MS = 5 * 60_000; // what the charts show
   const LIST_EVERY_MS = 5_000;
   const STATUS_FIELDS = `queuedRequests queuedJobs queuedMegapixelsteps processingJobs workersOnline threadsOnline
     pastMinuteImages pastMinuteMegapixelsteps maintenance at`;
-  const LISTS = `query StatusPageLists {
-    models { name count queued jobs eta performance }
-    topWorkers(by: MEGAPIXELSTEPS, first: 10) { rank value worker { name online } }
-  }`;
+  // Two documents, so that one list failing (say, a server without leaderboards) leaves the other.
+  const MODELS = "query StatusPageModels { models(kind: image) { name count queued jobs eta performance } }";
+  const WORKERS =
+    "query StatusPageWorkers { topWorkers(by: MEGAPIXELSTEPS, first: 10) { rank value worker { name online } } }";
   const endpoint = new URL("graphql", window.location.href);
   const series = { workers: [], queue: [], throughput: [] };
   let updates = 0;
@@ -35,15 +36,26 @@
     for (const el of document.querySelectorAll(`[data-figure="${name}"]`)) el.textContent = fmt(value, digits);
   }
 
-  /** A line chart of one series in an SVG: the area under it, the line, and its latest and top values. */
+  /**
+   * A step chart of one series over the last WINDOW_MS: each value holds until the next update
+   * (updates come only on a change), the latest one until now. The area under it, the line, the
+   * latest point, and the window's top value.
+   */
   function lineChart(svg, points, digits) {
     const w = 300;
     const h = 100;
-    const max = Math.max(1, ...points.map((p) => p.v));
-    const step = w / Math.max(1, HISTORY - 1);
-    const x0 = w - (points.length - 1) * step;
-    const xy = points.map((p, i) => [x0 + i * step, h - (p.v / max) * (h - 8)]);
-    const line = xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ");
+    const now = Date.now();
+    const from = now - WINDOW_MS;
+    const shown = points.filter((p, i) => p.t >= from || points[i + 1]?.t >= from || i === points.length - 1);
+    const max = Math.max(1, ...shown.map((p) => p.v));
+    const x = (t) => (Math.max(0, t - from) / WINDOW_MS) * w;
+    const y = (v) => h - (v / max) * (h - 12);
+    const xy = [];
+    shown.forEach((p, i) => {
+      const next = shown[i + 1]?.t ?? now;
+      xy.push([x(p.t), y(p.v)], [x(next), y(p.v)]);
+    });
+    const line = xy.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ");
     const last = points[points.length - 1];
     svg.innerHTML = "";
     const add = (tag, attrs, text) => {
@@ -61,7 +73,9 @@
       add("polyline", { points: line, class: "line" });
       add("circle", { cx: end[0], cy: end[1], r: 2.5, class: "dot" });
     }
-    add("text", { x: 2, y: 10, class: "max" }, `max ${fmt(max, digits)}`);
+    add("text", { x: 2, y: 9, class: "max" }, `max ${fmt(max, digits)}`);
+    add("text", { x: w - 2, y: h + 10, class: "max", "text-anchor": "end" }, "now");
+    add("text", { x: 2, y: h + 10, class: "max" }, `${WINDOW_MS / 60_000} min ago`);
     svg.dataset.points = String(points.length);
     svg.dataset.last = last ? String(last.v) : "";
   }
@@ -150,34 +164,46 @@
     }
     listsPending = true;
     try {
-      const res = await fetch(endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
-        body: JSON.stringify({ query: LISTS }),
-      });
-      const body = await res.json();
-      if (body.data?.models) renderModels(body.data.models);
-      if (body.data?.topWorkers) renderWorkers(body.data.topWorkers);
-      if (!body.data) {
-        const why = body.errors?.[0]?.message ?? `HTTP ${res.status}`;
-        for (const sel of ["#top-models tbody", "#top-workers tbody"]) {
-          const tr = document.createElement("tr");
-          cell(tr, `Unavailable: ${why}`, "empty");
-          tr.firstChild.colSpan = 6;
-          $(sel).replaceChildren(tr);
-        }
-      }
+      await Promise.all([
+        readList(MODELS, "#top-models tbody", (d) => renderModels(d.models)),
+        readList(WORKERS, "#top-workers tbody", (d) => renderWorkers(d.topWorkers)),
+      ]);
       listsAt = Date.now();
-    } catch (err) {
-      console.warn("status page: could not read the lists", err);
     } finally {
       listsPending = false;
     }
   }
 
+  /** Reads one list over HTTP and renders it, or says in its table why it could not. */
+  async function readList(query, tbody, show) {
+    let why;
+    try {
+      const res = await fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+        body: JSON.stringify({ query }),
+      });
+      const body = await res.json();
+      if (body.data) return show(body.data);
+      why = body.errors?.[0]?.message ?? `HTTP ${res.status}`;
+    } catch (err) {
+      why = err?.message ?? String(err);
+    }
+    const tr = document.createElement("tr");
+    cell(tr, `Unavailable: ${why}`, "empty");
+    tr.firstChild.colSpan = 6;
+    $(tbody).replaceChildren(tr);
+  }
+
   function push(list, v) {
-    list.push({ v: Number(v) || 0 });
+    list.push({ t: Date.now(), v: Number(v) || 0 });
     if (list.length > HISTORY) list.shift();
+  }
+
+  function drawCharts() {
+    lineChart($("#chart-workers"), series.workers, 0);
+    lineChart($("#chart-queue"), series.queue, 0);
+    lineChart($("#chart-throughput"), series.throughput, 1);
   }
 
   function render(s) {
@@ -194,15 +220,18 @@
     push(series.workers, s.workersOnline);
     push(series.queue, s.queuedJobs);
     push(series.throughput, s.pastMinuteMegapixelsteps);
-    lineChart($("#chart-workers"), series.workers, 0);
-    lineChart($("#chart-queue"), series.queue, 0);
-    lineChart($("#chart-throughput"), series.throughput, 1);
+    drawCharts();
     $("#updated").textContent = new Date(s.at).toLocaleTimeString();
     document.body.dataset.updates = String(updates);
     window.hordeStatusLast = { ...s, updates };
     document.dispatchEvent(new CustomEvent("horde:status", { detail: window.hordeStatusLast }));
     void refreshLists();
   }
+
+  // The charts scroll with time between updates, which come only when a figure changes.
+  setInterval(() => {
+    if (updates > 0) drawCharts();
+  }, 5_000);
 
   const client = window.graphqlWs.createClient({
     url: endpoint.href.replace(/^http/, "ws"),

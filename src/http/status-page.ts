@@ -28,7 +28,7 @@ function tile(label: string, figure: string, sub: string): string {
 }
 
 function chart(title: string, id: string, extra = ""): string {
-  return `<div class="card"><h2>${title}</h2><svg id="${id}" viewBox="0 0 300 100" role="img" aria-label="${title}"></svg>${extra}</div>`;
+  return `<div class="card"><h2>${title}</h2><svg id="${id}" viewBox="0 0 300 112" role="img" aria-label="${title}"></svg>${extra}</div>`;
 }
 
 function table(id: string, title: string, heads: [string, boolean][]): string {
@@ -73,7 +73,7 @@ function html(assets: Asset[]): string {
     '<section class="charts">',
     chart("Workers online", "chart-workers"),
     chart("Queue depth (jobs)", "chart-queue"),
-    chart("Throughput (megapixelsteps per minute)", "chart-throughput"),
+    chart("Throughput (megapixelsteps, past minute)", "chart-throughput"),
     chart(
       "Load per model",
       "chart-models",

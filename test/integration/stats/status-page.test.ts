@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GRAPHIQL_EXAMPLES } from "../../../src/http/graphiql-examples.ts";
 import { useTestApp } from "../../support/app.ts";
 import { type Browser, browserTests, launchChromium, type Page } from "../../support/chromium.ts";
 import { createRequest, pop, resetQueue, submit } from "../../support/queue.ts";
@@ -134,5 +135,24 @@ describe.runIf(browserTests)("the status page in headless Chromium", () => {
 
     writeFileSync(join(OUT, "status-page.png"), await page.screenshot());
     expect(page.logs.filter((l) => l.startsWith("exception") || l.startsWith("error"))).toEqual([]);
+  }, 60_000);
+
+  it("opens GraphiQL with a tab per example, the first one's operations in the editor", async () => {
+    const page = await browser.page(1280, 800);
+    await page.goto(`${base()}/graphql`);
+    const tabs = await page.evaluate<number>(`new Promise((resolve, reject) => {
+      const count = () => document.querySelectorAll(".graphiql-tab").length;
+      if (count() >= ${GRAPHIQL_EXAMPLES.length}) return resolve(count());
+      const timer = setTimeout(() => { obs.disconnect(); reject(new Error("GraphiQL shows " + count() + " tabs")); }, 20000);
+      const obs = new MutationObserver(() => { if (count() >= ${GRAPHIQL_EXAMPLES.length}) { obs.disconnect(); clearTimeout(timer); resolve(count()); } });
+      obs.observe(document.body, { childList: true, subtree: true });
+    })`);
+    expect(tabs).toBe(GRAPHIQL_EXAMPLES.length);
+    const editor = await page.evaluate<string>(
+      `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.getValue()`,
+    );
+    expect(editor).toContain("subscription HordeStatusLive");
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, "graphiql-examples.png"), await page.screenshot());
   }, 60_000);
 });
