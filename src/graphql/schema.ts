@@ -10,6 +10,7 @@ import "../modules/requests/requests.graphql.ts";
 import "../modules/jobs/jobs.graphql.ts";
 import "../modules/kudos/kudos.graphql.ts";
 import "../modules/sharedkeys/sharedkeys.graphql.ts";
+import "../modules/ratings/ratings.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */
 export const schema = assertGuarded(builder.toSchema({ sortSchema: true }));

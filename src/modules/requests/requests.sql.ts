@@ -150,6 +150,7 @@ export interface RequestRow {
   restarted: number;
 }
 
+/** The requests named, in one statement; a request retention purged reads as gone. */
 export async function readRequests(sql: Sql, ids: readonly string[]): Promise<RequestRow[]> {
   return sql.query<RequestRow>(
     `SELECT r.id, r.user_id, r.n, r.prompt, r.models, r.width, r.height, r.steps, r.nsfw, r.faulted,
@@ -161,7 +162,7 @@ export async function readRequests(sql: Sql, ids: readonly string[]): Promise<Re
             count(*) FILTER (WHERE j.state = 'faulted')::int AS faulted_jobs,
             coalesce(sum(j.restarts), 0)::int AS restarted
        FROM requests r JOIN jobs j ON j.request_id = r.id
-      WHERE r.id = ANY($1::uuid[])
+      WHERE r.id = ANY($1::uuid[]) AND r.purged_at IS NULL
       GROUP BY r.id`,
     [ids],
   );
