@@ -45,6 +45,11 @@ const schema = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 60),
   REDIS_PREFIX: z.string().default("horde:"),
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(0).default(100),
   MAX_SUBSCRIPTIONS_PER_IP: z.coerce.number().int().min(0).default(1000),
@@ -98,6 +103,8 @@ export interface Config {
   requestExpirySeconds: number;
   maxImageBytes: number;
   sweepIntervalMs: number;
+  /** Seconds a request's prompt, parameters and images are kept after it ended (shared images live on in the dataset). */
+  retentionSeconds: number;
   trustProxy: boolean;
   /** Open subscriptions allowed per WebSocket and per client IP; 0 turns a cap off. */
   subscriptions: { perSocket: number; perIp: number };
@@ -146,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestExpirySeconds: e.REQUEST_EXPIRY_SECONDS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    retentionSeconds: e.RETENTION_SECONDS,
     trustProxy: e.TRUST_PROXY,
     subscriptions: { perSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET, perIp: e.MAX_SUBSCRIPTIONS_PER_IP },
     corsOrigins: e.CORS_ORIGINS,

@@ -164,6 +164,18 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "TooManyWorkers",
     ],
   },
+  rateImage: {
+    ValidationError: [...GUARD, "InvalidAesthetic", "InvalidArtifacts"],
+    NotFoundError: ["GenerationNotFound"],
+    ForbiddenError: [
+      "AnonForbidden",
+      "SharedKeyForbidden",
+      "RequestNotShared",
+      "RequestNotFinished",
+      "RatingWindowClosed",
+    ],
+    ConflictError: ["AlreadyRated"],
+  },
   submitImageJob: {
     ValidationError: [...GUARD, "InvalidSeed", "MissingImage", "InvalidImage", "ImageTooLarge"],
     NotFoundError: ["InvalidJobID"],

@@ -14,6 +14,7 @@ import "../modules/stats/horde-status.graphql.ts";
 import "../modules/stats/entity-stats.graphql.ts";
 import "../modules/stats/entity-requests.graphql.ts";
 import "../modules/stats/horde-stats.graphql.ts";
+import "../modules/ratings/ratings.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */
 export const schema = assertGuarded(builder.toSchema({ sortSchema: true }));
