@@ -84,6 +84,10 @@ export type ImageParamsInput = {
 
 /** What moved kudos. Rewards and awards bring kudos in, charges and taxes take them out. */
 export type KudosLedgerKind =
+  /** Half an untrusted owner's job reward, parked in escrow */
+  | 'ESCROW_HOLD'
+  /** The escrow paid out when the owner became trusted */
+  | 'ESCROW_RELEASE'
   /** Reserved; never written (balances are not clamped) */
   | 'FLOOR_ADJUSTMENT'
   /** Earned by one of the user's workers for a job */
@@ -96,6 +100,8 @@ export type KudosLedgerKind =
   | 'RATING_REWARD'
   /** Paid for one finished job of the user's request */
   | 'REQUEST_CHARGE'
+  /** What a job cost above its price for excluding slow workers or blacklisting workers: burned */
+  | 'SURCHARGE_BURN'
   /** Received from another user */
   | 'TRANSFER_IN'
   /** Sent to another user */
