@@ -32,6 +32,8 @@ const WORKER_STATS = `requestsFulfilled kudosRewarded kudosDetails { generated u
 const WORKERS_QUERY = `query($first: Int, $filter: WorkerFilter) {
   workers(first: $first, filter: $filter, orderBy: CONTRIBUTIONS) {
     edges { node { id name owner { id username } stats { ${WORKER_STATS} } } } } }`;
+const WORKERS_BARE_QUERY = `query($first: Int, $filter: WorkerFilter) {
+  workers(first: $first, filter: $filter, orderBy: CONTRIBUTIONS) { edges { node { id name owner { id username } } } } }`;
 const USERS_QUERY = `query($first: Int) { topUsers(by: CONTRIBUTIONS, first: $first) { rank value user {
   id username kudos kudosDetails { generated uptime received given spent awarded }
   stats { contributions requestsFulfilled requestsMade imagesGenerated megapixelstepsReceived } } } }`;
@@ -132,6 +134,10 @@ async function main() {
           console.log(`API: ${first} ${label} with every stats field: ${fmt(m)}`);
         }
       }
+      const bare = await measure(bench.db, () =>
+        gql(url, WORKERS_BARE_QUERY, { first: 100, filter: { name: "busy_" } }),
+      );
+      console.log(`API: 100 busiest workers without stats (the baseline): ${fmt(bare)}`);
       for (const first of [1, 10, 100]) {
         const m = await measure(bench.db, () => gql(url, USERS_QUERY, { first }));
         console.log(`API: top ${first} users by contributions with every stats field: ${fmt(m)}`);
