@@ -1,10 +1,11 @@
 import type { Deps } from "../deps.ts";
-import type { Sql } from "../infra/db.ts";
 import { afterReleased, takeBackExpiredJobs } from "../modules/jobs/jobs.service.ts";
 import { checkLedgerInvariant, type InvariantReport } from "../modules/kudos/kudos.invariant.ts";
 import { rewardUptime } from "../modules/kudos/kudos.service.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
 import { expireRequests } from "../modules/requests/requests.sql.ts";
+import { exclusive } from "./lock.ts";
+import { ROLLUP_INTERVAL_MS, rollUpStats } from "./stats-rollup.ts";
 
 /** Background sweeps of this instance. */
 export interface Tasks {
@@ -20,17 +21,6 @@ const LOCKS = { requeue: 1, expire: 2, uptime: 3, audit: 4 } as const;
 const UPTIME_SWEEP_MS = 60_000;
 /** How often the whole ledger is audited (it reads every row). */
 const AUDIT_MS = 3_600_000;
-
-/**
- * Runs `fn` in a transaction holding a transaction-scoped advisory lock, or skips it when
- * another instance holds the lock: N instances do each shared sweep once per interval.
- */
-async function exclusive<T>(deps: Deps, key: number, fn: (sql: Sql) => Promise<T>): Promise<T | null> {
-  return deps.db.tx(async (sql) => {
-    const rows = await sql.query<{ got: boolean }>("SELECT pg_try_advisory_xact_lock(2, $1) AS got", [key]);
-    return rows[0]?.got ? fn(sql) : null;
-  });
-}
 
 /** Re-queues jobs whose TTL ran out, then faults, wakes and tells as {@link afterReleased} says. */
 export async function sweepExpiredJobs(deps: Deps): Promise<number> {
@@ -56,6 +46,7 @@ export async function sweepUptime(deps: Deps): Promise<{ workers: number; kudos:
 /** Checks the kudos ledger invariant and logs an error when it fails; null when another instance is at it. */
 export async function auditLedger(deps: Deps): Promise<InvariantReport | null> {
   const report = await exclusive(deps, LOCKS.audit, (sql) => checkLedgerInvariant(sql));
+  if (report) deps.metrics.ledgerChecked(report, deps.clock.now());
   if (report && !report.ok) deps.logger.error({ report }, "kudos ledger invariant broken");
   return report;
 }
@@ -102,6 +93,10 @@ export function startTasks(deps: Deps): Tasks {
     setInterval(
       guard("heartbeat", () => hub.heartbeat()),
       60_000,
+    ),
+    setInterval(
+      guard("stats", () => rollUpStats(deps)),
+      ROLLUP_INTERVAL_MS,
     ),
     setInterval(
       guard("models", () => syncModelReference(deps)),

@@ -3,7 +3,7 @@ import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { nameKey } from "../../lib/names.ts";
-import { checkWorkerFilter, type WorkerFilter } from "../stats/entity-stats.rules.ts";
+import { checkWorkerFilter, type WorkerFilter } from "./workers.filter.rules.ts";
 import { ONLINE_SECONDS } from "./workers.rules.ts";
 import { setWorkerMaintenance } from "./workers.service.ts";
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { TopUsersDocument, TopWorkersDocument, UserWithStatsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
+import { seedJobs, seedRequest, seedWorker } from "../../support/entity-stats.ts";
 import { seedUser } from "../../support/seed.ts";
-import { seedJobs, seedRequest, seedWorker } from "../../support/stats.ts";
 
 /**
  * Leaderboards rank by kudos, by contributions and (workers) by megapixelsteps or jobs, highest

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MyRequestsDocument, UserRequestsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
+import { seedJobs, seedRequest } from "../../support/entity-stats.ts";
 import { CREATE_KEY } from "../../support/kudos.ts";
 import { createRequest } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
-import { seedJobs, seedRequest } from "../../support/stats.ts";
 
 /**
  * `User.requests`: the caller's own requests, newest first, paged by (creation time, id)

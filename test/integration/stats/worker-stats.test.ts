@@ -3,9 +3,9 @@ import { ManualClock } from "../../../src/infra/clock.ts";
 import { sweepExpiredJobs, sweepUptime } from "../../../src/tasks/index.ts";
 import { WorkerWithStatsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
+import { seedJobs, seedRequest, seedWorker } from "../../support/entity-stats.ts";
 import { createRequest, pop, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
-import { seedJobs, seedRequest, seedWorker } from "../../support/stats.ts";
 
 /**
  * Worker.stats: every windowed figure against jobs finished at set instants around a fixed

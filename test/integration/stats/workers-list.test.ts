@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { type WorkerFilter, type WorkerOrder, WorkersWithStatsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
+import { seedWorker } from "../../support/entity-stats.ts";
 import { seedUser } from "../../support/seed.ts";
-import { seedWorker } from "../../support/stats.ts";
 
 /**
  * `workers` filters (kind, online, model, name, owner) and orderings (performance,
