@@ -46,6 +46,7 @@ export async function sweepUptime(deps: Deps): Promise<{ workers: number; kudos:
 /** Checks the kudos ledger invariant and logs an error when it fails; null when another instance is at it. */
 export async function auditLedger(deps: Deps): Promise<InvariantReport | null> {
   const report = await exclusive(deps, LOCKS.audit, (sql) => checkLedgerInvariant(sql));
+  if (report) deps.metrics.ledgerChecked(report, deps.clock.now());
   if (report && !report.ok) deps.logger.error({ report }, "kudos ledger invariant broken");
   return report;
 }

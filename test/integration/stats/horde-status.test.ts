@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { HordeStatusDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
+import { insertFinishedJobs, insertRequest, insertWaitingJobs, insertWorker } from "../../support/horde-stats.ts";
 import { offlineWorkers, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
-import { insertFinishedJobs, insertRequest, insertWaitingJobs, insertWorker } from "../../support/stats.ts";
 
 const clock = new ManualClock(Date.parse("2026-11-30T12:00:00Z"));
 const ctx = useTestApp({ clock });

@@ -4,9 +4,9 @@ import { BUNDLED_MODELS, indexModels, type ModelInfo } from "../../../src/module
 import { rollUpStats } from "../../../src/tasks/stats-rollup.ts";
 import { ModelStatsDocument, OneModelDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
+import { insertFinishedJobs, insertRequest, insertWaitingJobs, insertWorker } from "../../support/horde-stats.ts";
 import { offlineWorkers, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
-import { insertFinishedJobs, insertRequest, insertWaitingJobs, insertWorker } from "../../support/stats.ts";
 
 const T = Date.parse("2026-11-30T12:00:30Z");
 const clock = new ManualClock(T);

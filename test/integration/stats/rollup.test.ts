@@ -5,8 +5,8 @@ import { rollUpStats } from "../../../src/tasks/stats-rollup.ts";
 import { ImageStatsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
+import { insertFinishedJobs, insertRequest, insertWorker } from "../../support/horde-stats.ts";
 import { seedUser } from "../../support/seed.ts";
-import { insertFinishedJobs, insertRequest, insertWorker } from "../../support/stats.ts";
 
 const T = Date.parse("2026-11-30T12:00:30Z");
 const clock = new ManualClock(T);
