@@ -78,7 +78,12 @@ describe.runIf(browserTests)("the status page in headless Chromium", () => {
   // Started by the first test that needs it, so that a missing Chromium (in CI) fails each test
   // with its message instead of skipping them.
   let started: Promise<Browser> | undefined;
-  const browser = { page: async (w: number, h: number) => (await (started ??= launchChromium())).page(w, h) };
+  const browser = {
+    async page(w: number, h: number) {
+      started ??= launchChromium();
+      return (await started).page(w, h);
+    },
+  };
   afterAll(async () => {
     await (await started?.catch(() => undefined))?.close();
   });
