@@ -73,6 +73,7 @@ async function admissionContext(deps: Deps, viewer: Viewer, input: CreateImageRe
     knownWorkers: new Set(workers),
     capacity,
     balance,
+    anonymous: viewer.anonymous,
   };
 }
 
