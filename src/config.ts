@@ -77,6 +77,10 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  METRICS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export interface Config {
@@ -106,6 +110,8 @@ export interface Config {
   subscriptions: { perSocket: number; perIp: number };
   /** Origins allowed to call the API from a browser: `"*"` (any, never with credentials) or a list. */
   corsOrigins: "*" | readonly string[];
+  /** Whether `/metrics` answers (Prometheus text); off, it is a 404. */
+  metrics: boolean;
 }
 
 /** Raised for a bad setting; the message names the variable. */
@@ -151,5 +157,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     subscriptions: { perSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET, perIp: e.MAX_SUBSCRIPTIONS_PER_IP },
     corsOrigins: e.CORS_ORIGINS,
+    metrics: e.METRICS,
   };
 }

@@ -5,6 +5,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { apiKeyFromHeaders } from "../http/api-key.ts";
 import { corsOptions } from "../http/cors.ts";
+import { countErrors } from "../http/metrics-errors.ts";
 import { currentRequestId } from "../http/request-scope.ts";
 import { authenticate, type Viewer } from "../modules/users/users.service.ts";
 import type { Context } from "./context.ts";
@@ -102,13 +103,17 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
         blockFieldSuggestion: { enabled: deps.config.nodeEnv === "production" },
       }),
       requestErrorCodes,
+      countErrors(deps.metrics),
     ],
     context: async (initial): Promise<Context> => {
       let viewer = initial.viewer;
       if (!viewer) {
         const read = apiKeyFromHeaders(initial.request.headers);
         const found = read.ok ? await authenticate(deps.db, read.key) : null;
-        if (!found) throw invalidApiKeyError();
+        if (!found) {
+          deps.metrics.error("InvalidAPIKey");
+          throw invalidApiKeyError();
+        }
         viewer = found;
       }
       return {

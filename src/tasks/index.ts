@@ -1,11 +1,12 @@
 import type { Deps } from "../deps.ts";
-import type { Sql } from "../infra/db.ts";
 import { afterReleased, takeBackExpiredJobs } from "../modules/jobs/jobs.service.ts";
 import { checkLedgerInvariant, type InvariantReport } from "../modules/kudos/kudos.invariant.ts";
 import { rewardUptime } from "../modules/kudos/kudos.service.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
 import { expireRequests } from "../modules/requests/requests.sql.ts";
 import { RETENTION_BATCH, type RetentionBatch, retentionBatch } from "../modules/retention/retention.service.ts";
+import { exclusive } from "./lock.ts";
+import { ROLLUP_INTERVAL_MS, rollUpStats } from "./stats-rollup.ts";
 
 /** Background sweeps of this instance. */
 export interface Tasks {
@@ -29,17 +30,6 @@ const RETENTION_MAX_BATCHES = 50;
 
 /** How often the whole ledger is audited (it reads every row). */
 const AUDIT_MS = 3_600_000;
-
-/**
- * Runs `fn` in a transaction holding a transaction-scoped advisory lock, or skips it when
- * another instance holds the lock: N instances do each shared sweep once per interval.
- */
-async function exclusive<T>(deps: Deps, key: number, fn: (sql: Sql) => Promise<T>): Promise<T | null> {
-  return deps.db.tx(async (sql) => {
-    const rows = await sql.query<{ got: boolean }>("SELECT pg_try_advisory_xact_lock(2, $1) AS got", [key]);
-    return rows[0]?.got ? fn(sql) : null;
-  });
-}
 
 /** Re-queues jobs whose TTL ran out, then faults, wakes and tells as {@link afterReleased} says. */
 export async function sweepExpiredJobs(deps: Deps): Promise<number> {
@@ -84,6 +74,7 @@ export async function sweepRetention(deps: Deps): Promise<RetentionBatch> {
 /** Checks the kudos ledger invariant and logs an error when it fails; null when another instance is at it. */
 export async function auditLedger(deps: Deps): Promise<InvariantReport | null> {
   const report = await exclusive(deps, LOCKS.audit, (sql) => checkLedgerInvariant(sql));
+  if (report) deps.metrics.ledgerChecked(report, deps.clock.now());
   if (report && !report.ok) deps.logger.error({ report }, "kudos ledger invariant broken");
   return report;
 }
@@ -135,6 +126,10 @@ export function startTasks(deps: Deps): Tasks {
     setInterval(
       guard("heartbeat", () => hub.heartbeat()),
       60_000,
+    ),
+    setInterval(
+      guard("stats", () => rollUpStats(deps)),
+      ROLLUP_INTERVAL_MS,
     ),
     setInterval(
       guard("models", () => syncModelReference(deps)),

@@ -8,7 +8,7 @@ import {
   cancelImageRequest,
   createImageRequest,
   type GenerationRow,
-  generationsOf,
+  generationsOfMany,
   type QueueRow,
   queueStanding,
   type RequestRow,
@@ -33,8 +33,28 @@ function once<T>(row: RequestRow, key: string, make: () => Promise<T>): Promise<
   return p;
 }
 
+/**
+ * Batches the generations of the requests a list shows (`User.requests`) into one statement. No
+ * cache: a subscription keeps its context for its life, and each state it emits must read afresh
+ * (the row memo above already reads each row once).
+ */
+function generationsBatch(ctx: Context) {
+  return perRequest(
+    ctx,
+    "generationsBatch",
+    () =>
+      new DataLoader<string, GenerationRow[]>(
+        async (ids) => {
+          const rows = await generationsOfMany(ctx.deps, ids);
+          return ids.map((id) => rows.filter((g) => g.request_id === id));
+        },
+        { cache: false },
+      ),
+  );
+}
+
 function generationsOfRow(ctx: Context, row: RequestRow): Promise<GenerationRow[]> {
-  return once(row, "generations", () => generationsOf(ctx.deps, row.id));
+  return once(row, "generations", () => generationsBatch(ctx).load(row.id));
 }
 
 function queueOf(ctx: Context, row: RequestRow): Promise<QueueRow | null> {

@@ -22,14 +22,16 @@ import {
   insertImageRequest,
   lockRequester,
   type NewImageRequest,
+  type RequestKey,
   type RequestRow,
   readActiveThreads,
   readGenerations,
   readOnlineCapacity,
   readRequests,
+  readUserRequests,
 } from "./requests.sql.ts";
 
-export type { GenerationRow, RequestRow };
+export type { GenerationRow, RequestKey, RequestRow };
 
 /** The lowest priority a registered requester gets, whatever their balance (issue: kudos economy). */
 export const REGISTERED_PRIORITY_FLOOR = 25;
@@ -234,9 +236,21 @@ export function requestsByIds(deps: Deps, ids: readonly string[]): Promise<Reque
   return readRequests(deps.db, ids.filter(isUuid));
 }
 
-/** A request's finished images. */
-export function generationsOf(deps: Deps, requestId: string): Promise<GenerationRow[]> {
-  return readGenerations(deps.db, [requestId]);
+/**
+ * A page of a user's stored requests, newest first (`User.requests`); the caller decides who may
+ * see them.
+ */
+export function requestsOfUser(
+  deps: Deps,
+  userId: number,
+  page: { after: RequestKey | null; before: RequestKey | null; limit: number; inverted: boolean },
+): Promise<RequestRow[]> {
+  return readUserRequests(deps.db, userId, page);
+}
+
+/** The finished images of several requests, in one statement. */
+export function generationsOfMany(deps: Deps, requestIds: readonly string[]): Promise<GenerationRow[]> {
+  return readGenerations(deps.db, requestIds);
 }
 
 /** Where a request stands in the queue and the online capacity serving it. */

@@ -150,21 +150,64 @@ export interface RequestRow {
   restarted: number;
 }
 
-/** The requests named, in one statement; a request retention purged reads as gone. */
-export async function readRequests(sql: Sql, ids: readonly string[]): Promise<RequestRow[]> {
-  return sql.query<RequestRow>(
-    `SELECT r.id, r.user_id, r.n, r.prompt, r.models, r.width, r.height, r.steps, r.nsfw, r.faulted,
+/** The columns of a {@link RequestRow}, over `requests r JOIN jobs j`, grouped by r.id. */
+const REQUEST_ROW = `r.id, r.user_id, r.n, r.prompt, r.models, r.width, r.height, r.steps, r.nsfw, r.faulted,
             r.cancelled, r.expired, r.shared, r.consumed_kudos::text AS kudos, r.created_at, r.updated_at,
             r.expires_at,
             count(*) FILTER (WHERE j.state = 'waiting')::int AS waiting,
             count(*) FILTER (WHERE j.state = 'processing')::int AS processing,
             count(*) FILTER (WHERE j.state IN ('ok', 'censored', 'csam'))::int AS finished,
             count(*) FILTER (WHERE j.state = 'faulted')::int AS faulted_jobs,
-            coalesce(sum(j.restarts), 0)::int AS restarted
+            coalesce(sum(j.restarts), 0)::int AS restarted`;
+
+export async function readRequests(sql: Sql, ids: readonly string[]): Promise<RequestRow[]> {
+  return sql.query<RequestRow>(
+    `SELECT ${REQUEST_ROW}
        FROM requests r JOIN jobs j ON j.request_id = r.id
       WHERE r.id = ANY($1::uuid[]) AND r.purged_at IS NULL
       GROUP BY r.id`,
     [ids],
+  );
+}
+
+/** A place in a user's request list: a request's creation time and id. */
+export interface RequestKey {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * One page of a user's stored requests in one statement, newest first (ties by id, descending):
+ * those before `after` and after `before` in that order, at most `limit`; `inverted` reads from
+ * the oldest end (a `last` page) and returns it oldest first, as the cursor connection expects.
+ * Reads `requests_user_created_idx`.
+ */
+export async function readUserRequests(
+  sql: Sql,
+  userId: number,
+  p: { after: RequestKey | null; before: RequestKey | null; limit: number; inverted: boolean },
+): Promise<RequestRow[]> {
+  const dir = p.inverted ? "ASC" : "DESC";
+  return sql.query<RequestRow>(
+    `WITH page AS (
+       SELECT id, created_at FROM requests
+        WHERE user_id = $1 AND purged_at IS NULL
+          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+          AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
+        ORDER BY created_at ${dir}, id ${dir} LIMIT $6
+     )
+     SELECT ${REQUEST_ROW}
+       FROM page p JOIN requests r ON r.id = p.id JOIN jobs j ON j.request_id = r.id
+      GROUP BY r.id
+      ORDER BY r.created_at ${dir}, r.id ${dir}`,
+    [
+      userId,
+      p.after?.createdAt ?? null,
+      p.after?.id ?? null,
+      p.before?.createdAt ?? null,
+      p.before?.id ?? null,
+      p.limit,
+    ],
   );
 }
 
