@@ -7,7 +7,15 @@ import { ImageStatsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { expectLedgerBalanced, fundedUser } from "../../support/kudos.ts";
 import { CANCEL, pop, resetQueue, STATUS, submit } from "../../support/queue.ts";
-import { everyRowAsText, finishedRequest, makeRequest, retain, SHARING, serveAll } from "../../support/ratings.ts";
+import {
+  everyRowAsText,
+  finishedRequest,
+  makeRequest,
+  rate,
+  retain,
+  SHARING,
+  serveAll,
+} from "../../support/ratings.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const RETENTION = 120;
@@ -162,6 +170,9 @@ describe("retention of shared requests", () => {
     // the request row keeps no prompt of its own
     const [row] = await ctx.db.query<{ prompt: string }>("SELECT prompt FROM requests WHERE id = $1", [req.id]);
     expect(row!.prompt).toBe("");
+    // and its images are still there to rate, paid as before (the tombstone keeps what was paid)
+    const rater = await seedUser(ctx.db);
+    expect(await rate(ctx.t, rater.apiKey, { generationId: req.jobs[0]!, aesthetic: 7 })).toMatchObject({ reward: 5 });
   });
 
   it("shares Anonymous's requests though they did not ask", async () => {
