@@ -23,6 +23,7 @@ import {
   lockParties,
   type PartyRow,
   readBalance,
+  readEscrow,
   sentSince,
   type TransferRow,
 } from "./kudos.sql.ts";
@@ -242,4 +243,16 @@ export async function rewardUptime(sql: Sql, now: Date): Promise<{ workers: numb
   );
   await creditWorkers(sql, paid);
   return { workers: paid.length, kudos: paid.reduce((s, p) => s + p.amount, 0) };
+}
+
+/**
+ * Pays an account's escrow (`evaluating_kudos`) out to its balance, as one `escrow_release`
+ * ledger row, inside the caller's transaction (trust: the account has just become trusted).
+ * Returns the amount released (0 when there was none).
+ */
+export async function releaseEscrow(sql: Sql, userId: number, now: Date): Promise<number> {
+  const held = await readEscrow(sql, userId);
+  if (held <= 0) return 0;
+  await applyLedger(sql, [{ userId, kind: "escrow_release", amount: held }], now);
+  return held;
 }

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { creditRatingReward } from "../kudos/kudos.service.ts";
-import { isUserSuspicious, raiseSuspicionOf } from "../trust/suspicion.service.ts";
+import { isUserSuspicious, suspectUser } from "../trust/suspicion.service.ts";
 import { ANONYMOUS_ID } from "../users/users.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { checkRating, judgeRating, ownRatingRefusal, ratingReward, suspicionOf } from "./ratings.rules.ts";
@@ -132,7 +132,7 @@ export async function rateImage(deps: Deps, viewer: Viewer, input: RateImageInpu
     if (!stored) throw new ConflictError("AlreadyRated", "You have rated this image already");
     if (reward > 0) await creditRatingReward(sql, { ...base, amount: reward }, now);
     const reason = suspicionOf(verdict);
-    if (reason) await raiseSuspicionOf(sql, viewer.userId, reason, now);
+    if (reason) await suspectUser(deps, viewer.userId, reason, sql);
     return { reward };
   });
 }

@@ -9,7 +9,7 @@ import { jobTtlSeconds, mayCancelRequest } from "../queue/queue.rules.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
-import { queuedCount, rankingStanding } from "./queue-ranking.ts";
+import { queuedCount, rankingStandings } from "./queue-ranking.ts";
 import { type AdmissionContext, type Admitted, admitImageRequest } from "./requests.admit.ts";
 import { decodeRequestImages } from "./requests.images.ts";
 import { accurateSteps } from "./requests.pricing.ts";
@@ -26,6 +26,7 @@ import {
   type RequestRow,
   readActiveThreads,
   readGenerations,
+  readOnlineCapacities,
   readOnlineCapacity,
   readRequests,
   readUserRequests,
@@ -257,14 +258,20 @@ export function generationsOfMany(deps: Deps, requestIds: readonly string[]): Pr
 export type QueueRow = CapacityRow & { position: number; pixelsteps_ahead: number };
 
 /**
- * Where a request stands in the queue, from a ranking at most a second old (queue-ranking.ts),
- * counting the workers online now.
+ * Where each request stands in the queue, from a ranking at most a second old (queue-ranking.ts),
+ * counting the workers online now; two statements at most whatever the list's length (a single
+ * request's status is a list of one). Requests that do not exist are left out.
  */
-export async function queueStanding(deps: Deps, requestId: string): Promise<QueueRow | null> {
+export async function queueStandings(deps: Deps, ids: readonly string[]): Promise<Map<string, QueueRow>> {
   const now = deps.clock.now();
-  const [standing, capacity] = await Promise.all([
-    rankingStanding(deps.db, requestId, now),
-    readOnlineCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
+  const [standings, capacities] = await Promise.all([
+    rankingStandings(deps.db, ids, now),
+    readOnlineCapacities(deps.db, ids, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
   ]);
-  return standing && capacity ? { ...standing, ...capacity } : null;
+  const out = new Map<string, QueueRow>();
+  for (const { id, ...capacity } of capacities) {
+    const standing = standings.get(id);
+    if (standing) out.set(id, { ...standing, ...capacity });
+  }
+  return out;
 }
