@@ -45,6 +45,11 @@ const schema = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 60),
   REDIS_PREFIX: z.string().default("horde:"),
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(0).default(100),
   MAX_SUBSCRIPTIONS_PER_IP: z.coerce.number().int().min(0).default(1000),
@@ -76,6 +81,10 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  METRICS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export interface Config {
@@ -98,6 +107,8 @@ export interface Config {
   requestExpirySeconds: number;
   maxImageBytes: number;
   sweepIntervalMs: number;
+  /** Seconds a request's prompt, parameters and images are kept after it ended (shared images live on in the dataset). */
+  retentionSeconds: number;
   trustProxy: boolean;
   /** Escrow above which an account becomes trusted automatically; null: never (reference §3.10). */
   kudosTrustThreshold: number | null;
@@ -111,6 +122,8 @@ export interface Config {
   subscriptions: { perSocket: number; perIp: number };
   /** Origins allowed to call the API from a browser: `"*"` (any, never with credentials) or a list. */
   corsOrigins: "*" | readonly string[];
+  /** Whether `/metrics` answers (Prometheus text); off, it is a 404. */
+  metrics: boolean;
 }
 
 /** Raised for a bad setting; the message names the variable. */
@@ -156,8 +169,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ipBlockCacheMs: e.IP_BLOCK_CACHE_MS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    retentionSeconds: e.RETENTION_SECONDS,
     trustProxy: e.TRUST_PROXY,
     subscriptions: { perSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET, perIp: e.MAX_SUBSCRIPTIONS_PER_IP },
     corsOrigins: e.CORS_ORIGINS,
+    metrics: e.METRICS,
   };
 }

@@ -268,6 +268,18 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "TooManySameIPs",
     ],
   },
+  rateImage: {
+    ValidationError: [...GUARD, "InvalidAesthetic", "InvalidArtifacts"],
+    NotFoundError: ["GenerationNotFound"],
+    ForbiddenError: [
+      "AnonForbidden",
+      "SharedKeyForbidden",
+      "RequestNotShared",
+      "RequestNotFinished",
+      "RatingWindowClosed",
+    ],
+    ConflictError: ["AlreadyRated"],
+  },
   submitImageJob: {
     ValidationError: [...GUARD, "InvalidSeed", "MissingImage", "InvalidImage", "ImageTooLarge"],
     NotFoundError: ["InvalidJobID"],

@@ -150,6 +150,10 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   private hint: { hint: WakeHint; tried: Set<Feed> } | null = null;
   private wakeUp: (() => void) | null = null;
   private failures = 0;
+  /** A claim of this feed is in flight. */
+  private claiming = false;
+  /** Its last claim left the worker with no room: any release of the worker's jobs is news. */
+  private atLimit = false;
   private readonly onAbort = () => void this.close();
 
   constructor(
@@ -188,7 +192,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
 
   /** A cheap guess from the hint; the claim's SQL has the last word. */
   mightTake(h: WakeHint): boolean {
-    if (this.closed || this.slots <= 0) return false;
+    if (this.closed || this.slots <= 0 || this.atLimit) return false;
     if (h.pixels > this.declaration.maxPixels) return false;
     if (h.nsfw && !this.declaration.nsfw) return false;
     if (this.worker.maintenance && h.userId !== this.worker.user_id) return false;
@@ -205,17 +209,30 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     this.wakeUp?.();
   }
 
-  /** Jobs of this worker were settled or taken back: their slots are free again. */
+  /**
+   * Jobs of this worker were settled or taken back: their slots are free again. Jobs this feed
+   * did not claim (an HTTP pop of the same worker, another feed) count too when its last claim
+   * found the worker at its limit: one of them freed the room that claim lacked.
+   */
   release(jobIds: string[]): void {
     let freed = false;
     for (const id of jobIds) freed = this.outstanding.delete(id) || freed;
-    if (freed) this.lookAgain();
+    if (freed || this.atLimit) this.lookAgain();
   }
 
-  /** The sweep's reading of the jobs this worker holds; any difference from ours: look again. */
+  /**
+   * The sweep's reading of the jobs this worker holds, as the database says (its HTTP pops and
+   * its feeds elsewhere included). Any difference from ours: take the database's, and look
+   * again. This is what corrects a release that was never heard (a lost event, a submit on
+   * another instance), so the feed does not re-read its jobs before every claim; the claim's
+   * SQL enforces the limit whatever the feed believes. Skipped while a claim is in flight, whose
+   * jobs the reading may predate.
+   */
   reconcile(held: string[]): void {
     if (this.closed) return;
-    if (held.length !== this.outstanding.size || held.some((id) => !this.outstanding.has(id))) this.lookAgain();
+    if (held.length === this.outstanding.size && held.every((id) => this.outstanding.has(id))) return;
+    if (!this.claiming) this.outstanding = new Set(held);
+    this.lookAgain();
   }
 
   async next(): Promise<IteratorResult<ClaimedJob>> {
@@ -229,8 +246,9 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
         this.hint = null;
         this.hub.unpark(this);
         let jobs: ClaimedJob[];
+        let more: boolean;
         try {
-          jobs = await this.claim();
+          ({ jobs, more } = await this.claim());
           this.failures = 0;
         } catch (err) {
           // A database hiccup must not end the worker's subscription: back off and retry.
@@ -248,7 +266,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
         if (jobs.length > 0) {
           for (const j of jobs) this.outstanding.add(j.id);
           this.ready.push(...jobs);
-          this.signalled = true; // there may be more where these came from
+          if (more) this.signalled = true; // there may be more where these came from
           continue;
         }
         if (woken) {
@@ -257,7 +275,9 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
         }
       }
       if (this.signalled) continue;
-      if (this.slots > 0) this.hub.park(this);
+      // A feed whose worker is at its limit (jobs it holds from elsewhere) waits for a release
+      // or the sweep, not for requests it could not take.
+      if (this.slots > 0 && !this.atLimit) this.hub.park(this);
       await new Promise<void>((resolve) => {
         this.wakeUp = resolve;
       });
@@ -266,15 +286,25 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   }
 
   /**
-   * Recounts what the worker holds (this feed's jobs, its HTTP pops, its feeds elsewhere) from
-   * the database, then claims into the free slots: the count is the database's at every claim,
-   * so a release that was never heard, or a reconnect, cannot push the worker past its
-   * maxConcurrentJobs. A feed claims one batch at a time, so none of its own claims is in flight.
+   * Claims into the slots this feed believes free, in one statement for a one-job claim. The
+   * claim counts what the worker really holds (this feed's jobs, its HTTP pops, its feeds
+   * elsewhere) under the worker's lock, so a belief that is out of date (a release never heard)
+   * cannot push the worker past maxConcurrentJobs; the sweep's {@link reconcile} corrects the
+   * belief. `more`: the claim took something and left the worker room, so another claim may
+   * find more; otherwise the feed waits for a wake-up. A feed claims one batch at
+   * a time, so none of its own claims is in flight.
    */
-  private async claim(): Promise<ClaimedJob[]> {
-    this.outstanding = new Set(await outstandingJobs(this.deps.db, this.worker.id));
-    if (this.slots <= 0) return [];
-    return claimFor(this.deps, this.worker, this.declaration, this.slots);
+  private async claim(): Promise<{ jobs: ClaimedJob[]; more: boolean }> {
+    const slots = this.slots;
+    if (slots <= 0) return { jobs: [], more: false };
+    this.claiming = true;
+    try {
+      const { jobs, room } = await claimFor(this.deps, this.worker, this.declaration, slots);
+      this.atLimit = room <= jobs.length;
+      return { jobs, more: jobs.length > 0 && jobs.length < room };
+    } finally {
+      this.claiming = false;
+    }
   }
 
   async return(): Promise<IteratorResult<ClaimedJob>> {

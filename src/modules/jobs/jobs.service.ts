@@ -31,50 +31,76 @@ import {
 } from "./jobs.settle.sql.ts";
 import {
   type ClaimedJob,
-  claimImageJob,
   claimMoreOfRequest,
-  lockHeldJobs,
+  claimNextJob,
   type ReleasedJob,
   readWakeFacts,
   requeueExpiredJobs,
 } from "./jobs.sql.ts";
 
+/** What one claim took, and the worker's free slots before it (so after it: `room − jobs.length`). */
+export interface ClaimResult {
+  jobs: ClaimedJob[];
+  room: number;
+}
+
 /**
- * Claims jobs for a worker in one transaction: its claims are serialised and its unsubmitted
- * jobs counted (`lockHeldJobs`), `claimBudget` decides how many it may take (at most `want`,
- * its declared batch `amount`, and never more than `limit` held at once), then the best job it
- * may take is claimed and, for a batching worker, more of the same request as far as its pixel
- * budget allows (the AI Horde's safe amount). Publishes the requests' changes after commit.
+ * Claims jobs for a worker: at most `want`, its declared batch `amount`, and never more than
+ * `limit` held at once. The common case (one job) is one statement, `claimNextJob`, which
+ * counts the worker's held jobs under its lock and enforces `limit` itself. A batching worker
+ * (amount > 1) claims its first job the same way, then, in the same transaction (so still under
+ * the worker's lock), more of the same request as far as `claimBudget` and its pixel budget
+ * allow (the AI Horde's safe amount). Publishes the requests' changes after commit.
  */
 export async function claimJobs(
   deps: Deps,
   worker: CheckedInWorker,
   d: ImageWorkerDeclaration,
   a: { want: number; limit: number },
-): Promise<ClaimedJob[]> {
+): Promise<ClaimResult> {
   const now = deps.clock.now();
-  const jobs = await deps.db.tx(async (sql) => {
-    const held = await lockHeldJobs(sql, worker.id);
-    const budget = claimBudget({ want: a.want, amount: d.amount, held, limit: a.limit });
-    if (budget <= 0) return [];
-    const first = await claimImageJob(sql, worker.id, now);
-    if (!first || budget === 1) return first ? [first] : [];
-    const params = first.params as { postProcessing?: string[] };
-    const safe = safeBatchAmount({
-      maxPixels: d.maxPixels,
-      amount: budget,
-      width: first.width,
-      height: first.height,
-      postProcessors: params.postProcessing ?? [],
-      heavy: false,
-      remaining: budget,
-      baseline: modelCatalog(deps).byName.get(first.model)?.baseline,
-    });
-    if (safe <= 1) return [first];
-    return [first, ...(await claimMoreOfRequest(sql, worker.id, first.request_id, first.model, safe - 1, now))];
+  if (Math.min(a.want, d.amount) <= 0) return { jobs: [], room: 0 };
+  const result =
+    Math.min(a.want, d.amount) === 1
+      ? await claimOne(deps.db, worker.id, now, a.limit)
+      : await deps.db.tx((sql) => claimBatch(deps, sql, worker, d, { ...a, now }));
+  deps.metrics.claimed("image", result.jobs, now);
+  for (const id of new Set(result.jobs.map((j) => j.request_id))) {
+    deps.bus.publish("requestChanged", { id, ended: false });
+  }
+  return result;
+}
+
+async function claimOne(sql: Sql, workerId: string, now: Date, limit: number): Promise<ClaimResult> {
+  const { job, room } = await claimNextJob(sql, workerId, now, limit);
+  return { jobs: job ? [job] : [], room };
+}
+
+/** A batching worker's claim, inside one transaction: the first job, then more of its request. */
+async function claimBatch(
+  deps: Deps,
+  sql: Sql,
+  worker: CheckedInWorker,
+  d: ImageWorkerDeclaration,
+  a: { want: number; limit: number; now: Date },
+): Promise<ClaimResult> {
+  const { job: first, room } = await claimNextJob(sql, worker.id, a.now, a.limit);
+  const budget = claimBudget({ want: a.want, amount: d.amount, held: a.limit - room, limit: a.limit });
+  if (!first || budget <= 1) return { jobs: first ? [first] : [], room };
+  const params = first.params as { postProcessing?: string[] };
+  const safe = safeBatchAmount({
+    maxPixels: d.maxPixels,
+    amount: budget,
+    width: first.width,
+    height: first.height,
+    postProcessors: params.postProcessing ?? [],
+    heavy: false,
+    remaining: budget,
+    baseline: modelCatalog(deps).byName.get(first.model)?.baseline,
   });
-  for (const id of new Set(jobs.map((j) => j.request_id))) deps.bus.publish("requestChanged", { id, ended: false });
-  return jobs;
+  if (safe <= 1) return { jobs: [first], room };
+  const more = await claimMoreOfRequest(sql, worker.id, first.request_id, first.model, safe - 1, a.now);
+  return { jobs: [first, ...more], room };
 }
 
 /**
@@ -86,7 +112,7 @@ export function claimFor(
   worker: CheckedInWorker,
   d: ImageWorkerDeclaration,
   slots: number,
-): Promise<ClaimedJob[]> {
+): Promise<ClaimResult> {
   return claimJobs(deps, worker, d, { want: slots, limit: heldJobLimit("feed", d) });
 }
 
@@ -102,7 +128,7 @@ export async function popImageJobs(
 ): Promise<{ jobs: ClaimedJob[]; worker: CheckedInWorker }> {
   // trust (issue 11): IP blocks, invite-only mode, workers per address, suspicion
   const { worker, declaration } = await checkInImageWorker(deps, viewer, input, workerGate(deps, viewer));
-  const jobs = await claimJobs(deps, worker, declaration, {
+  const { jobs } = await claimJobs(deps, worker, declaration, {
     want: declaration.amount,
     limit: heldJobLimit("pop", declaration),
   });
@@ -135,6 +161,7 @@ const SUBMIT_MESSAGES = {
  */
 export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promise<void> {
   if (released.length === 0) return;
+  deps.metrics.timedOut("image", released.length);
   const byWorker = new Map<string, string[]>();
   const byRequest = new Map<string, number>();
   for (const r of released) {
@@ -143,7 +170,7 @@ export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promis
   }
   await logAbortedJobs(
     deps,
-    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length })),
+    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length, cause: "timeout" as const })),
   );
   for (const [workerId, jobIds] of byWorker) deps.bus.publish("workerSlotFreed", { workerId, jobIds });
   const now = deps.clock.now();
@@ -212,6 +239,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
     return refuseSubmit(deps, outcome.failure, now);
   }
   const job = outcome.job;
+  deps.metrics.settled("image", state);
   deps.bus.publish("workerSlotFreed", { workerId: job.worker_id, jobIds: [job.id] });
   deps.bus.publish("requestChanged", { id: job.request_id, ended: false });
   if (outcome.replaced) {
@@ -269,7 +297,7 @@ async function settle(
       const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
       if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
       const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
-      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1 }], sql);
+      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1, cause: "faulted" }], sql);
       return { ok: true, job, reward: 0, replaced };
     });
   }

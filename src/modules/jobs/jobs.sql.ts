@@ -17,6 +17,8 @@ export interface ClaimedJob {
   user_id: number;
   width: number;
   height: number;
+  /** When the job was created: the pickup latency's start (/metrics). */
+  created_at: Date;
 }
 
 const CLAIM_SET = `
@@ -24,13 +26,26 @@ const CLAIM_SET = `
          ttl = p.ttl, deadline = $2 + make_interval(secs => p.ttl)
     FROM pick p WHERE j.id = p.id
   RETURNING j.id, j.request_id, p.prompt, p.params, j.model, j.seed, j.ttl, j.deadline, p.source_image_key,
-            p.source_mask_key, p.source_processing, p.user_id, p.width, p.height`;
+            p.source_mask_key, p.source_processing, p.user_id, p.width, p.height, j.created_at`;
 
 /** How many requests with waiting jobs the claim walks in queue order before it looks by model. */
 export const CLAIM_WALK = 16;
 
-/** Whether request `id` is live and `image_eligible` for the worker in `me` (claim_eligible, migration). */
-const eligibleAt = (id: string) => `SELECT claim_eligible(${id}, me.w, me.trusted, $2) AS ok FROM me`;
+/**
+ * Whether request `id` is live and `image_eligible` for the worker in `me` (claim_eligible,
+ * migration); nothing at all when the worker has no room, which ends the walk at its first step.
+ */
+const eligibleAt = (id: string) => `SELECT claim_eligible(${id}, me.w, me.trusted, $2) AS ok FROM me WHERE me.room > 0`;
+
+/** A cap no worker reaches: claims that enforce none (tests, benchmarks). */
+export const NO_CAP = 2_147_483_647;
+
+/** One claim's outcome: the job, if any, and how many more the worker could hold before it. */
+export interface Claim {
+  job: ClaimedJob | null;
+  /** The worker's free slots under `cap` when the claim began (before this job), counted under its lock. */
+  room: number;
+}
 
 /** The next request with waiting jobs after `after` in queue order: one probe of jobs_queue_idx. */
 const nextWaiting = (after: string | null) => `
@@ -40,7 +55,15 @@ const nextWaiting = (after: string | null) => `
 
 /**
  * The claim: the best job this worker may take, marked PROCESSING for it, in one statement whose
- * cost does not grow with the queue (issue 9; figures in bench/README.md).
+ * cost does not grow with the queue (issue 9; figures in bench/README.md), and which holds the
+ * worker to `cap` jobs held at once.
+ *
+ * `me` calls `claim_room` (migration 20261201200001) before anything is locked: it serialises
+ * this worker's claims (advisory lock until commit), counts the jobs it holds with a snapshot
+ * taken after the lock, so a claim committed by a concurrent pop of the same worker is counted,
+ * and makes this transaction's commit asynchronous (a lost claim only returns the job to the
+ * queue: docs/FAILURE-MODES.md). With no room left every source of candidates is empty. Run it
+ * in a transaction of its own (autocommit), or one that only claims.
  *
  * Candidates, best first: the worker owner's own live requests with waiting jobs (a few, through
  * requests_live_user_idx), then the queue itself. `walk` reads jobs_queue_idx, which holds only
@@ -53,13 +76,14 @@ const nextWaiting = (after: string | null) => `
  * then the cost is the waiting jobs of its models, not the queue. It takes a few candidates, not
  * one, so that when concurrent claims hold every waiting job of the best request the next one is
  * tried in the same statement. `pick` then locks one job of those, in that order, with SKIP
- * LOCKED: concurrent claims never wait for each other and never take the same job. Only the
- * chosen job row is locked. Used by popImageJob and by every worker feed.
+ * LOCKED: concurrent claims never wait for each other's jobs and never take the same job (a job
+ * taken since this statement's snapshot fails FOR UPDATE's re-check of `state`). Only the chosen
+ * job row is locked. Used by popImageJob and by every worker feed.
  */
-export async function claimImageJob(sql: Sql, workerId: string, now: Date): Promise<ClaimedJob | null> {
-  const rows = await sql.query<ClaimedJob>(
+export async function claimNextJob(sql: Sql, workerId: string, now: Date, cap: number): Promise<Claim> {
+  const rows = await sql.query<Omit<ClaimedJob, "id"> & { room: number | null; id: string | null }>(
     `WITH RECURSIVE me AS (
-       SELECT w, o.trusted FROM workers w JOIN users o ON o.id = w.user_id WHERE w.id = $1
+       SELECT w, o.trusted, claim_room(w.id, $3) AS room FROM workers w JOIN users o ON o.id = w.user_id WHERE w.id = $1
      ),
      walk AS (
        SELECT f.queue_rank, f.request_created_at, f.request_id, 1 AS step, e.ok, e.ok::int AS found
@@ -74,7 +98,7 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
      own AS (
        SELECT r.id AS request_id, 5 * extract(epoch FROM r.created_at) - r.priority AS queue_rank, r.created_at
          FROM me JOIN requests r ON r.user_id = (me.w).user_id AND ${LIVE}
-        WHERE claim_eligible(r.id, me.w, me.trusted, $2)
+        WHERE me.room > 0 AND claim_eligible(r.id, me.w, me.trusted, $2)
           AND (SELECT true FROM jobs x WHERE x.request_id = r.id AND x.state = 'waiting' LIMIT 1)
         ORDER BY 2, 3, 1 LIMIT 4
      ),
@@ -102,6 +126,7 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
               (SELECT m FROM unnest((me.w).models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
                 ORDER BY random() LIMIT 1) AS model
          FROM ranked c JOIN requests r ON r.id = c.request_id, me
+        WHERE me.room > 0
      ),
      pick AS (
        SELECT j.id, c.model, c.ttl, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing,
@@ -113,34 +138,28 @@ export async function claimImageJob(sql: Sql, workerId: string, now: Date): Prom
         ORDER BY c.own DESC, c.queue_rank, c.created_at, c.request_id, j.idx
         LIMIT 1
         FOR UPDATE OF j SKIP LOCKED
-     )${CLAIM_SET}`,
-    [workerId, now],
-    { name: "claim_image_job" },
+     ),
+     claimed AS (${CLAIM_SET})
+     SELECT (SELECT room FROM me) AS room, c.* FROM (VALUES (1)) AS one (x) LEFT JOIN claimed c ON true`,
+    [workerId, now, cap],
+    { name: "claim_next_job" },
   );
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return { job: null, room: 0 };
+  const { room, ...job } = row;
+  return { room: room ?? 0, job: job.id === null ? null : (job as ClaimedJob) };
 }
 
-/**
- * Serialises one worker's claims (transaction-scoped; advisory namespace 4, keyed by a hash of
- * the worker's id: a collision only makes two workers' claims wait for each other) and returns
- * how many jobs the worker holds unsubmitted. Two statements on purpose: under READ COMMITTED
- * the count must be read by a statement that starts after the lock is held, so that a claim
- * committed by the previous holder is counted. The cap is then enforced by the claim that
- * follows in the same transaction (`claimBudget`). Perf note: this is what makes the HTTP pop
- * and the feed honour the worker's declared concurrency whatever the caller sends.
- */
-export async function lockHeldJobs(sql: Sql, workerId: string): Promise<number> {
-  await sql.query("SELECT pg_advisory_xact_lock(4, hashtext($1::text))", [workerId]);
-  const rows = await sql.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM jobs WHERE worker_id = $1 AND state = 'processing'",
-    [workerId],
-  );
-  return rows[0]?.n ?? 0;
+/** {@link claimNextJob} with no cap on held jobs: the job, or null. */
+export async function claimImageJob(sql: Sql, workerId: string, now: Date): Promise<ClaimedJob | null> {
+  return (await claimNextJob(sql, workerId, now, NO_CAP)).job;
 }
 
 /**
  * More jobs of the same request for a batching worker (amount > 1), with the model the first
- * job got, so the whole batch runs on one model. Same locking as {@link claimImageJob}.
+ * job got, so the whole batch runs on one model. Same locking as {@link claimNextJob}; run in the
+ * transaction of the claim that took the first job, which holds the worker's claim lock, and
+ * ask for no more than that claim's `room` allows.
  */
 export async function claimMoreOfRequest(
   sql: Sql,

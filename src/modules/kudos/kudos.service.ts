@@ -201,6 +201,32 @@ export async function awardKudos(
 }
 
 /**
+ * Credits a rating's reward (ledger kind `rating_reward`, a documented source: docs/KUDOS.md),
+ * inside the caller's transaction, with the rated image's request and job and the requester as
+ * counterpart. The ratings module has applied §3.11's amount and every cap; `amount` is positive.
+ */
+export async function creditRatingReward(
+  sql: Sql,
+  r: { userId: number; amount: number; requestId: string; jobId: string; requesterId: number },
+  now: Date,
+): Promise<void> {
+  await applyLedger(
+    sql,
+    [
+      {
+        userId: r.userId,
+        kind: "rating_reward",
+        amount: r.amount,
+        requestId: r.requestId,
+        jobId: r.jobId,
+        counterpartId: r.requesterId,
+      },
+    ],
+    now,
+  );
+}
+
+/**
  * Counts uptime and pays each image worker's owner the worker's uptime reward for every
  * 10 minutes online (ledger kind `uptime_reward`, with the worker's id), adding it to the
  * worker's own kudos statistic too. Runs inside the caller's transaction; the task holds an

@@ -290,11 +290,14 @@ export async function accrueUptime(
   );
 }
 
-/** Adds rewards to workers' own kudos statistic (`WorkerStats.kudosRewarded`). */
+/**
+ * Adds uptime rewards to workers' own kudos statistics: the total (`WorkerStats.kudosRewarded`)
+ * and its uptime part (`WorkerStats.kudosDetails.uptime`).
+ */
 export async function creditWorkers(sql: Sql, credits: { workerId: string; amount: number }[]): Promise<void> {
   if (credits.length === 0) return;
   await sql.query(
-    `UPDATE workers w SET kudos = w.kudos + c.amount
+    `UPDATE workers w SET kudos = w.kudos + c.amount, uptime_kudos = w.uptime_kudos + c.amount
        FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, amount numeric)
       WHERE w.id = c.id`,
     [JSON.stringify(credits.map((c) => ({ id: c.workerId, amount: c.amount.toFixed(2) })))],

@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import type { Sql } from "../../infra/db.ts";
-import type { SuspicionReason } from "./suspicion.rules.ts";
+import { isSuspicious, type SuspicionReason } from "./suspicion.rules.ts";
 import {
   hasWorkerReason,
   pauseSuspiciousWorkers,
@@ -49,6 +49,12 @@ export async function suspectWorker(
 /** How many reasons an account has. */
 export async function suspicionOf(deps: Deps, userId: number): Promise<number> {
   return (await userSuspicionCounts(deps.db, [userId])).get(userId) ?? 0;
+}
+
+/** Whether an account is suspicious now (a trusted one never is). */
+export async function isUserSuspicious(sql: Sql, userId: number, trusted: boolean): Promise<boolean> {
+  const counts = await userSuspicionCounts(sql, [userId]);
+  return isSuspicious(counts.get(userId) ?? 0, trusted);
 }
 
 /**

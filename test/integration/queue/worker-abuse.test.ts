@@ -71,8 +71,8 @@ describe("jobs a worker holds at once", () => {
     const viewer = (await authenticate(ctx.db, owner.apiKey))!;
     const { worker, declaration } = await checkInImageWorker(ctx.t.deps, viewer, { name, models: SD });
     // the feed believes it has 5 free slots; the worker declared 1 and holds 1
-    expect(await claimFor(ctx.t.deps, worker, { ...declaration, maxConcurrentJobs: 1 }, 5)).toEqual([]);
-    expect(await claimFor(ctx.t.deps, worker, { ...declaration, maxConcurrentJobs: 2 }, 5)).toHaveLength(1);
+    expect((await claimFor(ctx.t.deps, worker, { ...declaration, maxConcurrentJobs: 1 }, 5)).jobs).toEqual([]);
+    expect((await claimFor(ctx.t.deps, worker, { ...declaration, maxConcurrentJobs: 2 }, 5)).jobs).toHaveLength(1);
     expect(await held(name)).toBe(2);
   });
 });
