@@ -3,6 +3,7 @@ import type { Deps } from "./deps.ts";
 import { createYogaServer } from "./graphql/yoga.ts";
 import { allowedOrigin } from "./http/cors.ts";
 import { createLifecycle, type ServerState } from "./http/lifecycle.ts";
+import { countedLimits, registerMetricSources } from "./http/metrics.ts";
 import { createLimits } from "./http/rate-limit.ts";
 import { inRequest } from "./http/request-scope.ts";
 import { requestIdOf } from "./http/respond.ts";
@@ -34,10 +35,11 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
   const env = {
     deps,
     yoga: createYogaServer(deps),
-    limited: createLimits(config.rateLimit, hashKey),
+    limited: countedLimits(deps, createLimits(config.rateLimit, hashKey)),
     state,
   };
   const ws = createWsServer(env, (origin) => allowedOrigin(config.corsOrigins, origin));
+  registerMetricSources(deps, { wsSubscriptions: () => ws.subscriptions(), httpStreams: () => state.streams.size });
   const lifecycle = createLifecycle({
     logger: deps.logger,
     state,

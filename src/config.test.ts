@@ -28,10 +28,18 @@ describe("loadConfig", () => {
       requestExpirySeconds: 1200,
       maxImageBytes: 10 * 1024 * 1024,
       sweepIntervalMs: 5000,
+      retentionSeconds: 1800,
       trustProxy: false,
       subscriptions: { perSocket: 100, perIp: 1000 },
       corsOrigins: "*",
+      metrics: true,
     });
+  });
+
+  it("turns /metrics off with METRICS=false and refuses other words", () => {
+    expect(loadConfig({ METRICS: "false" }).metrics).toBe(false);
+    expect(loadConfig({ METRICS: "0" }).metrics).toBe(false);
+    expect(() => loadConfig({ METRICS: "off" })).toThrow(/METRICS/);
   });
 
   it("reads CORS_ORIGINS as * or a list of origins", () => {

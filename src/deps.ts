@@ -3,11 +3,13 @@ import { type BlobStore, createLocalBlobStore } from "./infra/blobs.ts";
 import { type Clock, systemClock } from "./infra/clock.ts";
 import { connectPostgres, type Db, openPglite } from "./infra/db.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
+import { Metrics } from "./infra/metrics.ts";
 import { migrate } from "./infra/migrate.ts";
 import { type Bus, createLocalBus, createRedisBus } from "./infra/pubsub.ts";
 import { FeedHub } from "./modules/jobs/jobs.feed.ts";
 import { createModelCatalog, type ModelCatalogHolder, syncModelReference } from "./modules/models/models.service.ts";
 import { RequestWatchHub } from "./modules/requests/requests.watch.ts";
+import { HordeStatusHub } from "./modules/stats/horde-status.hub.ts";
 
 /**
  * Everything with IO, and every object that lives as long as the instance, created in one place
@@ -27,6 +29,10 @@ export interface Deps {
   feeds: FeedHub;
   /** This instance's `imageRequestUpdated` watchers, by request. */
   watches: RequestWatchHub;
+  /** This instance's Prometheus metrics (its own registry; served at `/metrics`). */
+  metrics: Metrics;
+  /** This instance's `hordeStatusUpdated` source: one timer while anyone subscribes. */
+  hordeStatus: HordeStatusHub;
 }
 
 /**
@@ -68,6 +74,8 @@ export async function createDeps(
     catalog: createModelCatalog(),
     feeds: undefined as unknown as FeedHub,
     watches: new RequestWatchHub({ bus }),
+    metrics: new Metrics(),
+    hordeStatus: new HordeStatusHub({ db, clock: overrides.clock ?? systemClock, logger }),
   };
   deps.feeds = new FeedHub(deps);
   await syncModelReference(deps);

@@ -39,6 +39,7 @@ async function start(config: Config) {
   const { createApp } = await import("./app.ts");
   const { closeDeps, createDeps } = await import("./deps.ts");
   const { warmGraphiQL } = await import("./http/graphiql.ts");
+  const { warmStatusPage } = await import("./http/status-page.ts");
   const deps = await createDeps(config);
   const app = createApp(deps);
   let url: string;
@@ -50,13 +51,14 @@ async function start(config: Config) {
   }
   // Reading and compressing GraphiQL's assets takes a moment: do it before a browser asks.
   warmGraphiQL();
+  warmStatusPage();
   deps.logger.info(
     {
       url,
       database: config.databaseUrl ? "postgres" : `pglite (${config.dataDir})`,
       pubsub: config.redisUrl ? "redis" : "in-process",
     },
-    `Horde GraphQL listening: open ${url} for GraphiQL`,
+    `Horde GraphQL listening: open ${url} for GraphiQL, ${url.replace(/graphql$/, "")} for the status page`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

@@ -41,11 +41,34 @@ export const uuidPrismaCursor: CursorRule = (c) => {
 /** A bare bigint id as decimal text (ledger entries). */
 export const int8Cursor: CursorRule = (c) => digitsUpTo(c, INT8_MAX);
 
+/**
+ * A value cursor over (a timestamp, a UUID): `<epoch milliseconds>_<uuid>`, for lists ordered by
+ * an immutable creation time with ties broken by id, so a cursor stays valid (and the list
+ * stable) even when the row it names is deleted.
+ */
+export const timeUuidCursor: CursorRule = (c) => decodeTimeUuidCursor(c) !== null;
+
+/** The cursor of a row in a list ordered by (creation time, id). */
+export function encodeTimeUuidCursor(at: Date, id: string): string {
+  return `${at.getTime()}_${id}`;
+}
+
+/** The (creation time, id) a {@link timeUuidCursor} holds, or null when it is not one. */
+export function decodeTimeUuidCursor(c: string): { at: Date; id: string } | null {
+  const m = /^(\d{1,15})_([0-9a-fA-F-]{36})$/.exec(c);
+  if (!m || !isUuid(m[2]!)) return null;
+  const ms = Number(m[1]);
+  if (ms > 8.64e15) return null;
+  return { at: new Date(ms), id: m[2]!.toLowerCase() };
+}
+
 /** Every connection field's cursor shape, by schema coordinate. */
 export const CURSOR_RULES: ReadonlyMap<string, CursorRule> = new Map([
   ["Query.users", int4PrismaCursor],
   ["Query.workers", uuidPrismaCursor],
+  ["Query.teams", uuidPrismaCursor],
   ["User.kudosHistory", int8Cursor],
+  ["User.requests", timeUuidCursor],
 ]);
 
 /** Refuses a negative page size or a cursor of the wrong shape, naming the argument. */

@@ -140,6 +140,67 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     NotFoundError: ["WorkerNotFound"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WorkerFlaggedMaintenance", "WrongCredentials"],
   },
+  updateWorker: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidMaintenanceMessage",
+      "InvalidWorkerName",
+      "InvisibleCharacters",
+      "ProfaneWorkerName",
+      "WorkerNameTaken",
+      "InvalidWorkerInfo",
+      "NoWorkerModSelected",
+    ],
+    NotFoundError: ["WorkerNotFound", "TeamNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WorkerFlaggedMaintenance", "WrongCredentials"],
+  },
+  pauseWorker: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  deleteWorker: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+    ConflictError: ["WorkerLocked"],
+  },
+  sendWorkerMessage: {
+    ValidationError: [...GUARD, "InvalidWorkerMessage", "InvalidExpiry"],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  deleteWorkerMessage: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["WorkerMessageNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  createTeam: {
+    ValidationError: [...GUARD, "InvalidTeamName", "ProfaneTeamName", "InvalidTeamInfo", "TeamNameTaken"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "UntrustedTeamCreation"],
+  },
+  updateTeam: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidTeamName",
+      "ProfaneTeamName",
+      "InvalidTeamInfo",
+      "TeamNameTaken",
+      "NoTeamModSelected",
+    ],
+    NotFoundError: ["TeamNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  deleteTeam: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["TeamNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  setUserRoles: {
+    ValidationError: [...GUARD, "NoUserModSelected", "InvalidWorkerInvited", "AnonymousRoles", "ModeratorFlagged"],
+    NotFoundError: ["UserNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
   popImageJob: {
     ValidationError: [
       ...GUARD,
@@ -163,6 +224,18 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "PolymorphicNameConflict",
       "TooManyWorkers",
     ],
+  },
+  rateImage: {
+    ValidationError: [...GUARD, "InvalidAesthetic", "InvalidArtifacts"],
+    NotFoundError: ["GenerationNotFound"],
+    ForbiddenError: [
+      "AnonForbidden",
+      "SharedKeyForbidden",
+      "RequestNotShared",
+      "RequestNotFinished",
+      "RatingWindowClosed",
+    ],
+    ConflictError: ["AlreadyRated"],
   },
   submitImageJob: {
     ValidationError: [...GUARD, "InvalidSeed", "MissingImage", "InvalidImage", "ImageTooLarge"],

@@ -166,9 +166,11 @@ function guarded(inner: Resolver, fieldConfig: PothosOutputFieldConfig<SchemaTyp
   return (parent, args: Record<string, unknown>, ctx: Context, info) => {
     const field = info.parentType.getFields()[info.fieldName] as GraphQLField<unknown, unknown>;
     const refused = refusalOf(coordinate, field, args);
+    if (refused && asMember) ctx.deps.metrics.error(refused.code); // a GraphQL error is counted by the Yoga plugin
     if (refused) throw asMember ? refused : asGraphQLError(refused);
     if (!isMutation) return inner(parent, args, ctx, info);
     const check = (err: unknown) => {
+      if (err instanceof DomainError) ctx.deps.metrics.error(err.code);
       checkDeclared(fieldConfig.name, err, ctx);
       throw err;
     };

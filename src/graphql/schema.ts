@@ -10,6 +10,14 @@ import "../modules/requests/requests.graphql.ts";
 import "../modules/jobs/jobs.graphql.ts";
 import "../modules/kudos/kudos.graphql.ts";
 import "../modules/sharedkeys/sharedkeys.graphql.ts";
+import "../modules/stats/horde-status.graphql.ts";
+import "../modules/stats/entity-stats.graphql.ts";
+import "../modules/stats/entity-requests.graphql.ts";
+import "../modules/stats/horde-stats.graphql.ts";
+import "../modules/ratings/ratings.graphql.ts";
+import "../modules/trust/trust.graphql.ts";
+import "../modules/teams/teams.graphql.ts";
+import "../modules/workers/workers.admin.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */
 export const schema = assertGuarded(builder.toSchema({ sortSchema: true }));

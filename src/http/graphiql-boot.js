@@ -103,6 +103,9 @@
     window.React.createElement(window.GraphiQL, {
       fetcher,
       defaultQuery: config.defaultQuery,
+      // The example operations (src/http/graphiql-examples/), one tab each, until the visitor's
+      // own tabs are stored in the browser.
+      defaultTabs: config.tabs,
       defaultHeaders: config.headers,
       defaultEditorToolsVisibility: "headers",
       isHeadersEditorEnabled: true,

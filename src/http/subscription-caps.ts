@@ -7,6 +7,12 @@ import { GraphQLError } from "graphql";
 export class SubscriptionCaps {
   private readonly bySocket = new Map<object, Set<string>>();
   private readonly byIp = new Map<string, number>();
+  private total = 0;
+
+  /** Subscriptions open now on every socket (for /metrics). */
+  get held(): number {
+    return this.total;
+  }
 
   constructor(private readonly limits: { perSocket: number; perIp: number }) {}
 
@@ -21,6 +27,7 @@ export class SubscriptionCaps {
     this.bySocket.set(socket, ids);
     this.byIp.set(ip, atIp + 1);
     this.ips.set(socket, ip);
+    this.total++;
     return null;
   }
 
@@ -43,6 +50,7 @@ export class SubscriptionCaps {
   }
 
   private decrement(ip: string, n: number) {
+    this.total -= n;
     const left = (this.byIp.get(ip) ?? 0) - n;
     if (left > 0) this.byIp.set(ip, left);
     else this.byIp.delete(ip);

@@ -29,6 +29,8 @@ type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
 export interface WsServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly clients: Set<WebSocket>;
+  /** Subscriptions open on every socket. */
+  subscriptions(): number;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ async function onConnect(env: RouteEnv, ctx: Ctx): Promise<boolean> {
   const { extra } = ctx;
   const read = connectionKey(ctx.connectionParams, extra.request);
   if (!read.ok) {
+    env.deps.metrics.error("InvalidAPIKey");
     extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
     return false;
   }
@@ -170,6 +173,7 @@ async function onConnect(env: RouteEnv, ctx: Ctx): Promise<boolean> {
     return false;
   }
   if (!viewer) {
+    env.deps.metrics.error("InvalidAPIKey");
     extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
     return false;
   }
@@ -284,6 +288,7 @@ export function createWsServer(env: RouteEnv, allowedOrigin: (origin: string | u
 
   return {
     clients: wss.clients,
+    subscriptions: () => caps.held,
     handleUpgrade(req, socket, head) {
       socket.on("error", () => socket.destroy());
       const url = new URL(req.url ?? "/", "http://localhost");

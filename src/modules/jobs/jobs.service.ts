@@ -12,6 +12,8 @@ import { isUuid } from "../../lib/ids.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
+import { escrowOf } from "../trust/escrow.rules.ts";
+import { afterSettled } from "../trust/trust.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { assertNotInMaintenance, checkInImageWorker, logAbortedJobs } from "../workers/workers.service.ts";
@@ -61,6 +63,7 @@ export async function claimJobs(
     Math.min(a.want, d.amount) === 1
       ? await claimOne(deps.db, worker.id, now, a.limit)
       : await deps.db.tx((sql) => claimBatch(deps, sql, worker, d, { ...a, now }));
+  deps.metrics.claimed("image", result.jobs, now);
   for (const id of new Set(result.jobs.map((j) => j.request_id))) {
     deps.bus.publish("requestChanged", { id, ended: false });
   }
@@ -156,6 +159,7 @@ const SUBMIT_MESSAGES = {
  */
 export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promise<void> {
   if (released.length === 0) return;
+  deps.metrics.timedOut("image", released.length);
   const byWorker = new Map<string, string[]>();
   const byRequest = new Map<string, number>();
   for (const r of released) {
@@ -164,7 +168,7 @@ export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promis
   }
   await logAbortedJobs(
     deps,
-    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length })),
+    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length, cause: "timeout" as const })),
   );
   for (const [workerId, jobIds] of byWorker) deps.bus.publish("workerSlotFreed", { workerId, jobIds });
   const now = deps.clock.now();
@@ -233,6 +237,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
     return refuseSubmit(deps, outcome.failure, now);
   }
   const job = outcome.job;
+  deps.metrics.settled("image", state);
   deps.bus.publish("workerSlotFreed", { workerId: job.worker_id, jobIds: [job.id] });
   deps.bus.publish("requestChanged", { id: job.request_id, ended: false });
   if (outcome.replaced) {
@@ -290,7 +295,7 @@ async function settle(
       const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
       if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
       const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
-      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1 }], sql);
+      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1, cause: "faulted" }], sql);
       return { ok: true, job, reward: 0, replaced };
     });
   }
@@ -301,6 +306,10 @@ async function settle(
     state,
     jobKudos: Number(basis?.job_kudos ?? 0),
     multiplier: baseline ? baselineMultiplier(baseline, { hiresFix }) : 1,
+    surcharges: { fastOnly: basis?.fast_only === true, blacklist: basis?.blacklist === true },
+    // Escrow is part of the automatic trust path: without KUDOS_TRUST_THRESHOLD nothing would
+    // ever pay it out, so owners are then credited in full (docs/KUDOS.md).
+    escrowOf: deps.config.kudosTrustThreshold === null ? undefined : (reward) => escrowOf(reward, viewer),
   });
   const job =
     basis &&
@@ -314,9 +323,12 @@ async function settle(
       kudos: money.price,
       reward: money.reward,
       charge: money.charge,
+      burned: money.burned,
+      escrow: money.escrow,
       expiresAt: new Date(a.now.getTime() + deps.config.requestExpirySeconds * 1000),
       now: a.now,
     }));
   if (!job) return { ok: false, failure: await diagnoseSubmit(deps.db, a.jobId, viewer.userId, a.now) };
+  await afterSettled(deps, job, money.escrow);
   return { ok: true, job, reward: money.reward, replaced: false };
 }

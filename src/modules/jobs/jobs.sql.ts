@@ -17,6 +17,8 @@ export interface ClaimedJob {
   user_id: number;
   width: number;
   height: number;
+  /** When the job was created: the pickup latency's start (/metrics). */
+  created_at: Date;
 }
 
 const CLAIM_SET = `
@@ -24,7 +26,7 @@ const CLAIM_SET = `
          ttl = p.ttl, deadline = $2 + make_interval(secs => p.ttl)
     FROM pick p WHERE j.id = p.id
   RETURNING j.id, j.request_id, p.prompt, p.params, j.model, j.seed, j.ttl, j.deadline, p.source_image_key,
-            p.source_mask_key, p.source_processing, p.user_id, p.width, p.height`;
+            p.source_mask_key, p.source_processing, p.user_id, p.width, p.height, j.created_at`;
 
 /** How many requests with waiting jobs the claim walks in queue order before it looks by model. */
 export const CLAIM_WALK = 16;

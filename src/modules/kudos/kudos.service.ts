@@ -23,6 +23,7 @@ import {
   lockParties,
   type PartyRow,
   readBalance,
+  readEscrow,
   sentSince,
   type TransferRow,
 } from "./kudos.sql.ts";
@@ -191,6 +192,32 @@ export async function awardKudos(
 }
 
 /**
+ * Credits a rating's reward (ledger kind `rating_reward`, a documented source: docs/KUDOS.md),
+ * inside the caller's transaction, with the rated image's request and job and the requester as
+ * counterpart. The ratings module has applied §3.11's amount and every cap; `amount` is positive.
+ */
+export async function creditRatingReward(
+  sql: Sql,
+  r: { userId: number; amount: number; requestId: string; jobId: string; requesterId: number },
+  now: Date,
+): Promise<void> {
+  await applyLedger(
+    sql,
+    [
+      {
+        userId: r.userId,
+        kind: "rating_reward",
+        amount: r.amount,
+        requestId: r.requestId,
+        jobId: r.jobId,
+        counterpartId: r.requesterId,
+      },
+    ],
+    now,
+  );
+}
+
+/**
  * Counts uptime and pays each image worker's owner the worker's uptime reward for every
  * 10 minutes online (ledger kind `uptime_reward`, with the worker's id), adding it to the
  * worker's own kudos statistic too. Runs inside the caller's transaction; the task holds an
@@ -216,4 +243,16 @@ export async function rewardUptime(sql: Sql, now: Date): Promise<{ workers: numb
   );
   await creditWorkers(sql, paid);
   return { workers: paid.length, kudos: paid.reduce((s, p) => s + p.amount, 0) };
+}
+
+/**
+ * Pays an account's escrow (`evaluating_kudos`) out to its balance, as one `escrow_release`
+ * ledger row, inside the caller's transaction (trust: the account has just become trusted).
+ * Returns the amount released (0 when there was none).
+ */
+export async function releaseEscrow(sql: Sql, userId: number, now: Date): Promise<number> {
+  const held = await readEscrow(sql, userId);
+  if (held <= 0) return 0;
+  await applyLedger(sql, [{ userId, kind: "escrow_release", amount: held }], now);
+  return held;
 }

@@ -54,7 +54,8 @@ export async function applyLedger(sql: Sql, entries: LedgerEntry[], now: Date): 
  * one round trip (jobs.sql.ts, settleImageJob): appends the rows of CTE `src` (columns user_id,
  * kind, amount, counterpart_id, request_id, job_id, transfer_id, shared_key_id, worker_id; no
  * zero amounts) stamped `now`, and adds their sums to the balances, the users locked in id order
- * first. The one text that writes `users.kudos`.
+ * first. The one text that writes `users.kudos`, and `users.evaluating_kudos` (the escrow, which
+ * escrow rows move: an `escrow_hold` of −x adds x to it, an `escrow_release` of +x takes x out).
  */
 export function ledgerCtes(src: string, now: string): string {
   return `ledger_locked AS (
@@ -67,11 +68,22 @@ export function ledgerCtes(src: string, now: string): string {
          FROM ${src}
      ),
      ledger_balances AS (
-       UPDATE users u SET kudos = u.kudos + s.total
-         FROM (SELECT user_id, sum(amount) AS total FROM ${src} GROUP BY user_id) s
+       UPDATE users u SET kudos = u.kudos + s.total, evaluating_kudos = u.evaluating_kudos - s.escrow
+         FROM (SELECT user_id, sum(amount) AS total,
+                      coalesce(sum(amount) FILTER (WHERE kind IN ('escrow_hold', 'escrow_release')), 0) AS escrow
+                 FROM ${src} GROUP BY user_id) s
          JOIN ledger_locked l ON l.id = s.user_id
         WHERE u.id = s.user_id
      )`;
+}
+
+/** A user's escrow (`evaluating_kudos`; 0 for a user that does not exist). Locks the user's row. */
+export async function readEscrow(sql: Sql, userId: number): Promise<number> {
+  const rows = await sql.query<{ e: string }>(
+    "SELECT evaluating_kudos::text AS e FROM users WHERE id = $1 FOR UPDATE",
+    [userId],
+  );
+  return Number(rows[0]?.e ?? 0);
 }
 
 /** A user's balance (0 for a user that does not exist). No lock. */
@@ -274,11 +286,14 @@ export async function accrueUptime(
   );
 }
 
-/** Adds rewards to workers' own kudos statistic (`WorkerStats.kudosRewarded`). */
+/**
+ * Adds uptime rewards to workers' own kudos statistics: the total (`WorkerStats.kudosRewarded`)
+ * and its uptime part (`WorkerStats.kudosDetails.uptime`).
+ */
 export async function creditWorkers(sql: Sql, credits: { workerId: string; amount: number }[]): Promise<void> {
   if (credits.length === 0) return;
   await sql.query(
-    `UPDATE workers w SET kudos = w.kudos + c.amount
+    `UPDATE workers w SET kudos = w.kudos + c.amount, uptime_kudos = w.uptime_kudos + c.amount
        FROM jsonb_to_recordset($1::jsonb) AS c(id uuid, amount numeric)
       WHERE w.id = c.id`,
     [JSON.stringify(credits.map((c) => ({ id: c.workerId, amount: c.amount.toFixed(2) })))],

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { Deps } from "../../deps.ts";
+import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
 import { BUNDLED_MODELS, indexModels, type ModelInfo, parseModelReference } from "./models.rules.ts";
+import { type ModelFigures, readModelFigures } from "./models.sql.ts";
 
 /** The image models this instance knows, by name; replaced whole on every refresh. */
 export interface ModelCatalog {
@@ -62,4 +64,43 @@ export async function syncModelReference(deps: Deps): Promise<ModelCatalog> {
   );
   deps.catalog.current = { byName: indexModels(models), list: models, source: source ?? "bundled" };
   return deps.catalog.current;
+}
+
+/** A model of the reference with its live load and rolled-up history. */
+export type ModelRow = ModelInfo & ModelFigures & { kind: "image" | "text" | "alchemy" };
+
+/**
+ * The known models of a kind with their figures, in reference order (one statement); only
+ * `name` when given. Image models come from the reference; other kinds have none yet, so the
+ * list is empty. A name outside the reference is answered without touching the database.
+ */
+export async function listModels(
+  deps: Pick<Deps, "db" | "clock" | "catalog">,
+  kind: "image" | "text" | "alchemy",
+  name?: string,
+): Promise<ModelRow[]> {
+  if (kind !== "image") return [];
+  const catalog = modelCatalog(deps);
+  const known = name === undefined ? catalog.list : [catalog.byName.get(name)].filter((m) => m !== undefined);
+  if (known.length === 0) return [];
+  const onlineSince = new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
+  const figures = await readModelFigures(deps.db, { kind, names: known.map((m) => m.name), onlineSince });
+  const byName = new Map(figures.map((f) => [f.name, f]));
+  return known.map((m) => {
+    const f = byName.get(m.name);
+    return {
+      ...m,
+      kind,
+      name: m.name,
+      workers: f?.workers ?? 0,
+      threads: f?.threads ?? 0,
+      workerSpeed: f?.workerSpeed ?? null,
+      jobs: f?.jobs ?? 0,
+      queued: f?.queued ?? 0,
+      hourPerformance: f?.hourPerformance ?? null,
+      day: f?.day ?? 0,
+      month: f?.month ?? 0,
+      total: f?.total ?? 0,
+    };
+  });
 }

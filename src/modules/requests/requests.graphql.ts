@@ -8,9 +8,9 @@ import {
   cancelImageRequest,
   createImageRequest,
   type GenerationRow,
-  generationsOf,
+  generationsOfMany,
   type QueueRow,
-  queueStanding,
+  queueStandings,
   type RequestRow,
   requestsByIds,
 } from "./requests.service.ts";
@@ -33,12 +33,48 @@ function once<T>(row: RequestRow, key: string, make: () => Promise<T>): Promise<
   return p;
 }
 
+/**
+ * Batches the generations of the requests a list shows (`User.requests`) into one statement. No
+ * cache: a subscription keeps its context for its life, and each state it emits must read afresh
+ * (the row memo above already reads each row once).
+ */
+function generationsBatch(ctx: Context) {
+  return perRequest(
+    ctx,
+    "generationsBatch",
+    () =>
+      new DataLoader<string, GenerationRow[]>(
+        async (ids) => {
+          const rows = await generationsOfMany(ctx.deps, ids);
+          return ids.map((id) => rows.filter((g) => g.request_id === id));
+        },
+        { cache: false },
+      ),
+  );
+}
+
 function generationsOfRow(ctx: Context, row: RequestRow): Promise<GenerationRow[]> {
-  return once(row, "generations", () => generationsOf(ctx.deps, row.id));
+  return once(row, "generations", () => generationsBatch(ctx).load(row.id));
+}
+
+/** Batches the queue standings of the requests a list shows; no cache, as generationsBatch. */
+function queueBatch(ctx: Context) {
+  return perRequest(
+    ctx,
+    "queueBatch",
+    () =>
+      new DataLoader<string, QueueRow | null>(
+        async (ids) => {
+          const byId = await queueStandings(ctx.deps, ids);
+          return ids.map((id) => byId.get(id) ?? null);
+        },
+        { cache: false },
+      ),
+  );
 }
 
 function queueOf(ctx: Context, row: RequestRow): Promise<QueueRow | null> {
-  return once(row, "queue", () => queueStanding(ctx.deps, row.id));
+  return once(row, "queue", () => queueBatch(ctx).load(row.id));
 }
 
 /** Per-operation loader: every request an operation names, read in one statement. */
@@ -102,6 +138,10 @@ export const ImageRequestRef = builder.objectRef<RequestRow>("ImageRequest").imp
     done: t.boolean({ resolve: (r) => requestEnded(r) }),
     cancelled: t.exposeBoolean("cancelled"),
     expired: t.exposeBoolean("expired"),
+    shared: t.exposeBoolean("shared", {
+      description:
+        "Whether its images go to the ratings dataset: asked for with shared, always for Anonymous, never with a source image",
+    }),
     kudos: t.float({ description: "Kudos consumed so far", resolve: (r) => Number(r.kudos) }),
     queuePosition: t.int({
       description:

@@ -150,20 +150,64 @@ export interface RequestRow {
   restarted: number;
 }
 
-export async function readRequests(sql: Sql, ids: readonly string[]): Promise<RequestRow[]> {
-  return sql.query<RequestRow>(
-    `SELECT r.id, r.user_id, r.n, r.prompt, r.models, r.width, r.height, r.steps, r.nsfw, r.faulted,
+/** The columns of a {@link RequestRow}, over `requests r JOIN jobs j`, grouped by r.id. */
+const REQUEST_ROW = `r.id, r.user_id, r.n, r.prompt, r.models, r.width, r.height, r.steps, r.nsfw, r.faulted,
             r.cancelled, r.expired, r.shared, r.consumed_kudos::text AS kudos, r.created_at, r.updated_at,
             r.expires_at,
             count(*) FILTER (WHERE j.state = 'waiting')::int AS waiting,
             count(*) FILTER (WHERE j.state = 'processing')::int AS processing,
             count(*) FILTER (WHERE j.state IN ('ok', 'censored', 'csam'))::int AS finished,
             count(*) FILTER (WHERE j.state = 'faulted')::int AS faulted_jobs,
-            coalesce(sum(j.restarts), 0)::int AS restarted
+            coalesce(sum(j.restarts), 0)::int AS restarted`;
+
+export async function readRequests(sql: Sql, ids: readonly string[]): Promise<RequestRow[]> {
+  return sql.query<RequestRow>(
+    `SELECT ${REQUEST_ROW}
        FROM requests r JOIN jobs j ON j.request_id = r.id
-      WHERE r.id = ANY($1::uuid[])
+      WHERE r.id = ANY($1::uuid[]) AND r.purged_at IS NULL
       GROUP BY r.id`,
     [ids],
+  );
+}
+
+/** A place in a user's request list: a request's creation time and id. */
+export interface RequestKey {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * One page of a user's stored requests in one statement, newest first (ties by id, descending):
+ * those before `after` and after `before` in that order, at most `limit`; `inverted` reads from
+ * the oldest end (a `last` page) and returns it oldest first, as the cursor connection expects.
+ * Reads `requests_user_created_idx`.
+ */
+export async function readUserRequests(
+  sql: Sql,
+  userId: number,
+  p: { after: RequestKey | null; before: RequestKey | null; limit: number; inverted: boolean },
+): Promise<RequestRow[]> {
+  const dir = p.inverted ? "ASC" : "DESC";
+  return sql.query<RequestRow>(
+    `WITH page AS (
+       SELECT id, created_at FROM requests
+        WHERE user_id = $1 AND purged_at IS NULL
+          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+          AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
+        ORDER BY created_at ${dir}, id ${dir} LIMIT $6
+     )
+     SELECT ${REQUEST_ROW}
+       FROM page p JOIN requests r ON r.id = p.id JOIN jobs j ON j.request_id = r.id
+      GROUP BY r.id
+      ORDER BY r.created_at ${dir}, r.id ${dir}`,
+    [
+      userId,
+      p.after?.createdAt ?? null,
+      p.after?.id ?? null,
+      p.before?.createdAt ?? null,
+      p.before?.id ?? null,
+      p.limit,
+    ],
   );
 }
 
@@ -217,6 +261,33 @@ export async function readOnlineCapacity(sql: Sql, id: string, onlineSince: Date
   return rows[0] ?? null;
 }
 
+/**
+ * {@link readOnlineCapacity} for several requests in one statement (a list of requests): the
+ * capacity figures are the same for all, `possible` is each request's. Requests that do not
+ * exist have no row.
+ */
+export async function readOnlineCapacities(
+  sql: Sql,
+  ids: readonly string[],
+  onlineSince: Date,
+): Promise<(CapacityRow & { id: string })[]> {
+  return sql.query<CapacityRow & { id: string }>(
+    `WITH online AS (
+       SELECT w.speed, w.threads, w.paused FROM workers w WHERE w.kind = 'image' AND w.last_check_in >= $2
+     ),
+     cap AS (
+       SELECT coalesce(sum(speed * threads), 0)::float8 AS online_speed, coalesce(sum(threads), 0)::int AS online_threads
+         FROM online WHERE NOT paused
+     )
+     SELECT r.id, cap.online_speed, cap.online_threads,
+            EXISTS (SELECT 1 FROM workers w JOIN users o ON o.id = w.user_id
+                     WHERE w.kind = 'image' AND w.last_check_in >= $2 AND image_eligible(r, w, o.trusted))
+              AS possible
+       FROM requests r, cap WHERE r.id = ANY($1::uuid[])`,
+    [ids, onlineSince],
+  );
+}
+
 /** One request with waiting jobs, in queue order, as the ranking snapshot holds it. */
 export interface RankedRequest {
   id: string;
@@ -252,6 +323,19 @@ export async function readRankOf(sql: Sql, id: string): Promise<{ rank: number; 
   );
   const r = rows[0];
   return r ? { rank: Number(r.rank), created_at: r.created_at } : null;
+}
+
+/** {@link readRankOf} for several requests in one statement; requests that do not exist have no row. */
+export async function readRanksOf(
+  sql: Sql,
+  ids: readonly string[],
+): Promise<{ id: string; rank: number; created_at: Date }[]> {
+  const rows = await sql.query<{ id: string; rank: string; created_at: Date }>(
+    `SELECT id, (5 * extract(epoch FROM created_at) - priority)::text AS rank, created_at
+       FROM requests WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return rows.map((r) => ({ ...r, rank: Number(r.rank) }));
 }
 
 /**

@@ -1,28 +1,65 @@
+import type { Prisma } from "../../../generated/prisma/client.ts";
 import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { nameKey } from "../../lib/names.ts";
+import { checkWorkerFilter, type WorkerFilter } from "./workers.filter.rules.ts";
 import { ONLINE_SECONDS } from "./workers.rules.ts";
 import { setWorkerMaintenance } from "./workers.service.ts";
 
-const WorkerStatsRef = builder
-  .objectRef<{
-    fulfilments: number;
-    kudos: number;
-    megapixelsteps: number;
-    uptime: number;
-    speed: number;
-    uncompleted: number;
-  }>("WorkerStats")
-  .implement({
-    fields: (t) => ({
-      requestsFulfilled: t.exposeInt("fulfilments"),
-      kudosRewarded: t.exposeFloat("kudos"),
-      megapixelsteps: t.exposeFloat("megapixelsteps"),
-      uptime: t.exposeInt("uptime", { description: "Seconds online" }),
-      performance: t.float({ description: "Megapixelsteps per second", resolve: (s) => s.speed / 1e6 }),
-      uncompletedJobs: t.exposeInt("uncompleted"),
+/** What `WorkerStats` resolves from: the worker's counters, read with the worker's row. */
+export interface WorkerStatsParent {
+  workerId: string;
+  fulfilments: number;
+  kudos: number;
+  uptimeKudos: number;
+  megapixelsteps: number;
+  uptime: number;
+  speed: number;
+  uncompleted: number;
+  faulted: number;
+  timedOut: number;
+}
+
+const WorkerKudosDetailsRef = builder.objectRef<{ generated: number; uptime: number }>("WorkerKudosDetails").implement({
+  description: "A worker's kudos by how it earned them (the AI Horde's worker kudos_details). Live counters.",
+  fields: (t) => ({
+    generated: t.exposeFloat("generated", { description: "Earned for jobs" }),
+    uptime: t.exposeFloat("uptime", { description: "Earned for being online (every 10 minutes)" }),
+  }),
+});
+
+/**
+ * A worker's statistics. The fields here are counters on the worker's row, kept in the same
+ * statement as what they count, so they are live and cost no statement of their own; the
+ * windowed figures (src/modules/stats/entity-stats.graphql.ts) are aggregated from its jobs.
+ */
+export const WorkerStatsRef = builder.objectRef<WorkerStatsParent>("WorkerStats").implement({
+  description:
+    "A worker's statistics. Counters are live (updated with each job); windowed figures are computed from its finished jobs when asked, one statement per page of workers.",
+  fields: (t) => ({
+    requestsFulfilled: t.exposeInt("fulfilments", { description: "Jobs finished, ever. Live counter." }),
+    kudosRewarded: t.exposeFloat("kudos", { description: "Kudos earned for jobs and uptime, ever. Live counter." }),
+    kudosDetails: t.field({
+      type: WorkerKudosDetailsRef,
+      description: "kudosRewarded split into jobs and uptime. Live counters.",
+      resolve: (s) => ({ generated: Math.round((s.kudos - s.uptimeKudos) * 100) / 100, uptime: s.uptimeKudos }),
     }),
-  });
+    megapixelsteps: t.exposeFloat("megapixelsteps", { description: "Megapixelsteps generated, ever. Live counter." }),
+    uptime: t.exposeInt("uptime", { description: "Seconds online, ever. Counted by the uptime sweep (every minute)." }),
+    performance: t.float({
+      description: "Megapixelsteps per second: a rolling average (each finished job weighs 20%), updated with each job",
+      resolve: (s) => s.speed / 1e6,
+    }),
+    uncompletedJobs: t.exposeInt("uncompleted", {
+      description: "Jobs dropped, ever: timed out plus submitted FAULTED. Live counter.",
+    }),
+    faultedJobs: t.exposeInt("faulted", { description: "Jobs the worker submitted FAULTED, ever. Live counter." }),
+    timedOutJobs: t.exposeInt("timedOut", {
+      description: "Jobs taken back and re-queued because the worker held them past their TTL, ever. Live counter.",
+    }),
+  }),
+});
 
 export const WorkerKindEnum = builder.enumType("WorkerKind", { values: ["image", "text", "alchemy"] as const });
 
@@ -57,24 +94,76 @@ builder.prismaObject("Worker", {
     stats: t.field({
       type: WorkerStatsRef,
       select: {
+        id: true,
         fulfilments: true,
         kudos: true,
+        uptimeKudos: true,
         megapixelsteps: true,
         uptime: true,
         speed: true,
         uncompletedJobs: true,
+        faultedJobs: true,
+        timedOutJobs: true,
       },
       resolve: (w) => ({
+        workerId: w.id,
         fulfilments: w.fulfilments,
         kudos: Number(w.kudos),
+        uptimeKudos: Number(w.uptimeKudos),
         megapixelsteps: w.megapixelsteps,
         uptime: w.uptime,
         speed: w.speed,
         uncompleted: w.uncompletedJobs,
+        faulted: w.faultedJobs,
+        timedOut: w.timedOutJobs,
       }),
     }),
   }),
 });
+
+const WorkerFilterInput = builder.inputType("WorkerFilter", {
+  description: "Every field given must match (AND); an absent field filters nothing",
+  fields: (t) => ({
+    kind: t.field({ type: WorkerKindEnum }),
+    online: t.boolean({ description: `Checked in within ${ONLINE_SECONDS} s (true) or not (false)` }),
+    model: t.string({ description: "Serves this model (exact name)" }),
+    name: t.string({ description: "Its name contains this text, ignoring case" }),
+    owner: t.id({ description: "Owned by this user" }),
+  }),
+});
+
+const WorkerOrderEnum = builder.enumType("WorkerOrder", {
+  values: {
+    OLDEST: { description: "Registered first first" },
+    NEWEST: { description: "Registered last first" },
+    PERFORMANCE: { description: "Highest stats.performance first" },
+    CONTRIBUTIONS: { description: "Most stats.megapixelsteps first" },
+  } as const,
+});
+
+type WorkerOrder = "OLDEST" | "NEWEST" | "PERFORMANCE" | "CONTRIBUTIONS";
+
+/** Each ordering ends with the id, so ties keep one order and cursors stay exact. */
+const WORKER_ORDERS: Record<WorkerOrder, Prisma.WorkerOrderByWithRelationInput[]> = {
+  OLDEST: [{ createdAt: "asc" }, { id: "asc" }],
+  NEWEST: [{ createdAt: "desc" }, { id: "desc" }],
+  PERFORMANCE: [{ speed: "desc" }, { id: "asc" }],
+  CONTRIBUTIONS: [{ megapixelsteps: "desc" }, { id: "asc" }],
+};
+
+/** A checked filter as a Prisma condition. The name matches as names compare (NFKC, case folded). */
+function workerWhere(f: WorkerFilter, now: Date): Prisma.WorkerWhereInput {
+  const onlineSince = new Date(now.getTime() - ONLINE_SECONDS * 1000);
+  return {
+    ...(f.kind ? { kind: f.kind as "image" | "text" | "alchemy" } : {}),
+    ...(f.online === true ? { lastCheckIn: { gte: onlineSince } } : {}),
+    ...(f.online === false ? { lastCheckIn: { lt: onlineSince } } : {}),
+    ...(f.model ? { models: { has: f.model } } : {}),
+    // Prisma sends `contains` as a LIKE pattern without escaping it: _ and % must match themselves.
+    ...(f.name ? { nameKey: { contains: nameKey(f.name).replace(/[\\%_]/g, "\\$&") } } : {}),
+    ...(f.ownerId !== null ? { userId: f.ownerId } : {}),
+  };
+}
 
 builder.queryFields((t) => ({
   worker: t.prismaField({
@@ -92,9 +181,18 @@ builder.queryFields((t) => ({
       cursor: "id",
       defaultSize: 20,
       maxSize: 100,
-      description: "Every worker, oldest first",
-      resolve: (query, _root, _args, ctx) =>
-        ctx.deps.db.prisma.worker.findMany({ ...query, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+      description:
+        "Workers, filtered and ordered (oldest first by default; ties by id, so pages never repeat or skip a worker whose figures did not change). An invalid filter is an error with code InvalidFilter.",
+      args: {
+        filter: t.arg({ type: WorkerFilterInput }),
+        orderBy: t.arg({ type: WorkerOrderEnum, defaultValue: "OLDEST" }),
+      },
+      resolve: (query, _root, args, ctx) =>
+        ctx.deps.db.prisma.worker.findMany({
+          ...query,
+          where: workerWhere(checkWorkerFilter(args.filter), ctx.deps.clock.now()),
+          orderBy: WORKER_ORDERS[args.orderBy ?? "OLDEST"],
+        }),
     },
     { name: "WorkerConnection" },
     { name: "WorkerEdge" },

@@ -15,6 +15,7 @@ import {
   TOO_MANY_ABORTED_MESSAGE,
 } from "./workers.rules.ts";
 import {
+  type AbortedJobs,
   type CheckedInWorker,
   diagnoseCheckIn,
   lockWorkerRegistration,
@@ -134,11 +135,7 @@ export function markCheckedIn(deps: Deps, workerIds: string[]): Promise<void> {
  * too many in maintenance (`MAX_ABORTED_JOBS_PER_HOUR`), as the AI Horde's `log_aborted_job`.
  * Runs in the caller's transaction when given one. Logs each worker put in maintenance.
  */
-export async function logAbortedJobs(
-  deps: Deps,
-  drops: { workerId: string; jobs: number }[],
-  sql: Sql = deps.db,
-): Promise<string[]> {
+export async function logAbortedJobs(deps: Deps, drops: AbortedJobs[], sql: Sql = deps.db): Promise<string[]> {
   const tripped = await recordAbortedJobs(sql, drops, deps.clock.now(), {
     max: MAX_ABORTED_JOBS_PER_HOUR,
     windowSeconds: ABORTED_JOBS_WINDOW_SECONDS,

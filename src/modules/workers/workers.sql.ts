@@ -136,23 +136,31 @@ export async function readMaintenance(
   return rows[0] ?? null;
 }
 
+/** Jobs one worker dropped: taken back when their TTL ran out, or submitted FAULTED. */
+export interface AbortedJobs {
+  workerId: string;
+  jobs: number;
+  cause: "timeout" | "faulted";
+}
+
 /**
  * The AI Horde's `log_aborted_job`, for several workers in one statement: each worker's
- * `uncompleted_jobs` grows by the jobs it dropped; its `aborted_jobs` count starts over when its
+ * `uncompleted_jobs` grows by the jobs it dropped, and `timed_out_jobs` or `faulted_jobs` by
+ * the same number (as `cause` says); its `aborted_jobs` count starts over when its
  * previous drop is older than `windowSeconds`, then grows; a count above `max` puts the worker in
  * maintenance with `message` and starts the count over. Returns the workers put in maintenance
  * now. Locks the workers' rows (in id order, as every multi-worker update here does).
  */
 export async function recordAbortedJobs(
   sql: Sql,
-  drops: { workerId: string; jobs: number }[],
+  drops: AbortedJobs[],
   now: Date,
   rule: { max: number; windowSeconds: number; message: string },
 ): Promise<string[]> {
   if (drops.length === 0) return [];
   const rows = await sql.query<{ id: string; tripped: boolean }>(
     `WITH d AS (
-       SELECT x.worker_id, x.jobs FROM jsonb_to_recordset($1::jsonb) AS x(worker_id uuid, jobs int)
+       SELECT x.worker_id, x.jobs, x.timed_out FROM jsonb_to_recordset($1::jsonb) AS x(worker_id uuid, jobs int, timed_out boolean)
      ),
      locked AS (
        SELECT w.id FROM workers w JOIN d ON d.worker_id = w.id ORDER BY w.id FOR UPDATE OF w
@@ -163,6 +171,8 @@ export async function recordAbortedJobs(
          FROM workers w JOIN d ON d.worker_id = w.id JOIN locked l ON l.id = w.id
      )
      UPDATE workers w SET uncompleted_jobs = w.uncompleted_jobs + d.jobs, last_aborted_job = $2::timestamptz,
+            timed_out_jobs = w.timed_out_jobs + CASE WHEN d.timed_out THEN d.jobs ELSE 0 END,
+            faulted_jobs = w.faulted_jobs + CASE WHEN d.timed_out THEN 0 ELSE d.jobs END,
             aborted_jobs = CASE WHEN n.count > $4 THEN 0 ELSE n.count END,
             maintenance = w.maintenance OR n.count > $4,
             maintenance_msg = CASE WHEN n.count > $4 AND NOT w.maintenance THEN $5 ELSE w.maintenance_msg END
@@ -170,7 +180,7 @@ export async function recordAbortedJobs(
       WHERE w.id = d.worker_id AND n.id = w.id
      RETURNING w.id, (n.count > $4) AS tripped`,
     [
-      JSON.stringify(drops.map((d) => ({ worker_id: d.workerId, jobs: d.jobs }))),
+      JSON.stringify(drops.map((d) => ({ worker_id: d.workerId, jobs: d.jobs, timed_out: d.cause === "timeout" }))),
       now,
       rule.windowSeconds,
       rule.max,
