@@ -9,6 +9,7 @@ for (const args of [
   ["--expose-gc", "bench/queue.ts", "scale"],
   ["bench/kudos.ts"],
   ["bench/stats-entities.ts"],
+  ["bench/stats-horde.ts"],
 ]) {
   console.log(`\n## ${args.join(" ")}`);
   const flags =

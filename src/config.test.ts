@@ -28,6 +28,7 @@ describe("loadConfig", () => {
       requestExpirySeconds: 1200,
       maxImageBytes: 10 * 1024 * 1024,
       sweepIntervalMs: 5000,
+      retentionSeconds: 1800,
       trustProxy: false,
       subscriptions: { perSocket: 100, perIp: 1000 },
       corsOrigins: "*",

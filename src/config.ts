@@ -45,6 +45,11 @@ const schema = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 60),
   REDIS_PREFIX: z.string().default("horde:"),
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(0).default(100),
   MAX_SUBSCRIPTIONS_PER_IP: z.coerce.number().int().min(0).default(1000),
@@ -68,6 +73,10 @@ const schema = z.object({
         .min(1, "must be * or a comma-separated list of origins"),
     )
     .transform((list) => (list.includes("*") ? ("*" as const) : list)),
+  KUDOS_TRUST_THRESHOLD: z.coerce.number().int().min(0).max(100_000_000).optional(),
+  MAX_WORKERS_PER_IP: z.coerce.number().int().min(0).max(10_000).default(3),
+  SUSPICION_MAX_MPS: z.coerce.number().min(0).max(1_000_000).default(20),
+  IP_BLOCK_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")
@@ -98,7 +107,17 @@ export interface Config {
   requestExpirySeconds: number;
   maxImageBytes: number;
   sweepIntervalMs: number;
+  /** Seconds a request's prompt, parameters and images are kept after it ended (shared images live on in the dataset). */
+  retentionSeconds: number;
   trustProxy: boolean;
+  /** Escrow above which an account becomes trusted automatically; null: never (reference §3.10). */
+  kudosTrustThreshold: number | null;
+  /** Workers of an untrusted owner one IP may host (trusted: 20, or the owner's invite count); 0: no limit. */
+  maxWorkersPerIp: number;
+  /** Megapixelsteps per second above which a job raises UNREASONABLY_FAST; 0: never. */
+  suspicionMaxMps: number;
+  /** How long an instance trusts its copy of the IP blocks before reading them again. */
+  ipBlockCacheMs: number;
   /** Open subscriptions allowed per WebSocket and per client IP; 0 turns a cap off. */
   subscriptions: { perSocket: number; perIp: number };
   /** Origins allowed to call the API from a browser: `"*"` (any, never with credentials) or a list. */
@@ -144,8 +163,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rateLimit: { perIpPerMinute: e.RATE_LIMIT_PER_MINUTE, perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE },
     requestExpirySeconds: e.REQUEST_EXPIRY_SECONDS,
+    kudosTrustThreshold: e.KUDOS_TRUST_THRESHOLD ?? null,
+    maxWorkersPerIp: e.MAX_WORKERS_PER_IP,
+    suspicionMaxMps: e.SUSPICION_MAX_MPS,
+    ipBlockCacheMs: e.IP_BLOCK_CACHE_MS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    retentionSeconds: e.RETENTION_SECONDS,
     trustProxy: e.TRUST_PROXY,
     subscriptions: { perSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET, perIp: e.MAX_SUBSCRIPTIONS_PER_IP },
     corsOrigins: e.CORS_ORIGINS,

@@ -66,6 +66,7 @@ export function decodeTimeUuidCursor(c: string): { at: Date; id: string } | null
 export const CURSOR_RULES: ReadonlyMap<string, CursorRule> = new Map([
   ["Query.users", int4PrismaCursor],
   ["Query.workers", uuidPrismaCursor],
+  ["Query.teams", uuidPrismaCursor],
   ["User.kudosHistory", int8Cursor],
   ["User.requests", timeUuidCursor],
 ]);

@@ -42,7 +42,14 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   transferKudos: {
     ValidationError: [...GUARD, "InvalidIdempotencyKey", "InvalidKudosTransferAmount", "NegativeKudosTransfer"],
     NotFoundError: ["InvalidTargetUsername"],
-    ForbiddenError: ["SharedKeyForbidden", "SourceAccountFlagged", "TargetAccountFlagged"],
+    ForbiddenError: [
+      "SharedKeyForbidden",
+      "SharedKeyExpired",
+      "SourceAccountFlagged",
+      "TargetAccountFlagged",
+      "FaultWhenKudosSending",
+      "FaultWhenKudosReceiving",
+    ],
     ConflictError: ["IdempotencyKeyConflict"],
     KudosError: [
       "KudosTransferFromAnon",
@@ -125,8 +132,9 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "UnknownPostProcessor",
       "UnknownSampler",
       "WorkerNotFound",
+      "CorruptPrompt",
     ],
-    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired"],
+    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired", "TimeoutIP", "MaintenanceMode"],
     KudosError: ["KudosUpfront", "SharedKeyEmpty", "SharedKeyInsufficientKudos"],
     LimitError: ["TooManyPrompts"],
   },
@@ -139,6 +147,99 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ValidationError: [...GUARD, "InvalidMaintenanceMessage"],
     NotFoundError: ["WorkerNotFound"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WorkerFlaggedMaintenance", "WrongCredentials"],
+  },
+  updateWorker: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidMaintenanceMessage",
+      "InvalidWorkerName",
+      "InvisibleCharacters",
+      "ProfaneWorkerName",
+      "WorkerNameTaken",
+      "InvalidWorkerInfo",
+      "NoWorkerModSelected",
+    ],
+    NotFoundError: ["WorkerNotFound", "TeamNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WorkerFlaggedMaintenance", "WrongCredentials"],
+  },
+  pauseWorker: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  deleteWorker: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+    ConflictError: ["WorkerLocked"],
+  },
+  sendWorkerMessage: {
+    ValidationError: [...GUARD, "InvalidWorkerMessage", "InvalidExpiry"],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  deleteWorkerMessage: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["WorkerMessageNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  createTeam: {
+    ValidationError: [...GUARD, "InvalidTeamName", "ProfaneTeamName", "InvalidTeamInfo", "TeamNameTaken"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "UntrustedTeamCreation"],
+  },
+  updateTeam: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidTeamName",
+      "ProfaneTeamName",
+      "InvalidTeamInfo",
+      "TeamNameTaken",
+      "NoTeamModSelected",
+    ],
+    NotFoundError: ["TeamNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  deleteTeam: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["TeamNotFound"],
+    ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+  },
+  blockIp: {
+    ValidationError: [...GUARD, "InvalidIPAddress", "InvalidTimeout"],
+    ForbiddenError: ["NotModerator"],
+  },
+  unblockIp: {
+    ValidationError: [...GUARD, "InvalidIPAddress"],
+    NotFoundError: ["NotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  blockWorkerIp: {
+    ValidationError: [...GUARD, "InvalidIPAddress", "InvalidTimeout"],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  addPromptFilter: {
+    ValidationError: [...GUARD, "InvalidRegex", "InvalidFilterKind"],
+    ForbiddenError: ["NotModerator"],
+  },
+  updatePromptFilter: {
+    ValidationError: [...GUARD, "InvalidRegex", "InvalidFilterKind"],
+    NotFoundError: ["FilterNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  deletePromptFilter: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["FilterNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  setHordeModes: {
+    ValidationError: [...GUARD],
+    ForbiddenError: ["NotModerator"],
+  },
+  setUserRoles: {
+    ValidationError: [...GUARD, "NoUserModSelected", "InvalidWorkerInvited", "AnonymousRoles", "ModeratorFlagged"],
+    NotFoundError: ["UserNotFound"],
+    ForbiddenError: ["NotModerator"],
   },
   popImageJob: {
     ValidationError: [
@@ -162,7 +263,22 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "WrongCredentials",
       "PolymorphicNameConflict",
       "TooManyWorkers",
+      "TimeoutIP",
+      "WorkerInviteOnly",
+      "TooManySameIPs",
     ],
+  },
+  rateImage: {
+    ValidationError: [...GUARD, "InvalidAesthetic", "InvalidArtifacts"],
+    NotFoundError: ["GenerationNotFound"],
+    ForbiddenError: [
+      "AnonForbidden",
+      "SharedKeyForbidden",
+      "RequestNotShared",
+      "RequestNotFinished",
+      "RatingWindowClosed",
+    ],
+    ConflictError: ["AlreadyRated"],
   },
   submitImageJob: {
     ValidationError: [...GUARD, "InvalidSeed", "MissingImage", "InvalidImage", "ImageTooLarge"],

@@ -7,6 +7,7 @@ import { apiKeyFromHeaders } from "../http/api-key.ts";
 import { corsOptions } from "../http/cors.ts";
 import { countErrors } from "../http/metrics-errors.ts";
 import { currentRequestId } from "../http/request-scope.ts";
+import type { Metrics } from "../infra/metrics.ts";
 import { authenticate, type Viewer } from "../modules/users/users.service.ts";
 import type { Context } from "./context.ts";
 import { schema } from "./schema.ts";
@@ -27,10 +28,14 @@ export function invalidApiKeyError(): GraphQLError {
   });
 }
 
-/** An armor `onReject` hook that gives its error a stable code. */
-function tag(code: string) {
+/**
+ * An armor `onReject` hook that gives its error a stable code, and counts it for /metrics (the
+ * armor's refusal stops validation, so the error-counting plugin never sees it).
+ */
+function tag(code: string, metrics: Metrics) {
   return (_ctx: unknown, err: GraphQLError) => {
     (err.extensions as Record<string, unknown>).code = code;
+    metrics.error(code);
   };
 }
 
@@ -95,11 +100,11 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
       EnvelopArmorPlugin({
         // Depth counts fields, not fragment spreads: clients built on fragments (codegen's
         // fragment masking) get the same depth as those that inline everything.
-        maxDepth: { n: limits.maxDepth, flattenFragments: true, onReject: [tag("MaxDepthExceeded")] },
-        maxAliases: { n: limits.maxAliases, onReject: [tag("MaxAliasesExceeded")] },
-        maxTokens: { n: limits.maxTokens, onReject: [tag("MaxTokensExceeded")] },
-        maxDirectives: { n: 50, onReject: [tag("MaxDirectivesExceeded")] },
-        costLimit: { maxCost: limits.maxCost, onReject: [tag("MaxCostExceeded")] },
+        maxDepth: { n: limits.maxDepth, flattenFragments: true, onReject: [tag("MaxDepthExceeded", deps.metrics)] },
+        maxAliases: { n: limits.maxAliases, onReject: [tag("MaxAliasesExceeded", deps.metrics)] },
+        maxTokens: { n: limits.maxTokens, onReject: [tag("MaxTokensExceeded", deps.metrics)] },
+        maxDirectives: { n: 50, onReject: [tag("MaxDirectivesExceeded", deps.metrics)] },
+        costLimit: { maxCost: limits.maxCost, onReject: [tag("MaxCostExceeded", deps.metrics)] },
         blockFieldSuggestion: { enabled: deps.config.nodeEnv === "production" },
       }),
       requestErrorCodes,
@@ -118,7 +123,7 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
       }
       return {
         deps,
-        viewer,
+        viewer: { ...viewer, ip: initial.ip },
         requestId: initial.requestId,
         ip: initial.ip,
         cache: new Map(),

@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
  */
 export const GRAPHIQL_EXAMPLES: readonly { file: string; variables?: Record<string, unknown> }[] = [
   { file: "horde.graphql" },
-  { file: "models.graphql" },
+  { file: "models.graphql", variables: { name: "stable_diffusion" } },
+  { file: "image-stats.graphql" },
   { file: "workers.graphql", variables: { after: null, filter: { online: true } } },
   { file: "leaderboards.graphql" },
   {

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.ts";
 import type { Context } from "../graphql/context.ts";
 import type { ServerContext } from "../graphql/yoga.ts";
 import { apiKeyFromHeaders } from "./api-key.ts";
+import { serveDatasetExport } from "./dataset-export.ts";
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiQL, serveGraphiQLAsset, wantsGraphiQL } from "./graphiql.ts";
 import { serveMetrics } from "./metrics.ts";
 import type { Limited } from "./rate-limit.ts";
@@ -78,7 +79,7 @@ function fetchHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-/** Routes one HTTP request: health, readiness, metrics, images, the status page, GraphiQL and their assets, GraphQL. */
+/** Routes one HTTP request: health, readiness, metrics, images, the status page, GraphiQL and their assets, the dataset export, GraphQL. */
 export async function route(env: RouteEnv, req: IncomingMessage, res: ServerResponse, requestId: string) {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === "/health") return health(env, res);
@@ -95,8 +96,11 @@ export async function route(env: RouteEnv, req: IncomingMessage, res: ServerResp
   if (url.pathname.startsWith(STATUS_ASSET_PREFIX) && read) {
     return serveStatusAsset(req, res, url.pathname.slice(STATUS_ASSET_PREFIX.length));
   }
-  if (url.pathname !== "/graphql") return jsonError(res, 404, "NotFound", "Not found; GraphQL is at /graphql");
-  if (wantsGraphiQL(req)) return serveGraphiQL(req, res);
+  const isExport = url.pathname === "/dataset.jsonl" && req.method === "GET";
+  if (url.pathname !== "/graphql" && !isExport) {
+    return jsonError(res, 404, "NotFound", "Not found; GraphQL is at /graphql");
+  }
+  if (!isExport && wantsGraphiQL(req)) return serveGraphiQL(req, res);
 
   const { config } = env.deps;
   const ip = clientIp(req, config.trustProxy);
@@ -108,5 +112,6 @@ export async function route(env: RouteEnv, req: IncomingMessage, res: ServerResp
       "retry-after": String(retryAfter),
     });
   }
+  if (isExport) return serveDatasetExport(env.deps, req, res, headers);
   return forwardToYoga(env.yoga, env.deps, env.state, { req, res, url, headers, requestId, ip });
 }

@@ -123,7 +123,7 @@
       cell(tr, fmt(m.count), "num");
       cell(tr, fmt(m.jobs), "num");
       cell(tr, fmt(m.queued, 1), "num");
-      cell(tr, m.eta ? `${fmt(m.eta)} s` : "–", "num");
+      cell(tr, m.eta === null || m.eta === undefined ? "–" : `${fmt(m.eta)} s`, "num");
       cell(tr, fmt(m.performance, 2), "num");
       body.appendChild(tr);
     }

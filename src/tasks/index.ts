@@ -4,6 +4,7 @@ import { checkLedgerInvariant, type InvariantReport } from "../modules/kudos/kud
 import { rewardUptime } from "../modules/kudos/kudos.service.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
 import { expireRequests } from "../modules/requests/requests.sql.ts";
+import { RETENTION_BATCH, type RetentionBatch, retentionBatch } from "../modules/retention/retention.service.ts";
 import { exclusive } from "./lock.ts";
 import { ROLLUP_INTERVAL_MS, rollUpStats } from "./stats-rollup.ts";
 
@@ -15,10 +16,18 @@ export interface Tasks {
 }
 
 // Advisory lock keys (namespace 2) of the sweeps that must run once across instances.
-const LOCKS = { requeue: 1, expire: 2, uptime: 3, audit: 4 } as const;
+const LOCKS = { requeue: 1, expire: 2, uptime: 3, audit: 4, retention: 51 } as const;
 
 /** How often uptime is counted: well under the 300 s a worker stays online unseen. */
 const UPTIME_SWEEP_MS = 60_000;
+/**
+ * How often retention runs. Its window is at least 60 s, so a minute's lateness is within its
+ * precision, and seeing which requests ended probes every live request (retention.sql.ts).
+ */
+const RETENTION_SWEEP_MS = 60_000;
+/** Batches one retention sweep runs at most, so a backlog is worked off over several sweeps. */
+const RETENTION_MAX_BATCHES = 50;
+
 /** How often the whole ledger is audited (it reads every row). */
 const AUDIT_MS = 3_600_000;
 
@@ -41,6 +50,25 @@ export async function sweepExpiredRequests(deps: Deps): Promise<number> {
 export async function sweepUptime(deps: Deps): Promise<{ workers: number; kudos: number }> {
   const paid = await exclusive(deps, LOCKS.uptime, (sql) => rewardUptime(sql, deps.clock.now()));
   return paid ?? { workers: 0, kudos: 0 };
+}
+
+/**
+ * Retention: stamps requests that ended (copying shared generations into the ratings dataset)
+ * and blanks those whose window is over, deleting their blobs, batch by batch under the
+ * retention lock until nothing is left or another instance holds it.
+ */
+export async function sweepRetention(deps: Deps): Promise<RetentionBatch> {
+  const total: RetentionBatch = { ended: 0, collected: 0, purged: 0, blobs: 0 };
+  for (let i = 0; i < RETENTION_MAX_BATCHES; i++) {
+    const b = await exclusive(deps, LOCKS.retention, (sql) => retentionBatch(deps, sql, deps.clock.now()));
+    if (!b) break;
+    total.ended += b.ended;
+    total.collected += b.collected;
+    total.purged += b.purged;
+    total.blobs += b.blobs;
+    if (b.ended < RETENTION_BATCH && b.purged < RETENTION_BATCH) break;
+  }
+  return total;
 }
 
 /** Checks the kudos ledger invariant and logs an error when it fails; null when another instance is at it. */
@@ -72,6 +100,7 @@ export function startTasks(deps: Deps): Tasks {
   const runOnce = async () => {
     await sweep();
     await sweepUptime(deps);
+    await sweepRetention(deps);
   };
   const guard = (name: string, fn: () => Promise<unknown>) => () => {
     if (stopped) return;
@@ -85,6 +114,10 @@ export function startTasks(deps: Deps): Tasks {
     setInterval(
       guard("uptime", () => sweepUptime(deps)),
       UPTIME_SWEEP_MS,
+    ),
+    setInterval(
+      guard("retention", () => sweepRetention(deps)),
+      RETENTION_SWEEP_MS,
     ),
     setInterval(
       guard("audit", () => auditLedger(deps)),

@@ -66,6 +66,7 @@ describe("settleJob", () => {
         charge: 12.34,
         reward: 12.34,
         burned: 0,
+        escrow: 0,
       });
     }
   });
@@ -76,6 +77,7 @@ describe("settleJob", () => {
       charge: 0,
       reward: 0,
       burned: 0,
+      escrow: 0,
     });
   });
 

@@ -75,32 +75,59 @@ export type SubmitState = "ok" | "censored" | "csam" | "faulted";
 export interface Settlement {
   /** The job's price (job price × model multiplier): the job's recorded `kudos`. */
   price: number;
-  /** Debited from the requester (and their shared key's budget). */
+  /** Debited from the requester (and their shared key's budget): the price and the surcharge. */
   charge: number;
-  /** Credited to the worker's owner; never more than `charge`. */
+  /** Credited to the worker's owner: the price; never more than `charge`. */
   reward: number;
-  /** `charge − reward`: leaves the economy. */
+  /** `charge − reward`: leaves the economy (the surcharge, ledger kind `surcharge_burn`). */
   burned: number;
+  /** The part of `reward` parked in the owner's escrow (untrusted owners: half). */
+  escrow: number;
+}
+
+/** What a requester's choices add to a job's charge (reference §3.8, §4.1), burned. */
+export interface Surcharges {
+  /** The request excludes slow workers: × 1.2. */
+  fastOnly: boolean;
+  /** The request names workers to avoid: × 1.1. */
+  blacklist: boolean;
+}
+
+/** The factor a job's charge is multiplied by: × 1.2 for fast workers only, × 1.1 for a blacklist. */
+export function surchargeFactor(s: Surcharges): number {
+  return (s.fastOnly ? 1.2 : 1) * (s.blacklist ? 1.1 : 1);
 }
 
 /**
- * Settles a submitted job. A generation never creates kudos: the worker's owner earns at most
- * what the requester is charged, and any difference is burned. OK, CENSORED and CSAM all
+ * Settles a submitted job. A generation never creates kudos: the worker's owner earns the job's
+ * price, the requester pays the price times the AI Horde's surcharges (× 1.2 when excluding slow
+ * workers, × 1.1 with a worker blacklist), and the difference is burned. OK, CENSORED and CSAM all
  * settle on both sides: the worker spent the GPU time, and the requester's prompt (or the
  * request's NSFW setting) is what the worker's filter withheld. Charging the requester nothing
  * while paying the worker (the AI Horde's censored case) would let a user mint kudos by
- * censoring their own requests on their own worker. FAULTED moves nothing.
+ * censoring their own requests on their own worker. FAULTED moves nothing. Half the reward of
+ * an untrusted owner (not Anonymous) goes to escrow (`escrow`; trust/escrow.rules.ts).
  * Money is computed in whole hundredths with the one rounding rule of `lib/money.ts`.
  */
-export function settleJob(a: { state: SubmitState; jobKudos: number; multiplier: number }): Settlement {
-  if (a.state === "faulted") return { price: 0, charge: 0, reward: 0, burned: 0 };
+export function settleJob(a: {
+  state: SubmitState;
+  jobKudos: number;
+  multiplier: number;
+  surcharges?: Surcharges;
+  escrowOf?: (reward: number) => number;
+}): Settlement {
+  if (a.state === "faulted") return { price: 0, charge: 0, reward: 0, burned: 0, escrow: 0 };
   const priceCents = Math.max(0, scaleCents(toCents(a.jobKudos), a.multiplier));
-  const chargeCents = priceCents;
+  const chargeCents = Math.max(priceCents, scaleCents(priceCents, surchargeFactor(a.surcharges ?? NO_SURCHARGE)));
   const rewardCents = Math.min(priceCents, chargeCents);
+  const reward = fromCents(rewardCents);
   return {
     price: fromCents(priceCents),
     charge: fromCents(chargeCents),
-    reward: fromCents(rewardCents),
+    reward,
     burned: fromCents(chargeCents - rewardCents),
+    escrow: Math.min(a.escrowOf?.(reward) ?? 0, reward),
   };
 }
+
+const NO_SURCHARGE: Surcharges = { fastOnly: false, blacklist: false };

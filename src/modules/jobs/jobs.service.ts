@@ -11,7 +11,10 @@ import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { workerGate } from "../moderation/moderation.service.ts";
 import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
+import { escrowOf } from "../trust/escrow.rules.ts";
+import { afterSettled } from "../trust/trust.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { assertNotInMaintenance, checkInImageWorker, logAbortedJobs } from "../workers/workers.service.ts";
@@ -123,7 +126,8 @@ export async function popImageJobs(
   viewer: Viewer,
   input: PopInput,
 ): Promise<{ jobs: ClaimedJob[]; worker: CheckedInWorker }> {
-  const { worker, declaration } = await checkInImageWorker(deps, viewer, input);
+  // trust (issue 11): IP blocks, invite-only mode, workers per address, suspicion
+  const { worker, declaration } = await checkInImageWorker(deps, viewer, input, workerGate(deps, viewer));
   const { jobs } = await claimJobs(deps, worker, declaration, {
     want: declaration.amount,
     limit: heldJobLimit("pop", declaration),
@@ -304,6 +308,10 @@ async function settle(
     state,
     jobKudos: Number(basis?.job_kudos ?? 0),
     multiplier: baseline ? baselineMultiplier(baseline, { hiresFix }) : 1,
+    surcharges: { fastOnly: basis?.fast_only === true, blacklist: basis?.blacklist === true },
+    // Escrow is part of the automatic trust path: without KUDOS_TRUST_THRESHOLD nothing would
+    // ever pay it out, so owners are then credited in full (docs/KUDOS.md).
+    escrowOf: deps.config.kudosTrustThreshold === null ? undefined : (reward) => escrowOf(reward, viewer),
   });
   const job =
     basis &&
@@ -317,9 +325,12 @@ async function settle(
       kudos: money.price,
       reward: money.reward,
       charge: money.charge,
+      burned: money.burned,
+      escrow: money.escrow,
       expiresAt: new Date(a.now.getTime() + deps.config.requestExpirySeconds * 1000),
       now: a.now,
     }));
   if (!job) return { ok: false, failure: await diagnoseSubmit(deps.db, a.jobId, viewer.userId, a.now) };
+  await afterSettled(deps, job, money.escrow);
   return { ok: true, job, reward: money.reward, replaced: false };
 }

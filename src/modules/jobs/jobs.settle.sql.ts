@@ -88,12 +88,16 @@ export interface SettlementBasis {
   model: string | null;
   job_kudos: string;
   params: Record<string, unknown>;
+  /** trust (issue 11): the surcharges the AI Horde burns (fast workers only, a worker blacklist) */
+  fast_only: boolean;
+  blacklist: boolean;
 }
 
 /** A job's model and its request's price and parameters, for the price of its settlement. */
 export async function settlementBasis(sql: Sql, jobId: string): Promise<SettlementBasis | null> {
   const rows = await sql.query<SettlementBasis>(
-    `SELECT j.model, r.job_kudos::text AS job_kudos, r.params
+    `SELECT j.model, r.job_kudos::text AS job_kudos, r.params, NOT r.slow_workers AS fast_only,
+            (r.worker_blacklist AND cardinality(r.worker_ids) > 0) AS blacklist
        FROM jobs j JOIN requests r ON r.id = j.request_id WHERE j.id = $1`,
     [jobId],
     { name: "settlement_basis" },
@@ -129,6 +133,9 @@ export async function settleImageJob(
     kudos: number;
     reward: number;
     charge: number;
+    /** trust (issue 11): the part of `charge` burned as a surcharge, and the reward's escrow */
+    burned?: number;
+    escrow?: number;
     expiresAt: Date;
     now: Date;
   },
@@ -165,9 +172,16 @@ export async function settleImageJob(
               NULL::uuid AS shared_key_id, f.worker_id
          FROM fin f WHERE $9::numeric <> 0
        UNION ALL
-       SELECT f.requester, 'request_charge', -$10::numeric, f.worker_owner, f.request_id, f.id, NULL, f.shared_key_id,
-              NULL
-         FROM fin f WHERE $10::numeric <> 0
+       SELECT f.requester, 'request_charge', -($10::numeric - $12::numeric), f.worker_owner, f.request_id, f.id, NULL,
+              f.shared_key_id, NULL
+         FROM fin f WHERE $10::numeric - $12::numeric <> 0
+       -- trust (issue 11): the surcharge burned, and the escrow of an untrusted owner's reward
+       UNION ALL
+       SELECT f.requester, 'surcharge_burn', -$12::numeric, NULL, f.request_id, f.id, NULL, f.shared_key_id, NULL
+         FROM fin f WHERE $12::numeric <> 0
+       UNION ALL
+       SELECT f.worker_owner, 'escrow_hold', -$13::numeric, NULL, f.request_id, f.id, NULL, NULL, f.worker_id
+         FROM fin f WHERE $13::numeric <> 0
      ),
      ${ledgerCtes("entries", "$6")},
      sk AS (
@@ -186,6 +200,8 @@ export async function settleImageJob(
       a.reward.toFixed(2),
       a.charge.toFixed(2),
       a.expiresAt,
+      (a.burned ?? 0).toFixed(2),
+      (a.escrow ?? 0).toFixed(2),
     ],
     { name: "settle_image_job" },
   );

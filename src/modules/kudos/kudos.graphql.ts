@@ -20,6 +20,12 @@ const LedgerKindEnum = builder.enumType("KudosLedgerKind", {
     RATING_REWARD: { value: "rating_reward", description: "Earned for rating images" },
     MODERATOR_AWARD: { value: "moderator_award", description: "Awarded by a moderator" },
     FLOOR_ADJUSTMENT: { value: "floor_adjustment", description: "Reserved; never written (balances are not clamped)" },
+    SURCHARGE_BURN: {
+      value: "surcharge_burn",
+      description: "What a job cost above its price for excluding slow workers or blacklisting workers: burned",
+    },
+    ESCROW_HOLD: { value: "escrow_hold", description: "Half an untrusted owner's job reward, parked in escrow" },
+    ESCROW_RELEASE: { value: "escrow_release", description: "The escrow paid out when the owner became trusted" },
   } as const,
 });
 

@@ -44,6 +44,7 @@ interface Row {
   mismatches: { userId: number; balance: string; ledger: string }[] | null;
   wrong_sign: number;
   unbalanced: number;
+  escrow_mismatched: number;
   balanced: boolean;
   totals_equal: boolean;
   transfers_zero: boolean;
@@ -54,7 +55,8 @@ interface Row {
  * - every user's balance equals the sum of their ledger rows (no lost or unrecorded update);
  * - the sum of all balances equals the sum of the ledger, which equals what sources brought in
  *   less what sinks took out: transfers net to zero and every other kind moves one way only;
- * - every transfer is one `transfer_out` and one `transfer_in` row of its recorded amount.
+ * - every transfer is one `transfer_out` and one `transfer_in` row of its recorded amount;
+ * - every user's escrow (`evaluating_kudos`) equals what their escrow rows parked.
  * One statement, so under load it reads one consistent snapshot. It reads every ledger row:
  * a task for the quiet hours and a test helper, not a per-request check.
  */
@@ -87,6 +89,12 @@ export async function checkLedgerInvariant(sql: Sql): Promise<InvariantReport> {
               -sum(amount) FILTER (WHERE kind = 'transfer_out') AS moved_out
          FROM kudos_ledger WHERE transfer_id IS NOT NULL GROUP BY transfer_id
      ),
+     escrow_mism AS (
+       SELECT u.id FROM users u
+         LEFT JOIN (SELECT user_id, sum(amount) AS held FROM kudos_ledger
+                     WHERE kind IN ('escrow_hold', 'escrow_release') GROUP BY user_id) e ON e.user_id = u.id
+        WHERE u.evaluating_kudos <> -coalesce(e.held, 0)
+     ),
      unbalanced AS (
        SELECT t.id FROM kudos_transfers t FULL JOIN moves m ON m.transfer_id = t.id
         WHERE t.id IS NULL OR m.transfer_id IS NULL OR m.outs <> 1 OR m.ins <> 1
@@ -100,6 +108,7 @@ export async function checkLedgerInvariant(sql: Sql): Promise<InvariantReport> {
                FROM (SELECT * FROM mism ORDER BY id LIMIT 10) x) AS mismatches,
             k.wrong_sign,
             (SELECT count(*) FROM unbalanced) AS unbalanced,
+            (SELECT count(*) FROM escrow_mism) AS escrow_mismatched,
             (SELECT coalesce(sum(kudos), 0) FROM users) = k.minted - k.burned + k.transfers_net + k.other
               AND k.ledger = k.minted - k.burned + k.transfers_net + k.other AS balanced,
             (SELECT coalesce(sum(kudos), 0) FROM users) = k.ledger AS totals_equal,
@@ -115,6 +124,7 @@ export async function checkLedgerInvariant(sql: Sql): Promise<InvariantReport> {
   if (!r.transfers_zero) problems.push(`transfers net to ${r.transfers_net}, not 0`);
   if (r.wrong_sign > 0) problems.push(`${r.wrong_sign} ledger rows move kudos against their kind`);
   if (r.unbalanced > 0) problems.push(`${r.unbalanced} transfers are not one matching pair of rows`);
+  if (r.escrow_mismatched > 0) problems.push(`${r.escrow_mismatched} users' escrow differs from their escrow rows`);
   return {
     ok: problems.length === 0,
     users: r.users,

@@ -4,8 +4,10 @@
  * The economy (see docs/KUDOS.md):
  *
  *   sources ──▶ balances ──▶ sinks
- *   generation_reward, uptime_reward,      request_charge, horde_tax
- *   rating_reward, moderator_award
+ *   generation_reward, uptime_reward,      request_charge, horde_tax,
+ *   rating_reward, moderator_award         surcharge_burn
+ *                                          (escrow_hold / escrow_release move kudos between a
+ *                                           user's balance and their escrow, evaluating_kudos)
  *                 ▲      │
  *                 └──────┘ transfer_out / transfer_in (one pair per transfer, netting to zero)
  *
@@ -25,7 +27,10 @@ export type LedgerKind =
   | "transfer_out"
   | "rating_reward"
   | "moderator_award"
-  | "floor_adjustment";
+  | "floor_adjustment"
+  | "surcharge_burn"
+  | "escrow_hold"
+  | "escrow_release";
 
 /** Kinds that bring kudos into the economy (always positive). */
 export const SOURCE_KINDS: readonly LedgerKind[] = [
@@ -35,7 +40,13 @@ export const SOURCE_KINDS: readonly LedgerKind[] = [
   "moderator_award",
 ];
 /** Kinds that take kudos out of the economy (always negative). */
-export const SINK_KINDS: readonly LedgerKind[] = ["request_charge", "horde_tax"];
+export const SINK_KINDS: readonly LedgerKind[] = ["request_charge", "horde_tax", "surcharge_burn"];
+/**
+ * Kinds that move kudos between a user's spendable balance and their escrow (`evaluating_kudos`,
+ * docs/KUDOS.md): `escrow_hold` (−) parks part of an untrusted owner's reward, `escrow_release`
+ * (+) pays it out when they become trusted. Per user, escrow = −(sum of these rows).
+ */
+export const ESCROW_KINDS: readonly LedgerKind[] = ["escrow_hold", "escrow_release"];
 /** Kinds that move kudos between users (a pair per transfer, netting to zero). */
 export const TRANSFER_KINDS: readonly LedgerKind[] = ["transfer_in", "transfer_out"];
 

@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, KudosError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
+import { sharedKeyForTransfer, topUpSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import { ANONYMOUS_ID } from "../users/users.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
@@ -23,6 +24,7 @@ import {
   lockParties,
   type PartyRow,
   readBalance,
+  readEscrow,
   sentSince,
   type TransferRow,
 } from "./kudos.sql.ts";
@@ -92,10 +94,13 @@ export async function transferKudos(deps: Deps, viewer: Viewer, input: TransferI
       "idempotencyKey",
     );
   }
-  const dest = await target(deps.db, input.username);
+  const now = deps.clock.now();
+  // A shared key's id as the target: its owner receives, and the key's budget grows (§3.9).
+  const key = await sharedKeyForTransfer(deps.db, input.username, now);
+  if (key?.expired) throw new ForbiddenError("SharedKeyExpired", "That shared key has expired");
+  const dest = key ? await target(deps.db, `#${key.ownerId}`) : await target(deps.db, input.username);
   if (dest.id === ANONYMOUS_ID) throw new KudosError("KudosTransferToAnon", "Kudos cannot be sent to Anonymous");
   if (dest.id === viewer.userId) throw new KudosError("KudosTransferToSelf", "You cannot send kudos to yourself");
-  const now = deps.clock.now();
   return deps.db.tx(async (sql) => {
     const parties = await lockParties(sql, [viewer.userId, dest.id]);
     const prior = await findTransfer(sql, viewer.userId, input.idempotencyKey);
@@ -121,6 +126,10 @@ export async function transferKudos(deps: Deps, viewer: Viewer, input: TransferI
       throw new ForbiddenError("SourceAccountFlagged", "This account is flagged; it cannot send kudos");
     if (destination.flagged) {
       throw new ForbiddenError("TargetAccountFlagged", `${dest.username} is flagged and cannot receive kudos`);
+    }
+    if (source.suspicious) throw new ForbiddenError("FaultWhenKudosSending", "This account is under suspicion");
+    if (destination.suspicious) {
+      throw new ForbiddenError("FaultWhenKudosReceiving", `${dest.username} is under suspicion`);
     }
     const amount = checkTransferAmount(input.amount);
     if (!amount.ok) throw new ValidationError(amount.code, amount.message, "amount");
@@ -157,6 +166,7 @@ export async function transferKudos(deps: Deps, viewer: Viewer, input: TransferI
       ],
       now,
     );
+    if (key) await topUpSharedKey(sql, input.username, input.amount);
     return { transfer, replayed: false };
   });
 }
@@ -191,6 +201,32 @@ export async function awardKudos(
 }
 
 /**
+ * Credits a rating's reward (ledger kind `rating_reward`, a documented source: docs/KUDOS.md),
+ * inside the caller's transaction, with the rated image's request and job and the requester as
+ * counterpart. The ratings module has applied §3.11's amount and every cap; `amount` is positive.
+ */
+export async function creditRatingReward(
+  sql: Sql,
+  r: { userId: number; amount: number; requestId: string; jobId: string; requesterId: number },
+  now: Date,
+): Promise<void> {
+  await applyLedger(
+    sql,
+    [
+      {
+        userId: r.userId,
+        kind: "rating_reward",
+        amount: r.amount,
+        requestId: r.requestId,
+        jobId: r.jobId,
+        counterpartId: r.requesterId,
+      },
+    ],
+    now,
+  );
+}
+
+/**
  * Counts uptime and pays each image worker's owner the worker's uptime reward for every
  * 10 minutes online (ledger kind `uptime_reward`, with the worker's id), adding it to the
  * worker's own kudos statistic too. Runs inside the caller's transaction; the task holds an
@@ -216,4 +252,16 @@ export async function rewardUptime(sql: Sql, now: Date): Promise<{ workers: numb
   );
   await creditWorkers(sql, paid);
   return { workers: paid.length, kudos: paid.reduce((s, p) => s + p.amount, 0) };
+}
+
+/**
+ * Pays an account's escrow (`evaluating_kudos`) out to its balance, as one `escrow_release`
+ * ledger row, inside the caller's transaction (trust: the account has just become trusted).
+ * Returns the amount released (0 when there was none).
+ */
+export async function releaseEscrow(sql: Sql, userId: number, now: Date): Promise<number> {
+  const held = await readEscrow(sql, userId);
+  if (held <= 0) return 0;
+  await applyLedger(sql, [{ userId, kind: "escrow_release", amount: held }], now);
+  return held;
 }

@@ -54,7 +54,8 @@ export async function applyLedger(sql: Sql, entries: LedgerEntry[], now: Date): 
  * one round trip (jobs.sql.ts, settleImageJob): appends the rows of CTE `src` (columns user_id,
  * kind, amount, counterpart_id, request_id, job_id, transfer_id, shared_key_id, worker_id; no
  * zero amounts) stamped `now`, and adds their sums to the balances, the users locked in id order
- * first. The one text that writes `users.kudos`.
+ * first. The one text that writes `users.kudos`, and `users.evaluating_kudos` (the escrow, which
+ * escrow rows move: an `escrow_hold` of −x adds x to it, an `escrow_release` of +x takes x out).
  */
 export function ledgerCtes(src: string, now: string): string {
   return `ledger_locked AS (
@@ -67,11 +68,22 @@ export function ledgerCtes(src: string, now: string): string {
          FROM ${src}
      ),
      ledger_balances AS (
-       UPDATE users u SET kudos = u.kudos + s.total
-         FROM (SELECT user_id, sum(amount) AS total FROM ${src} GROUP BY user_id) s
+       UPDATE users u SET kudos = u.kudos + s.total, evaluating_kudos = u.evaluating_kudos - s.escrow
+         FROM (SELECT user_id, sum(amount) AS total,
+                      coalesce(sum(amount) FILTER (WHERE kind IN ('escrow_hold', 'escrow_release')), 0) AS escrow
+                 FROM ${src} GROUP BY user_id) s
          JOIN ledger_locked l ON l.id = s.user_id
         WHERE u.id = s.user_id
      )`;
+}
+
+/** A user's escrow (`evaluating_kudos`; 0 for a user that does not exist). Locks the user's row. */
+export async function readEscrow(sql: Sql, userId: number): Promise<number> {
+  const rows = await sql.query<{ e: string }>(
+    "SELECT evaluating_kudos::text AS e FROM users WHERE id = $1 FOR UPDATE",
+    [userId],
+  );
+  return Number(rows[0]?.e ?? 0);
 }
 
 /** A user's balance (0 for a user that does not exist). No lock. */
@@ -86,6 +98,8 @@ export interface PartyRow {
   username: string;
   kudos: number;
   flagged: boolean;
+  /** 5 or more suspicion reasons and not trusted (trust/suspicion.rules.ts; filled by lockParties) */
+  suspicious?: boolean;
 }
 
 /**
@@ -110,8 +124,10 @@ export async function findParty(sql: Sql, ref: { id: number } | { username: stri
  * as they are once locked. Locks: the users' rows until the transaction ends.
  */
 export async function lockParties(sql: Sql, ids: number[]): Promise<Map<number, PartyRow>> {
-  const rows = await sql.query<{ id: number; username: string; kudos: string; flagged: boolean }>(
-    "SELECT id, username, kudos::text, flagged FROM users WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE",
+  const rows = await sql.query<{ id: number; username: string; kudos: string; flagged: boolean; suspicious: boolean }>(
+    `SELECT id, username, kudos::text, flagged,
+            NOT trusted AND (SELECT count(*) FROM user_suspicions s WHERE s.user_id = users.id) >= 5 AS suspicious
+       FROM users WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, { ...r, kudos: Number(r.kudos) }]));

@@ -18,6 +18,7 @@ async function admit(input: Partial<CreateImageRequestInput>, ctx: Partial<Admis
     knownWorkers: new Set([W]),
     capacity: { activeThreads: 0, queuedRequests: 0 },
     balance: 0,
+    anonymous: false,
     ...ctx,
   });
 }

@@ -9,6 +9,7 @@
  */
 import { type Cents, toCents } from "../../lib/money.ts";
 import { baselineMultiplier, lowestMaxSteps, type ModelInfo } from "../models/models.rules.ts";
+import { isShared, sharingWarning } from "../ratings/sharing.rules.ts";
 import {
   downgradeImageRequest,
   freeMaxResolution,
@@ -27,6 +28,8 @@ export interface AdmissionContext extends ValidationContext {
   capacity: { activeThreads: number; queuedRequests: number };
   /** The requester's balance in kudos, or null for one who cannot pay upfront (Anonymous). */
   balance: number | null;
+  /** The requester is Anonymous, whose requests are always shared. */
+  anonymous: boolean;
 }
 
 /** An admitted request: normalised, priced, its upfront question answered. */
@@ -72,15 +75,24 @@ function canHold(balance: number | null, total: Cents): boolean {
  *   requester who cannot hold the price it is downgraded (`Downgraded:` warning) and decided
  *   again; one who can hold it pays for what they asked;
  * - Anonymous, which can never pay upfront, is refused `KudosUpfront` (not on a dry run, which
- *   only prices).
+ *   only prices);
+ * - `shared` becomes what is really shared (ratings/sharing.rules.ts), before the price.
  */
 export function admitImageRequest(input: CreateImageRequestInput, ctx: AdmissionContext): Admitted | Refused {
   const checked = validateImageRequest(input, ctx);
   if (!checked.ok)
     return { ok: false, kind: "validation", code: checked.code, message: checked.message, field: checked.field };
   const { models } = checked.value;
-  let request = checked.value.request;
+  // Shared is decided once, here, before pricing: the tax discount follows what is really shared.
+  const sharing = {
+    requested: checked.value.request.shared,
+    anonymous: ctx.anonymous,
+    hasSourceImage: checked.value.request.sourceImage !== null,
+  };
+  let request = { ...checked.value.request, shared: isShared(sharing) };
   const warnings = [...checked.warnings];
+  const refused = sharingWarning(sharing);
+  if (refused) warnings.push(refused);
   const upfrontCtx: UpfrontContext = {
     maxRes: freeMaxResolution({ ...ctx.capacity, baselines: models.map((m) => m.baseline) }),
     modelMaxSteps: lowestMaxSteps(models),

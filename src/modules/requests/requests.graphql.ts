@@ -138,6 +138,10 @@ export const ImageRequestRef = builder.objectRef<RequestRow>("ImageRequest").imp
     done: t.boolean({ resolve: (r) => requestEnded(r) }),
     cancelled: t.exposeBoolean("cancelled"),
     expired: t.exposeBoolean("expired"),
+    shared: t.exposeBoolean("shared", {
+      description:
+        "Whether its images go to the ratings dataset: asked for with shared, always for Anonymous, never with a source image",
+    }),
     kudos: t.float({ description: "Kudos consumed so far", resolve: (r) => Number(r.kudos) }),
     queuePosition: t.int({
       description:

@@ -164,7 +164,7 @@ export async function readRequests(sql: Sql, ids: readonly string[]): Promise<Re
   return sql.query<RequestRow>(
     `SELECT ${REQUEST_ROW}
        FROM requests r JOIN jobs j ON j.request_id = r.id
-      WHERE r.id = ANY($1::uuid[])
+      WHERE r.id = ANY($1::uuid[]) AND r.purged_at IS NULL
       GROUP BY r.id`,
     [ids],
   );
@@ -191,7 +191,7 @@ export async function readUserRequests(
   return sql.query<RequestRow>(
     `WITH page AS (
        SELECT id, created_at FROM requests
-        WHERE user_id = $1
+        WHERE user_id = $1 AND purged_at IS NULL
           AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
           AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::uuid))
         ORDER BY created_at ${dir}, id ${dir} LIMIT $6

@@ -11,3 +11,12 @@ describe("isSuspicious", () => {
     expect(isSuspicious(50, true)).toBe(false);
   });
 });
+
+describe("unreasonablyFast", () => {
+  it("flags more than 20 megapixelsteps per second", async () => {
+    const { unreasonablyFast } = await import("./suspicion.rules.ts");
+    expect(unreasonablyFast({ pixels: 512 * 512, steps: 30, seconds: 1 })).toBe(false); // 7.9
+    expect(unreasonablyFast({ pixels: 1024 * 1024, steps: 30, seconds: 1 })).toBe(true); // 31.5
+    expect(unreasonablyFast({ pixels: 1024 * 1024, steps: 30, seconds: 0 })).toBe(false);
+  });
+});

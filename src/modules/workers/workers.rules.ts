@@ -77,7 +77,7 @@ function intIn(v: number, min: number, max: number): boolean {
  * refused, or null when it is fine: empty, control, invisible or bidi characters, too long, or
  * one that names Colab, TPU or Google (the AI Horde refuses those).
  */
-function refuseWorkerName(name: string): DeclarationResult | null {
+export function refuseWorkerName(name: string): DeclarationResult | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
     return fail("InvalidWorkerName", "A worker name must be non-empty printable text", "name");

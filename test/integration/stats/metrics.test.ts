@@ -79,9 +79,18 @@ describe("/metrics", () => {
     expect(unknown.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     const badKey = await ctx.t.gql("{ me { id } }", {}, { apikey: "nobody-has-this-key" });
     expect(badKey.errors?.[0]?.extensions?.code).toBe("InvalidAPIKey");
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(" ");
+    const many = await ctx.t.gql(`{ ${aliases} }`);
+    expect(many.errors?.[0]?.extensions?.code).toBe("MaxAliasesExceeded");
 
     const after = await scrape();
-    for (const code of ["InvalidJobID", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "InvalidAPIKey"]) {
+    for (const code of [
+      "InvalidJobID",
+      "GRAPHQL_PARSE_FAILED",
+      "GRAPHQL_VALIDATION_FAILED",
+      "InvalidAPIKey",
+      "MaxAliasesExceeded",
+    ]) {
       const key = `horde_errors_total{code="${code}"}`;
       expect(value(after, key) - value(before, key), code).toBe(1);
     }
@@ -121,6 +130,17 @@ describe("/metrics", () => {
     const held = await scrape();
     expect(value(held, "horde_ledger_check_ok")).toBe(1);
     expect(value(held, "horde_ledger_check_problems")).toBe(0);
+  });
+
+  it("counts rate-limit refusals as RateLimited", async () => {
+    const limited = await startTestApp(ctx.db, { env: { RATE_LIMIT_PER_MINUTE: "1" } });
+    try {
+      expect((await limited.gql("{ me { id } }")).status).toBe(200);
+      expect((await limited.gql("{ me { id } }")).status).toBe(429);
+      expect(value(parse(await limited.deps.metrics.render()), 'horde_errors_total{code="RateLimited"}')).toBe(1);
+    } finally {
+      await limited.stop();
+    }
   });
 
   it("keeps each instance's figures apart, and answers 404 when METRICS is off", async () => {

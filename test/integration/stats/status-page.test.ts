@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { GRAPHIQL_EXAMPLES } from "../../../src/http/graphiql-examples.ts";
 import { useTestApp } from "../../support/app.ts";
 import { type Browser, browserTests, launchChromium, type Page } from "../../support/chromium.ts";
@@ -75,12 +75,17 @@ const figure = (page: Page, name: string) =>
   page.evaluate<string>(`document.querySelector('[data-figure="${name}"]').textContent`);
 
 describe.runIf(browserTests)("the status page in headless Chromium", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 30_000);
+  // Started by the first test that needs it, so that a missing Chromium (in CI) fails each test
+  // with its message instead of skipping them.
+  let started: Promise<Browser> | undefined;
+  const browser = {
+    async page(w: number, h: number) {
+      started ??= launchChromium();
+      return (await started).page(w, h);
+    },
+  };
   afterAll(async () => {
-    await browser?.close();
+    await (await started?.catch(() => undefined))?.close();
   });
 
   it("shows live figures that change when a job completes, and links to GraphiQL", async () => {
