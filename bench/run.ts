@@ -8,6 +8,8 @@ for (const args of [
   ["bench/queue.ts", "progress"],
   ["--expose-gc", "bench/queue.ts", "scale"],
   ["bench/kudos.ts"],
+  ["bench/stats-entities.ts"],
+  ["bench/stats-horde.ts"],
 ]) {
   console.log(`\n## ${args.join(" ")}`);
   const flags =

@@ -8,14 +8,32 @@ import type { Db } from "../../src/infra/db.ts";
 /** Inserts a live image request of `n` jobs (none inserted) and returns its id. */
 export async function insertRequest(
   db: Db,
-  o: { userId: number; models?: string[]; width?: number; height?: number; steps?: number; n?: number; at: Date },
+  o: {
+    userId: number;
+    models?: string[];
+    width?: number;
+    height?: number;
+    steps?: number;
+    n?: number;
+    at: Date;
+    params?: Record<string, unknown>;
+  },
 ): Promise<string> {
   const rows = await db.query<{ id: string }>(
     `INSERT INTO requests (kind, user_id, prompt, params, models, n, width, height, steps, job_kudos, priority,
                            expires_at, created_at, updated_at)
-     VALUES ('image', $1, 'stats', '{}', $2, $3, $4, $5, $6, 1, 0, $7::timestamptz + interval '1 day', $7, $7)
+     VALUES ('image', $1, 'stats', $8, $2, $3, $4, $5, $6, 1, 0, $7::timestamptz + interval '1 day', $7, $7)
      RETURNING id`,
-    [o.userId, o.models ?? [], o.n ?? 1, o.width ?? 512, o.height ?? 512, o.steps ?? 30, o.at],
+    [
+      o.userId,
+      o.models ?? [],
+      o.n ?? 1,
+      o.width ?? 512,
+      o.height ?? 512,
+      o.steps ?? 30,
+      o.at,
+      JSON.stringify(o.params ?? {}),
+    ],
   );
   return rows[0]!.id;
 }

@@ -46,9 +46,11 @@ export async function readModelFigures(
         GROUP BY m
      ),
      waiting AS (
-       SELECT m AS name, count(*)::int AS jobs, sum(r.width::float8 * r.height * r.steps) / 1e6 AS mps
-         FROM jobs j JOIN requests r ON r.id = j.request_id, unnest(j.models) AS m
-        WHERE j.state = 'waiting' AND r.kind = $1::worker_kind AND ${LIVE} AND m = ANY ($2::text[])
+       -- jobs counted per request from the waiting index alone, then spread over the request's models
+       SELECT m AS name, sum(w.n)::int AS jobs, sum(w.n * r.width::float8 * r.height * r.steps) / 1e6 AS mps
+         FROM (SELECT request_id, count(*) AS n FROM jobs WHERE state = 'waiting' GROUP BY request_id) w
+         JOIN requests r ON r.id = w.request_id, unnest(r.models) AS m
+        WHERE r.kind = $1::worker_kind AND ${LIVE} AND m = ANY ($2::text[])
         GROUP BY m
      )
      SELECT n.name, coalesce(s.workers, 0) AS workers, coalesce(s.threads, 0) AS threads, s.speed AS "workerSpeed",
@@ -60,5 +62,6 @@ export async function readModelFigures(
        LEFT JOIN waiting q ON q.name = n.name
        LEFT JOIN stats_models st ON st.kind = $1::worker_kind AND st.model = n.name`,
     [a.kind, a.names, a.onlineSince],
+    { name: "model_figures" },
   );
 }

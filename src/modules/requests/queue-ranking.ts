@@ -1,5 +1,5 @@
 import type { Db } from "../../infra/db.ts";
-import { type RankedRequest, readRanking, readRankOf } from "./requests.sql.ts";
+import { type RankedRequest, readRanking, readRankOf, readRanksOf } from "./requests.sql.ts";
 
 /** How old the queue ranking may be before a read refreshes it (the AI Horde's is 1 s). */
 export const RANKING_MAX_AGE_MS = 1000;
@@ -70,6 +70,36 @@ export async function rankingStanding(
     place = lo;
   }
   return { position: place + 1, pixelsteps_ahead: snap.prefix[place]! };
+}
+
+/**
+ * {@link rankingStanding} for several requests (a list of them): one ranking snapshot, and the
+ * requests newer than it read in one statement. Requests that do not exist are left out.
+ */
+export async function rankingStandings(
+  db: Db,
+  ids: readonly string[],
+  now: Date,
+): Promise<Map<string, { position: number; pixelsteps_ahead: number }>> {
+  const snap = await snapshotOf(db, now.getTime());
+  const out = new Map<string, { position: number; pixelsteps_ahead: number }>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const place = snap.index.get(id);
+    if (place === undefined) missing.push(id);
+    else out.set(id, { position: place + 1, pixelsteps_ahead: snap.prefix[place]! });
+  }
+  for (const mine of missing.length > 0 ? await readRanksOf(db, missing) : []) {
+    let lo = 0;
+    let hi = snap.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ahead(snap.rows[mid]!, mine.rank, mine.created_at, mine.id)) lo = mid + 1;
+      else hi = mid;
+    }
+    out.set(mine.id, { position: lo + 1, pixelsteps_ahead: snap.prefix[lo]! });
+  }
+  return out;
 }
 
 /** How many live requests have jobs waiting, from a ranking at most {@link RANKING_MAX_AGE_MS} old. */

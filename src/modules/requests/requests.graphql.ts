@@ -10,7 +10,7 @@ import {
   type GenerationRow,
   generationsOfMany,
   type QueueRow,
-  queueStanding,
+  queueStandings,
   type RequestRow,
   requestsByIds,
 } from "./requests.service.ts";
@@ -57,8 +57,24 @@ function generationsOfRow(ctx: Context, row: RequestRow): Promise<GenerationRow[
   return once(row, "generations", () => generationsBatch(ctx).load(row.id));
 }
 
+/** Batches the queue standings of the requests a list shows; no cache, as generationsBatch. */
+function queueBatch(ctx: Context) {
+  return perRequest(
+    ctx,
+    "queueBatch",
+    () =>
+      new DataLoader<string, QueueRow | null>(
+        async (ids) => {
+          const byId = await queueStandings(ctx.deps, ids);
+          return ids.map((id) => byId.get(id) ?? null);
+        },
+        { cache: false },
+      ),
+  );
+}
+
 function queueOf(ctx: Context, row: RequestRow): Promise<QueueRow | null> {
-  return once(row, "queue", () => queueStanding(ctx.deps, row.id));
+  return once(row, "queue", () => queueBatch(ctx).load(row.id));
 }
 
 /** Per-operation loader: every request an operation names, read in one statement. */

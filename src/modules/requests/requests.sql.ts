@@ -261,6 +261,33 @@ export async function readOnlineCapacity(sql: Sql, id: string, onlineSince: Date
   return rows[0] ?? null;
 }
 
+/**
+ * {@link readOnlineCapacity} for several requests in one statement (a list of requests): the
+ * capacity figures are the same for all, `possible` is each request's. Requests that do not
+ * exist have no row.
+ */
+export async function readOnlineCapacities(
+  sql: Sql,
+  ids: readonly string[],
+  onlineSince: Date,
+): Promise<(CapacityRow & { id: string })[]> {
+  return sql.query<CapacityRow & { id: string }>(
+    `WITH online AS (
+       SELECT w.speed, w.threads, w.paused FROM workers w WHERE w.kind = 'image' AND w.last_check_in >= $2
+     ),
+     cap AS (
+       SELECT coalesce(sum(speed * threads), 0)::float8 AS online_speed, coalesce(sum(threads), 0)::int AS online_threads
+         FROM online WHERE NOT paused
+     )
+     SELECT r.id, cap.online_speed, cap.online_threads,
+            EXISTS (SELECT 1 FROM workers w JOIN users o ON o.id = w.user_id
+                     WHERE w.kind = 'image' AND w.last_check_in >= $2 AND image_eligible(r, w, o.trusted))
+              AS possible
+       FROM requests r, cap WHERE r.id = ANY($1::uuid[])`,
+    [ids, onlineSince],
+  );
+}
+
 /** One request with waiting jobs, in queue order, as the ranking snapshot holds it. */
 export interface RankedRequest {
   id: string;
@@ -296,6 +323,19 @@ export async function readRankOf(sql: Sql, id: string): Promise<{ rank: number; 
   );
   const r = rows[0];
   return r ? { rank: Number(r.rank), created_at: r.created_at } : null;
+}
+
+/** {@link readRankOf} for several requests in one statement; requests that do not exist have no row. */
+export async function readRanksOf(
+  sql: Sql,
+  ids: readonly string[],
+): Promise<{ id: string; rank: number; created_at: Date }[]> {
+  const rows = await sql.query<{ id: string; rank: string; created_at: Date }>(
+    `SELECT id, (5 * extract(epoch FROM created_at) - priority)::text AS rank, created_at
+       FROM requests WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return rows.map((r) => ({ ...r, rank: Number(r.rank) }));
 }
 
 /**

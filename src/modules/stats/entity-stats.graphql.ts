@@ -3,10 +3,8 @@ import { WorkerStatsRef } from "../workers/workers.graphql.ts";
 import {
   userContributionsLoader,
   userUsageLoader,
-  type WorkerActivity,
   workerActivityLoader,
   workerRecentLoader,
-  workerTopModelsLoader,
 } from "./entity-stats.loaders.ts";
 import {
   boundedFirst,
@@ -46,28 +44,21 @@ const ModelCountRef = builder.objectRef<{ model: string; jobs: number }>("ModelC
   fields: (t) => ({ model: t.exposeString("model"), jobs: t.exposeInt("jobs") }),
 });
 
-function windowOf(key: "hour" | "day" | "month") {
-  return (a: WorkerActivity) => ({
-    jobs: a[`jobs_${key}`],
-    pixelsteps: a[`pixelsteps_${key}`],
-  });
-}
-
 builder.objectFields(WorkerStatsRef, (t) => ({
   lastHour: t.field({
     type: WindowFiguresRef,
     description: `Jobs finished in the last ${WINDOWS.hour / 60} minutes. ${FRESH}`,
-    resolve: async (s, _a, ctx) => windowOf("hour")(await workerActivityLoader(ctx).load(s.workerId)),
+    resolve: async (s, _a, ctx) => (await workerActivityLoader(ctx).load(s.workerId)).hour,
   }),
   lastDay: t.field({
     type: WindowFiguresRef,
     description: `Jobs finished in the last 24 hours. ${FRESH}`,
-    resolve: async (s, _a, ctx) => windowOf("day")(await workerActivityLoader(ctx).load(s.workerId)),
+    resolve: async (s, _a, ctx) => (await workerActivityLoader(ctx).load(s.workerId)).day,
   }),
   lastMonth: t.field({
     type: WindowFiguresRef,
     description: `Jobs finished in the last ${WINDOWS.month / 86_400} days. ${FRESH}`,
-    resolve: async (s, _a, ctx) => windowOf("month")(await workerActivityLoader(ctx).load(s.workerId)),
+    resolve: async (s, _a, ctx) => (await workerActivityLoader(ctx).load(s.workerId)).month,
   }),
   recentPerformance: t.field({
     type: RecentPerformanceRef,
@@ -84,9 +75,9 @@ builder.objectFields(WorkerStatsRef, (t) => ({
         description: `How many models, 0 to ${TOP_MODELS_MAX}`,
       }),
     },
-    resolve: (s, args, ctx) => {
+    resolve: async (s, args, ctx) => {
       const limit = boundedFirst(args.limit, TOP_MODELS_MAX, TOP_MODELS_DEFAULT);
-      return limit === 0 ? [] : workerTopModelsLoader(ctx, limit).load(s.workerId);
+      return limit === 0 ? [] : (await workerActivityLoader(ctx).load(s.workerId)).models.slice(0, limit);
     },
   }),
 }));

@@ -1,17 +1,15 @@
 import DataLoader from "dataloader";
 import { type Context, perRequest } from "../../graphql/context.ts";
-import { RECENT_JOBS, TOP_MODELS_WINDOW_SECONDS, WINDOWS } from "./entity-stats.rules.ts";
+import { RECENT_JOBS, WINDOWS } from "./entity-stats.rules.ts";
 import {
   type UserContributionRow,
   type UserUsageRow,
   userContributions,
   userUsage,
   type WorkerActivityRow,
-  type WorkerModelRow,
   type WorkerRecentRow,
   workerActivity,
   workerRecentPerformance,
-  workerTopModels,
 } from "./entity-stats.sql.ts";
 
 /**
@@ -57,26 +55,50 @@ function windowsAt(now: Date) {
   return { now, hour: ago(WINDOWS.hour), day: ago(WINDOWS.day), month: ago(WINDOWS.month) };
 }
 
-const NO_ACTIVITY = {
-  jobs_hour: 0,
-  jobs_day: 0,
-  jobs_month: 0,
-  pixelsteps_hour: 0,
-  pixelsteps_day: 0,
-  pixelsteps_month: 0,
-};
+/** Finished jobs and pixelsteps in one window. */
+export interface WindowFigures {
+  jobs: number;
+  pixelsteps: number;
+}
 
-/** A worker's windowed jobs and pixelsteps (zeros when it finished nothing in the month). */
-export type WorkerActivity = Omit<WorkerActivityRow, "worker_id">;
+/** A worker's windowed figures and the models it served in the month, most jobs first (ties by name). */
+export interface WorkerActivity {
+  hour: WindowFigures;
+  day: WindowFigures;
+  month: WindowFigures;
+  models: { model: string; jobs: number }[];
+}
 
-/** `WorkerStats` windowed figures: one statement per page of workers. */
+/** Sums a worker's per-model rows into its windows and ranks its models. */
+export function activityOf(rows: readonly WorkerActivityRow[]): WorkerActivity {
+  const a: WorkerActivity = {
+    hour: { jobs: 0, pixelsteps: 0 },
+    day: { jobs: 0, pixelsteps: 0 },
+    month: { jobs: 0, pixelsteps: 0 },
+    models: [],
+  };
+  for (const r of rows) {
+    for (const w of ["hour", "day", "month"] as const) {
+      a[w].jobs += r[`jobs_${w}`];
+      a[w].pixelsteps += r[`pixelsteps_${w}`];
+    }
+    if (r.model !== null) a.models.push({ model: r.model, jobs: r.jobs_month });
+  }
+  a.models.sort((x, y) => y.jobs - x.jobs || (x.model < y.model ? -1 : x.model > y.model ? 1 : 0));
+  return a;
+}
+
+/**
+ * `WorkerStats` windowed figures and most-served models: one statement per page of workers
+ * (the month's jobs by worker and model, read once for both).
+ */
 export function workerActivityLoader(ctx: Context): DataLoader<string, WorkerActivity> {
   return groupedLoader(
     ctx,
     "workerActivity",
     (ids) => workerActivity(ctx.deps.db, ids, windowsAt(ctx.deps.clock.now())),
     (r: WorkerActivityRow) => r.worker_id,
-    (rows) => rows[0] ?? NO_ACTIVITY,
+    activityOf,
   );
 }
 
@@ -88,21 +110,6 @@ export function workerRecentLoader(ctx: Context): DataLoader<string, WorkerRecen
     (ids) => workerRecentPerformance(ctx.deps.db, ids, ctx.deps.clock.now(), RECENT_JOBS),
     (r: WorkerRecentRow) => r.worker_id,
     (rows) => rows[0] ?? null,
-  );
-}
-
-/** `WorkerStats.topModels(limit)`: one statement per page of workers and limit. */
-export function workerTopModelsLoader(ctx: Context, limit: number): DataLoader<string, WorkerModelRow[]> {
-  return groupedLoader(
-    ctx,
-    `workerTopModels:${limit}`,
-    (ids) => {
-      const now = ctx.deps.clock.now();
-      const since = new Date(now.getTime() - TOP_MODELS_WINDOW_SECONDS * 1000);
-      return workerTopModels(ctx.deps.db, ids, since, now, limit);
-    },
-    (r: WorkerModelRow) => r.worker_id,
-    (rows) => rows,
   );
 }
 

@@ -18,8 +18,6 @@ export const WINDOWS = { hour: 3600, day: 86_400, month: 30 * 86_400 } as const;
 /** "Recent" performance: the average over this many of a worker's latest finished jobs. */
 export const RECENT_JOBS = 20;
 
-/** The most-served models are counted over this window (the month), so the read stays bounded. */
-export const TOP_MODELS_WINDOW_SECONDS = WINDOWS.month;
 /** How many most-served models `WorkerStats.topModels` returns by default, and at most. */
 export const TOP_MODELS_DEFAULT = 5;
 export const TOP_MODELS_MAX = 50;

@@ -11,9 +11,10 @@ import type { Sql } from "../../infra/db.ts";
 
 const FINISHED = "state IN ('ok', 'censored', 'csam')";
 
-/** A worker's finished jobs and pixelsteps in the last hour, day and month. */
+/** A worker's finished jobs and pixelsteps for one model in the last hour, day and month. */
 export interface WorkerActivityRow {
   worker_id: string;
+  model: string | null;
   jobs_hour: number;
   jobs_day: number;
   jobs_month: number;
@@ -23,8 +24,10 @@ export interface WorkerActivityRow {
 }
 
 /**
- * The windowed figures of every worker named, in one statement: finished jobs submitted in
- * (since, now] for each window. Workers with no job in the month have no row.
+ * The windowed figures of every worker named, by model, in one statement and one pass over the
+ * index: finished jobs submitted in (since, now] for each window. The caller sums a worker's
+ * rows for its windows and ranks them for its most-served models, so both come from the same
+ * scan. Workers with no job in the month have no row.
  */
 export async function workerActivity(
   sql: Sql,
@@ -32,7 +35,7 @@ export async function workerActivity(
   at: { now: Date; hour: Date; day: Date; month: Date },
 ): Promise<WorkerActivityRow[]> {
   return sql.query<WorkerActivityRow>(
-    `SELECT worker_id,
+    `SELECT worker_id, model,
             count(*) FILTER (WHERE submitted_at > $3)::int AS jobs_hour,
             count(*) FILTER (WHERE submitted_at > $4)::int AS jobs_day,
             count(*)::int AS jobs_month,
@@ -41,7 +44,7 @@ export async function workerActivity(
             coalesce(sum(pixels::float8 * steps), 0)::float8 AS pixelsteps_month
        FROM jobs
       WHERE worker_id = ANY($1::uuid[]) AND ${FINISHED} AND submitted_at > $5 AND submitted_at <= $2
-      GROUP BY worker_id`,
+      GROUP BY worker_id, model`,
     [workerIds, at.now, at.hour, at.day, at.month],
   );
 }
@@ -75,39 +78,6 @@ export async function workerRecentPerformance(
          ORDER BY submitted_at DESC LIMIT $3) j
       GROUP BY w.id`,
     [workerIds, now, limit],
-  );
-}
-
-/** One of a worker's most-served models. */
-export interface WorkerModelRow {
-  worker_id: string;
-  model: string;
-  jobs: number;
-}
-
-/**
- * The `limit` models each worker named finished most jobs for in (since, now], most first, ties
- * by model name, in one statement.
- */
-export async function workerTopModels(
-  sql: Sql,
-  workerIds: readonly string[],
-  since: Date,
-  now: Date,
-  limit: number,
-): Promise<WorkerModelRow[]> {
-  return sql.query<WorkerModelRow>(
-    `SELECT worker_id, model, jobs FROM (
-       SELECT worker_id, model, count(*)::int AS jobs,
-              row_number() OVER (PARTITION BY worker_id ORDER BY count(*) DESC, model) AS rank
-         FROM jobs
-        WHERE worker_id = ANY($1::uuid[]) AND ${FINISHED} AND submitted_at > $2 AND submitted_at <= $3
-          AND model IS NOT NULL
-        GROUP BY worker_id, model
-     ) t
-     WHERE rank <= $4
-     ORDER BY worker_id, rank`,
-    [workerIds, since, now, limit],
   );
 }
 

@@ -21,10 +21,15 @@ export const HOUR_BUCKETS_KEPT_MS = 32 * 86_400_000;
  * buckets and totals, and moves the watermark to `upto`. Idempotent: a job is folded once,
  * because the watermark only moves forward in the same statement that folds the jobs below it
  * (the row is locked by the statement, and the task holds the advisory lock besides). Returns
- * the number of images folded.
+ * the number of images folded and the previous watermark (where this fold started, as
+ * Postgres prints it: it may be '-infinity', which no Date holds).
  */
-export async function foldFinishedJobs(sql: Sql, upto: Date, minuteHorizon: Date): Promise<number> {
-  const rows = await sql.query<{ images: number }>(
+export async function foldFinishedJobs(
+  sql: Sql,
+  upto: Date,
+  minuteHorizon: Date,
+): Promise<{ images: number; from: string }> {
+  const rows = await sql.query<{ images: number; from: string }>(
     `WITH st AS (
        SELECT watermark FROM stats_rollup WHERE id = 1 FOR UPDATE
      ),
@@ -60,10 +65,10 @@ export async function foldFinishedJobs(sql: Sql, upto: Date, minuteHorizon: Date
      w AS (
        UPDATE stats_rollup SET watermark = $1 WHERE id = 1 AND watermark < $1
      )
-     SELECT coalesce(sum(images), 0)::int AS images FROM src`,
+     SELECT coalesce(sum(images), 0)::int AS images, (SELECT watermark::text FROM st) AS "from" FROM src`,
     [upto, minuteHorizon],
   );
-  return rows[0]?.images ?? 0;
+  return { images: rows[0]?.images ?? 0, from: rows[0]?.from ?? upto.toISOString() };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { builder } from "../../graphql/builder.ts";
 import { type Context, perRequest } from "../../graphql/context.ts";
-import { listModelGenerations, readImageTotalsNow } from "./horde-stats.service.ts";
+import type { LoraUsageRow } from "./horde-loras.sql.ts";
+import { listModelGenerations, listTopLoras, readImageTotalsNow } from "./horde-stats.service.ts";
 import type { ImageTotals, ImageWindow, ModelGenerationRow } from "./horde-stats.sql.ts";
 
 const ROLLUP =
@@ -23,6 +24,16 @@ const ModelGenerationStatsRef = builder.objectRef<ModelGenerationRow>("ModelGene
   description: `One model's images generated (AI Horde /stats/img/models). ${ROLLUP}`,
   fields: (t) => ({
     name: t.exposeString("name"),
+    day: t.exposeFloat("day", { description: `The 24 hours up to the roll-up, in whole hours. ${ROLLUP}` }),
+    month: t.exposeFloat("month", { description: `The 30 days up to the roll-up, in whole hours. ${ROLLUP}` }),
+    total: t.exposeFloat("total", { description: `Since the horde started. ${ROLLUP}` }),
+  }),
+});
+
+const LoraUsageRef = builder.objectRef<LoraUsageRow>("LoraUsage").implement({
+  description: `Images generated with a LoRA (a job counts once for each LoRA its request named). ${ROLLUP}`,
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "The LoRA's name as requested, or version:<id> for a version id" }),
     day: t.exposeFloat("day", { description: `The 24 hours up to the roll-up, in whole hours. ${ROLLUP}` }),
     month: t.exposeFloat("month", { description: `The 30 days up to the roll-up, in whole hours. ${ROLLUP}` }),
     total: t.exposeFloat("total", { description: `Since the horde started. ${ROLLUP}` }),
@@ -62,6 +73,12 @@ const ImageStatsRef = builder.objectRef<ImageStatsRoot>("ImageStats").implement(
         description: `Per model, most generated first (AI Horde /stats/img/models; default: models of the reference). ${ROLLUP}`,
         args: { state: t.arg({ type: ModelStateEnum, defaultValue: "known" }) },
         resolve: (_root, args, ctx) => listModelGenerations(ctx.deps, args.state ?? "known"),
+      }),
+      loras: t.field({
+        type: [LoraUsageRef],
+        description: `The most used LoRAs in total, then by name (first: 1–100, default 20). ${ROLLUP}`,
+        args: { first: t.arg.int({ defaultValue: 20 }) },
+        resolve: (_root, args, ctx) => listTopLoras(ctx.deps, args.first ?? 20),
       }),
     };
   },

@@ -5,6 +5,7 @@
  */
 import type { Deps } from "../../deps.ts";
 import type { Sql } from "../../infra/db.ts";
+import { foldLoraUsage, type LoraUsageRow, readTopLoras, refreshLoraWindows } from "./horde-loras.sql.ts";
 import {
   foldFinishedJobs,
   HOUR_BUCKETS_KEPT_MS,
@@ -26,6 +27,8 @@ export const SETTLE_LAG_MS = 15_000;
 /** What one roll-up did: images folded and the instant up to which jobs are now folded. */
 export interface RollupResult {
   images: number;
+  /** Uses of LoRAs folded (a job with two LoRAs counts two). */
+  loraUses: number;
   watermark: Date;
 }
 
@@ -37,10 +40,12 @@ export interface RollupResult {
 export async function rollUp(sql: Sql, now: Date): Promise<RollupResult> {
   const t = now.getTime();
   const upto = new Date(t - SETTLE_LAG_MS);
-  const images = await foldFinishedJobs(sql, upto, new Date(t - MINUTE_BUCKETS_KEPT_MS));
+  const { images, from } = await foldFinishedJobs(sql, upto, new Date(t - MINUTE_BUCKETS_KEPT_MS));
+  const loraUses = await foldLoraUsage(sql, from, upto);
   await refreshModelWindows(sql, upto);
+  await refreshLoraWindows(sql, upto, new Date(t - HOUR_BUCKETS_KEPT_MS));
   await pruneBuckets(sql, new Date(t - MINUTE_BUCKETS_KEPT_MS), new Date(t - HOUR_BUCKETS_KEPT_MS));
-  return { images, watermark: upto };
+  return { images, loraUses, watermark: upto };
 }
 
 /** The horde status as of now (one statement). */
@@ -70,4 +75,9 @@ export async function listModelGenerations(
   if (state === "all") return rows;
   const known = deps.catalog.current.byName;
   return rows.filter((r) => known.has(r.name) === (state === "known"));
+}
+
+/** The most used LoRAs (at most 100). */
+export function listTopLoras(deps: Pick<Deps, "db">, first: number): Promise<LoraUsageRow[]> {
+  return readTopLoras(deps.db, Math.max(0, Math.min(100, first)));
 }

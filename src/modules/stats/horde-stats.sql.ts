@@ -44,6 +44,7 @@ export async function readImageTotals(sql: Sql, now: Date): Promise<ImageTotals>
               AS rolled_up_to
        FROM live, sums`,
     [new Date(now.getTime() - 60_000), now],
+    { name: "image_totals" },
   );
   const r = rows[0];
   if (!r) throw new Error("imageStats: the totals statement returned no row");

@@ -39,10 +39,12 @@ export async function readHordeStatus(sql: Sql, now: Date): Promise<HordeStatusR
   const minuteAgo = new Date(now.getTime() - 60_000);
   const rows = await sql.query<Omit<HordeStatusRow, "at">>(
     `WITH q AS (
-       SELECT count(DISTINCT j.request_id)::int AS requests, count(*)::int AS jobs,
-              coalesce(sum(r.width::float8 * r.height * r.steps), 0) / 1e6 AS mps
-         FROM jobs j JOIN requests r ON r.id = j.request_id
-        WHERE j.state = 'waiting' AND r.kind = 'image' AND ${LIVE}
+       -- jobs counted per request from the waiting index alone (an index-only scan)
+       SELECT count(*)::int AS requests, coalesce(sum(w.n), 0)::int AS jobs,
+              coalesce(sum(w.n * r.width::float8 * r.height * r.steps), 0) / 1e6 AS mps
+         FROM (SELECT request_id, count(*) AS n FROM jobs WHERE state = 'waiting' GROUP BY request_id) w
+         JOIN requests r ON r.id = w.request_id
+        WHERE r.kind = 'image' AND ${LIVE}
      ),
      w AS (
        SELECT count(*) FILTER (WHERE kind = 'image')::int AS image_workers,
@@ -68,6 +70,7 @@ export async function readHordeStatus(sql: Sql, now: Date): Promise<HordeStatusR
             coalesce(s.raid, false) AS raid
        FROM q, w, m LEFT JOIN horde_settings s ON s.id = 1`,
     [online, minuteAgo, now],
+    { name: "horde_status" },
   );
   const row = rows[0];
   if (!row) throw new Error("hordeStatus: the status statement returned no row");

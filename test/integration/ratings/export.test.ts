@@ -1,6 +1,13 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { useTestApp } from "../../support/app.ts";
+import { onPostgres } from "../../support/db.ts";
 import { CREATE_KEY, expectLedgerBalanced, fundedUser } from "../../support/kudos.ts";
 import { finishedRequest, rate, retain } from "../../support/ratings.ts";
 import { seedUser } from "../../support/seed.ts";
@@ -93,5 +100,34 @@ describe("GET /dataset.jsonl", () => {
     const viaKey = await get({ authorization: `Bearer ${key}` });
     expect(viaKey.status).toBe(403);
     expect((await viaKey.json()).errors[0].extensions.code).toBe("SharedKeyForbidden");
+  });
+});
+
+describe("npm run dataset:export", () => {
+  // The script opens the database itself: on PGlite the test's database lives in this process.
+  it.skipIf(!onPostgres)("writes the same lines as the route, image URLs under PUBLIC_URL", async () => {
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "dataset-")), "out.jsonl");
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "scripts/dataset-export.ts", file],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, DATABASE_URL: ctx.tdb.url!, PUBLIC_URL: "https://horde.example" },
+      },
+    );
+    expect(stderr).toMatch(/dataset: 2 images exported/);
+    const fromScript = readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const fromRoute = (await (await get({ apikey: moderator.apiKey })).text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(fromScript.map((l) => l.imageUrl.replace("https://horde.example", ""))).toEqual(
+      fromRoute.map((l) => new URL(l.imageUrl).pathname),
+    );
+    expect(fromScript.map(({ imageUrl, ...rest }) => rest)).toEqual(fromRoute.map(({ imageUrl, ...rest }) => rest));
   });
 });

@@ -2,10 +2,20 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { makePng } from "../../../src/modules/requests/test-images.ts";
 import { sweepExpiredRequests } from "../../../src/tasks/index.ts";
+import { rollUpStats } from "../../../src/tasks/stats-rollup.ts";
+import { ImageStatsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { expectLedgerBalanced, fundedUser } from "../../support/kudos.ts";
 import { CANCEL, pop, resetQueue, STATUS, submit } from "../../support/queue.ts";
-import { everyRowAsText, finishedRequest, makeRequest, retain, SHARING, serveAll } from "../../support/ratings.ts";
+import {
+  everyRowAsText,
+  finishedRequest,
+  makeRequest,
+  rate,
+  retain,
+  SHARING,
+  serveAll,
+} from "../../support/ratings.ts";
 import { seedUser } from "../../support/seed.ts";
 
 const RETENTION = 120;
@@ -40,7 +50,10 @@ async function statistics() {
             sum(j.kudos)::text AS kudos, max(j.submitted_at) AS last
        FROM jobs j GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   );
-  return { workers, jobs };
+  // the horde-wide figures the API reports (roll-ups kept by their own task)
+  await rollUpStats(ctx.t.deps);
+  const api = (await ctx.t.gql(ImageStatsDocument, {})).data.imageStats;
+  return { workers, jobs, day: api.day, total: api.total };
 }
 
 const secs = (s: number) => clock.advance(s * 1000);
@@ -56,12 +69,14 @@ describe("retention of an unshared request", () => {
     for (const u of urls) expect(await statusCode(u)).toBe(200);
     const keys = urls.map((u) => u.slice(u.lastIndexOf("/") + 1));
     const ledger = await ctx.db.query("SELECT * FROM kudos_ledger ORDER BY id");
-    const stats = await statistics();
 
     expect((await retain(ctx.t)).ended).toBeGreaterThanOrEqual(1);
     secs(RETENTION - 1);
     expect((await retain(ctx.t)).purged).toBe(0);
     expect(await visible(req.id)).toBe(true);
+    // the roll-up folds finished jobs a little behind the clock: by now it has these
+    const stats = await statistics();
+    expect(stats.total.images).toBeGreaterThanOrEqual(2);
     secs(2);
     expect((await retain(ctx.t)).purged).toBe(1);
 
@@ -155,6 +170,9 @@ describe("retention of shared requests", () => {
     // the request row keeps no prompt of its own
     const [row] = await ctx.db.query<{ prompt: string }>("SELECT prompt FROM requests WHERE id = $1", [req.id]);
     expect(row!.prompt).toBe("");
+    // and its images are still there to rate, paid as before (the tombstone keeps what was paid)
+    const rater = await seedUser(ctx.db);
+    expect(await rate(ctx.t, rater.apiKey, { generationId: req.jobs[0]!, aesthetic: 7 })).toMatchObject({ reward: 5 });
   });
 
   it("shares Anonymous's requests though they did not ask", async () => {

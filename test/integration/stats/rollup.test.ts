@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import type { Db } from "../../../src/infra/db.ts";
 import { rollUpStats } from "../../../src/tasks/stats-rollup.ts";
-import { ImageStatsDocument } from "../../generated/graphql.ts";
+import { ImageStatsDocument, LorasDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
 import { insertFinishedJobs, insertRequest, insertWorker } from "../../support/horde-stats.ts";
@@ -69,7 +69,7 @@ describe("the statistics roll-up", () => {
     expect(before.rolledUpTo).toBeNull();
 
     const r = await rollUpStats(ctx.t.deps);
-    expect(r).toEqual({ images: 21, watermark: at(15_000) });
+    expect(r).toEqual({ images: 21, loraUses: 0, watermark: at(15_000) });
     const s = await imageStats("all");
     expect(s.rolledUpTo).toBe(at(15_000).toISOString());
     // live: the 3 jobs of the last 60 s
@@ -126,6 +126,44 @@ describe("the statistics roll-up", () => {
     const before = ctx.t.deps.db.stats.statements;
     await imageStats();
     expect(ctx.t.deps.db.stats.statements - before).toBe(2);
+  });
+});
+
+describe("LoRA usage", () => {
+  it("counts each generated image once per LoRA its request named, over the day, month and in total", async () => {
+    const u = await seedUser(ctx.db);
+    const workerId = await insertWorker(ctx.db, { userId: u.id, name: `lora-${u.id}`, models: ["A"], at: at(0) });
+    const loras = {
+      loras: [
+        { name: "Detailer", model: 1, clip: 1, isVersion: false },
+        { name: "12345", model: 1, clip: 1, isVersion: true },
+      ],
+    };
+    const both = await insertRequest(ctx.db, { userId: u.id, at: at(50 * DAY), params: loras });
+    const one = await insertRequest(ctx.db, { userId: u.id, at: at(50 * DAY), params: { loras: [loras.loras[0]] } });
+    const none = await insertRequest(ctx.db, { userId: u.id, at: at(50 * DAY) });
+    await insertFinishedJobs(ctx.db, { requestId: both, workerId, model: "A", count: 2, at: at(HOUR) });
+    await insertFinishedJobs(ctx.db, { requestId: one, workerId, model: "A", count: 3, at: at(3 * DAY) });
+    await insertFinishedJobs(ctx.db, {
+      requestId: one,
+      workerId,
+      model: "A",
+      count: 1,
+      at: at(HOUR),
+      state: "faulted",
+    });
+    await insertFinishedJobs(ctx.db, { requestId: none, workerId, model: "A", count: 4, at: at(HOUR) });
+    const r = await rollUpStats(ctx.t.deps);
+    expect(r?.loraUses).toBe(7);
+    const s = await ctx.t.gql(LorasDocument, { first: 10 });
+    expect(s.data.imageStats.loras).toEqual([
+      { name: "Detailer", day: 2, month: 5, total: 5 },
+      { name: "version:12345", day: 2, month: 2, total: 2 },
+    ]);
+    expect((await ctx.t.gql(LorasDocument, { first: 1 })).data.imageStats.loras).toHaveLength(1);
+    // folded once
+    expect((await rollUpStats(ctx.t.deps))?.loraUses).toBe(0);
+    expect((await ctx.t.gql(LorasDocument, { first: 10 })).data.imageStats.loras[0]).toMatchObject({ total: 5 });
   });
 });
 
