@@ -70,7 +70,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const IpPayload = builder.objectRef<{ ipaddr: string }>("IpBlockPayload").implement({
+const IpPayload = builder.objectRef<{ ipaddr: string }>("BlockIpPayload").implement({
   fields: (t) => ({ ipaddr: t.exposeString("ipaddr") }),
 });
 
@@ -118,7 +118,7 @@ builder.mutationField("blockWorkerIp", (t) =>
   }),
 );
 
-const FilterPayload = builder.objectRef<{ id: string }>("PromptFilterPayload").implement({
+const FilterPayload = builder.objectRef<{ id: string }>("AddPromptFilterPayload").implement({
   fields: (t) => ({ id: t.exposeID("id") }),
 });
 

@@ -243,14 +243,6 @@ export async function assertAcceptingRequests(deps: Deps, viewer: Viewer): Promi
   }
 }
 
-/** Refuses sign-ups from a blocked address, and all sign-ups in raid mode (`RaidMode`). */
-export async function assertRegistrationOpen(deps: Deps, ip: string | undefined): Promise<void> {
-  await assertIpAllowed(deps, ip);
-  if ((await snapshot(deps)).modes.raid) {
-    throw new ForbiddenError("RaidMode", "Sign-up is closed while the horde is under a raid");
-  }
-}
-
 /**
  * The trust and moderation checks of a worker's pop or feed, as hooks for the workers module's
  * check-in (which cannot import this module):
@@ -273,9 +265,9 @@ export function workerGate(deps: Deps, viewer: Viewer) {
       if (modes.invite_only && (await q.workerCountOf(sql, viewer.userId)) >= viewer.workerInvited) {
         throw new ForbiddenError("WorkerInviteOnly", "The horde is invite-only; ask a moderator to invite a worker");
       }
-      const perIp = viewer.trusted ? 20 : deps.config.maxWorkersPerIp;
-      const limit = Math.max(perIp, viewer.workerInvited);
-      if (viewer.ip && perIp > 0 && (await q.workersOnIp(sql, viewer.ip)) >= limit) {
+      const configured = deps.config.maxWorkersPerIp;
+      const limit = Math.max(viewer.trusted ? Math.max(20, configured) : configured, viewer.workerInvited);
+      if (viewer.ip && configured > 0 && (await q.workersOnIp(sql, viewer.ip)) >= limit) {
         throw new ForbiddenError("TooManySameIPs", `This address already hosts ${limit} workers`);
       }
     },

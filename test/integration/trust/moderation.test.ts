@@ -10,10 +10,10 @@ beforeEach(() => resetQueue(ctx.db));
 const SD = ["stable_diffusion"];
 const CREATE = `mutation($input: CreateImageRequestInput!) { createImageRequest(input: $input) { __typename
   ... on CreateImageRequestPayload { request { id } } ... on Error { code message } } }`;
-const BLOCK = `mutation($input: BlockIpInput!) { blockIp(input: $input) { __typename ... on IpBlockPayload { ipaddr } ... on Error { code } } }`;
+const BLOCK = `mutation($input: BlockIpInput!) { blockIp(input: $input) { __typename ... on BlockIpPayload { ipaddr } ... on Error { code } } }`;
 const UNBLOCK = `mutation($ip: String!) { unblockIp(ipaddr: $ip) { __typename ... on Error { code } } }`;
 const ADD_FILTER = `mutation($input: AddPromptFilterInput!) { addPromptFilter(input: $input) { __typename
-  ... on PromptFilterPayload { id } ... on Error { code } } }`;
+  ... on AddPromptFilterPayload { id } ... on Error { code } } }`;
 const DELETE_FILTER = `mutation($id: ID!) { deletePromptFilter(id: $id) { __typename ... on Error { code } } }`;
 const MODES = `mutation($input: SetHordeModesInput!) { setHordeModes(input: $input) { __typename
   ... on SetHordeModesPayload { withdrawnRequests modes { maintenance inviteOnly raid } } ... on Error { code } } }`;
@@ -32,7 +32,7 @@ describe("IP blocks", () => {
     const refused = await a().gql(BLOCK, { input: { ipaddr: "127.0.0.0/8", hours: 1 } }, { apikey: user.apiKey });
     expect(outcome(refused.data.blockIp)).toBe("NotModerator");
     const r = await a().gql(BLOCK, { input: { ipaddr: "127.0.0.0/8", hours: 1 } }, { apikey: mod.apiKey });
-    expect(r.data.blockIp).toMatchObject({ __typename: "IpBlockPayload", ipaddr: "127.0.0.0/8" });
+    expect(r.data.blockIp).toMatchObject({ __typename: "BlockIpPayload", ipaddr: "127.0.0.0/8" });
     expect(outcome(await create(b(), user.apiKey, "blocked"))).toBe("TimeoutIP");
     expect(outcome(await pop(b(), user.apiKey, { name: `ip-${user.id}`, models: SD }))).toBe("TimeoutIP");
     // moderators can still lift it (their requests are not refused by the block check alone)
