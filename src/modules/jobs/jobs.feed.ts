@@ -217,7 +217,11 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   release(jobIds: string[]): void {
     let freed = false;
     for (const id of jobIds) freed = this.outstanding.delete(id) || freed;
-    if (freed || this.atLimit) this.lookAgain();
+    if (!freed && !this.atLimit) return;
+    // Room again, as far as this feed knows: until its next claim says otherwise it must hear
+    // wake-ups, or one that arrives while that claim is in flight would be lost.
+    this.atLimit = false;
+    this.lookAgain();
   }
 
   /**
@@ -232,6 +236,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     if (this.closed) return;
     if (held.length === this.outstanding.size && held.every((id) => this.outstanding.has(id))) return;
     if (!this.claiming) this.outstanding = new Set(held);
+    this.atLimit = false;
     this.lookAgain();
   }
 

@@ -142,3 +142,58 @@ describe("a feed's claim", () => {
     feed.unsubscribe();
   });
 });
+
+describe("a feed's wake-ups", () => {
+  it("are not lost while the claim that follows a release is in flight", async () => {
+    await resetQueue(ctx.db);
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 1000 });
+    const name = `in-flight-${owner.id}`;
+    const viewer = (await authenticate(ctx.db, owner.apiKey))!;
+    const { worker, declaration } = await checkInImageWorker(ctx.t.deps, viewer, { name, models: SD });
+    await quietRequest(requester.apiKey, "first");
+    const feed = await openFeed(ctx.t.deps, worker, declaration);
+    const first = await feed.next(); // its one slot: the worker is now at its limit
+    expect(first.done).toBe(false);
+    const second = feed.next();
+
+    // the claim that follows the release runs, then is held back before it answers
+    const db = ctx.t.deps.db;
+    const query = db.query;
+    let reached!: () => void;
+    const atGate = new Promise<void>((r) => {
+      reached = r;
+    });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    db.query = (async (text: string, params?: readonly unknown[], opts?: unknown) => {
+      const rows = await query.call(db, text, params, opts as never);
+      if (text.includes("claim_room(")) {
+        db.query = query;
+        reached();
+        await gate;
+      }
+      return rows;
+    }) as typeof db.query;
+    try {
+      await submit(ctx.t, owner.apiKey, { id: first.value!.id });
+      await atGate;
+      // a request arrives while that claim (which saw an empty queue) is in flight
+      const waiting = await createRequest(ctx.t, requester.apiKey, {
+        prompt: "arrives mid-claim",
+        params: { width: 64, height: 64 },
+      });
+      open();
+      const got = await Promise.race([second, new Promise<"lost">((r) => setTimeout(() => r("lost"), 3_000).unref())]);
+      expect(got).not.toBe("lost");
+      const job = (got as IteratorResult<{ request_id: string }>).value;
+      expect(job.request_id).toBe(waiting);
+    } finally {
+      db.query = query;
+      open();
+      await feed.return();
+    }
+  });
+});
