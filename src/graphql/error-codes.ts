@@ -308,3 +308,12 @@ const declaredCache = new Map<string, DeclaredErrors>();
 export function errorClassOf(e: DomainError): string {
   return e.constructor.name;
 }
+
+/**
+ * Codes that only query arguments raise (a bad cursor, page size or filter). A query has no
+ * result union: these arrive in `errors[].extensions.code`, with the argument in `field`.
+ */
+export const QUERY_ERRORS: Readonly<Partial<Record<ErrorClassName, readonly string[]>>> = {
+  ValidationError: ["InvalidCursor", "InvalidPageSize", "InvalidFilter"],
+  NotFoundError: ["NotFound"],
+};
