@@ -33,6 +33,10 @@ describe("loadConfig", () => {
       subscriptions: { perSocket: 100, perIp: 1000 },
       corsOrigins: "*",
       metrics: true,
+      kudosTrustThreshold: null,
+      maxWorkersPerIp: 3,
+      suspicionMaxMps: 20,
+      ipBlockCacheMs: 5000,
     });
   });
 
