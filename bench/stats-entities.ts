@@ -39,7 +39,7 @@ const USERS_QUERY = `query($first: Int) { topUsers(by: CONTRIBUTIONS, first: $fi
   stats { contributions requestsFulfilled requestsMade imagesGenerated megapixelstepsReceived } } } }`;
 
 /** Owners, workers (busy first), requests and JOBS finished jobs, in a few set-based statements. */
-async function seed(db: Db): Promise<{ busy: string[]; quiet: string[]; owners: number[] }> {
+async function seed(db: Db): Promise<{ busy: string[]; quiet: string[]; owners: number[]; requester: number }> {
   const requester = await benchUser(db);
   const owners: number[] = [];
   for (let i = 0; i < 100; i++) owners.push((await benchUser(db)).id);
@@ -71,6 +71,11 @@ async function seed(db: Db): Promise<{ busy: string[]; quiet: string[]; owners: 
     [JOBS, BUSY, perRequest, WORKERS],
   );
   await db.query(
+    `UPDATE requests r SET finished_images = s.n, finished_pixelsteps = s.ps
+       FROM (SELECT request_id, count(*)::int AS n, sum(pixels::float8 * steps) AS ps FROM jobs GROUP BY request_id) s
+      WHERE r.id = s.request_id`,
+  );
+  await db.query(
     `UPDATE workers w SET fulfilments = s.n, megapixelsteps = s.mps
        FROM (SELECT worker_id, count(*)::int AS n, sum(pixels::float8 * steps) / 1e6 AS mps FROM jobs GROUP BY worker_id) s
       WHERE w.id = s.worker_id`,
@@ -85,7 +90,7 @@ async function seed(db: Db): Promise<{ busy: string[]; quiet: string[]; owners: 
         [prefix],
       )
     ).map((r) => r.id);
-  return { busy: await ids("busy_"), quiet: await ids("quiet_"), owners };
+  return { busy: await ids("busy_"), quiet: await ids("quiet_"), owners, requester: requester.id };
 }
 
 /** p50 and p95 of ROUNDS runs of `fn`, in ms, and the statements one run sends. */
@@ -120,7 +125,7 @@ async function main() {
   const bench = await benchDatabase();
   try {
     const t0 = performance.now();
-    const { busy, quiet, owners } = await seed(bench.db);
+    const { busy, quiet, owners, requester } = await seed(bench.db);
     const [{ n }] = (await bench.db.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs")) as [{ n: number }];
     console.log(`seeded ${n} finished jobs on ${WORKERS} workers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const { app, url } = await benchApp(bench.db);
@@ -175,6 +180,9 @@ async function main() {
       console.log(`SQL: contributions of 100 users: ${fmt(u)}`);
       const usage = await measure(bench.db, async () => void (await userUsage(bench.db, owners)));
       console.log(`SQL: usage of 100 users: ${fmt(usage)}`);
+      // the worst case of a live usage figure: one user who requested every job in the database
+      const heavy = await measure(bench.db, async () => void (await userUsage(bench.db, [requester])));
+      console.log(`SQL: usage of the one user who requested all ${n} jobs: ${fmt(heavy)}`);
     } finally {
       await app.stop();
     }

@@ -75,6 +75,7 @@ const schema = z.object({
     .transform((list) => (list.includes("*") ? ("*" as const) : list)),
   KUDOS_TRUST_THRESHOLD: z.coerce.number().int().min(0).max(100_000_000).optional(),
   MAX_WORKERS_PER_IP: z.coerce.number().int().min(0).max(10_000).default(3),
+  SUSPICION_MAX_MPS: z.coerce.number().min(0).max(1_000_000).default(20),
   IP_BLOCK_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
@@ -113,6 +114,8 @@ export interface Config {
   kudosTrustThreshold: number | null;
   /** Workers of an untrusted owner one IP may host (trusted: 20, or the owner's invite count); 0: no limit. */
   maxWorkersPerIp: number;
+  /** Megapixelsteps per second above which a job raises UNREASONABLY_FAST; 0: never. */
+  suspicionMaxMps: number;
   /** How long an instance trusts its copy of the IP blocks before reading them again. */
   ipBlockCacheMs: number;
   /** Open subscriptions allowed per WebSocket and per client IP; 0 turns a cap off. */
@@ -162,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestExpirySeconds: e.REQUEST_EXPIRY_SECONDS,
     kudosTrustThreshold: e.KUDOS_TRUST_THRESHOLD ?? null,
     maxWorkersPerIp: e.MAX_WORKERS_PER_IP,
+    suspicionMaxMps: e.SUSPICION_MAX_MPS,
     ipBlockCacheMs: e.IP_BLOCK_CACHE_MS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,

@@ -42,7 +42,14 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   transferKudos: {
     ValidationError: [...GUARD, "InvalidIdempotencyKey", "InvalidKudosTransferAmount", "NegativeKudosTransfer"],
     NotFoundError: ["InvalidTargetUsername"],
-    ForbiddenError: ["SharedKeyForbidden", "SourceAccountFlagged", "TargetAccountFlagged"],
+    ForbiddenError: [
+      "SharedKeyForbidden",
+      "SharedKeyExpired",
+      "SourceAccountFlagged",
+      "TargetAccountFlagged",
+      "FaultWhenKudosSending",
+      "FaultWhenKudosReceiving",
+    ],
     ConflictError: ["IdempotencyKeyConflict"],
     KudosError: [
       "KudosTransferFromAnon",
@@ -125,8 +132,9 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "UnknownPostProcessor",
       "UnknownSampler",
       "WorkerNotFound",
+      "CorruptPrompt",
     ],
-    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired"],
+    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired", "TimeoutIP", "MaintenanceMode"],
     KudosError: ["KudosUpfront", "SharedKeyEmpty", "SharedKeyInsufficientKudos"],
     LimitError: ["TooManyPrompts"],
   },
@@ -196,6 +204,38 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     NotFoundError: ["TeamNotFound"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
   },
+  blockIp: {
+    ValidationError: [...GUARD, "InvalidIPAddress", "InvalidTimeout"],
+    ForbiddenError: ["NotModerator"],
+  },
+  unblockIp: {
+    ValidationError: [...GUARD, "InvalidIPAddress"],
+    NotFoundError: ["NotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  blockWorkerIp: {
+    ValidationError: [...GUARD, "InvalidIPAddress", "InvalidTimeout"],
+    NotFoundError: ["WorkerNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  addPromptFilter: {
+    ValidationError: [...GUARD, "InvalidRegex", "InvalidFilterKind"],
+    ForbiddenError: ["NotModerator"],
+  },
+  updatePromptFilter: {
+    ValidationError: [...GUARD, "InvalidRegex", "InvalidFilterKind"],
+    NotFoundError: ["FilterNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  deletePromptFilter: {
+    ValidationError: [...GUARD],
+    NotFoundError: ["FilterNotFound"],
+    ForbiddenError: ["NotModerator"],
+  },
+  setHordeModes: {
+    ValidationError: [...GUARD],
+    ForbiddenError: ["NotModerator"],
+  },
   setUserRoles: {
     ValidationError: [...GUARD, "NoUserModSelected", "InvalidWorkerInvited", "AnonymousRoles", "ModeratorFlagged"],
     NotFoundError: ["UserNotFound"],
@@ -223,6 +263,9 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "WrongCredentials",
       "PolymorphicNameConflict",
       "TooManyWorkers",
+      "TimeoutIP",
+      "WorkerInviteOnly",
+      "TooManySameIPs",
     ],
   },
   rateImage: {
@@ -265,3 +308,12 @@ const declaredCache = new Map<string, DeclaredErrors>();
 export function errorClassOf(e: DomainError): string {
   return e.constructor.name;
 }
+
+/**
+ * Codes that only query arguments raise (a bad cursor, page size or filter). A query has no
+ * result union: these arrive in `errors[].extensions.code`, with the argument in `field`.
+ */
+export const QUERY_ERRORS: Readonly<Partial<Record<ErrorClassName, readonly string[]>>> = {
+  ValidationError: ["InvalidCursor", "InvalidPageSize", "InvalidFilter"],
+  NotFoundError: ["NotFound"],
+};

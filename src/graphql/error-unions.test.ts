@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isUnionType } from "graphql";
 import { describe, expect, it } from "vitest";
-import { MUTATION_ERRORS } from "./error-codes.ts";
+import { MUTATION_ERRORS, QUERY_ERRORS } from "./error-codes.ts";
 import { schema } from "./schema.ts";
 
 /**
@@ -31,7 +31,7 @@ const declaredPairs = new Set(
 const declaredCodes = new Set([...declaredPairs].map((p) => p.split(":")[1]));
 
 /** Codes thrown outside mutations: subscriptions, queries and the request as a whole. */
-const NOT_MUTATIONS = new Set(["NotFoundError:NotFound"]);
+const NOT_MUTATIONS = new Set(Object.entries(QUERY_ERRORS).flatMap(([cls, codes]) => codes.map((c) => `${cls}:${c}`)));
 
 describe("mutation result unions", () => {
   const mutations = schema.getMutationType()!.getFields();

@@ -17,6 +17,7 @@ import "../modules/stats/horde-stats.graphql.ts";
 import "../modules/ratings/ratings.graphql.ts";
 import "../modules/trust/trust.graphql.ts";
 import "../modules/teams/teams.graphql.ts";
+import "../modules/moderation/moderation.graphql.ts";
 import "../modules/workers/workers.admin.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */

@@ -123,7 +123,7 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
       }
       return {
         deps,
-        viewer,
+        viewer: { ...viewer, ip: initial.ip },
         requestId: initial.requestId,
         ip: initial.ip,
         cache: new Map(),

@@ -25,4 +25,22 @@ describe("SubscriptionCaps", () => {
     const caps = new SubscriptionCaps({ perSocket: 0, perIp: 0 });
     for (let i = 0; i < 50; i++) expect(caps.open({}, "ip", String(i))).toBeNull();
   });
+
+  it("keeps the number held for /metrics: opened, completed, and released with their socket", () => {
+    const caps = new SubscriptionCaps({ perSocket: 2, perIp: 0 });
+    const a = {};
+    const b = {};
+    caps.open(a, "ip", "1");
+    caps.open(a, "ip", "2");
+    caps.open(a, "ip", "3"); // refused: not held
+    caps.open(b, "ip2", "1");
+    expect(caps.held).toBe(3);
+    caps.close(a, "1");
+    caps.close(a, "1");
+    expect(caps.held).toBe(2);
+    caps.forget(a, "ip");
+    expect(caps.held).toBe(1);
+    caps.forget(b, "ip2");
+    expect(caps.held).toBe(0);
+  });
 });

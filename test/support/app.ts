@@ -82,6 +82,10 @@ export async function startTestApp(
     NODE_ENV: "test",
     RATE_LIMIT_PER_MINUTE: "0",
     RATE_LIMIT_PER_KEY_PER_MINUTE: "0",
+    // Every test worker runs on 127.0.0.1 and submits in milliseconds: the per-address worker
+    // limit and the UNREASONABLY_FAST suspicion are off unless a test turns them on.
+    MAX_WORKERS_PER_IP: "0",
+    SUSPICION_MAX_MPS: "0",
     REDIS_PREFIX: `test-${Math.random().toString(36).slice(2)}:`,
     ...opts.env,
   });

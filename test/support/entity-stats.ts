@@ -59,7 +59,10 @@ export interface SeedJob {
   seconds?: number;
 }
 
-/** Inserts jobs of one request, finished at the times given, with sizes and durations. */
+/**
+ * Inserts jobs of one request, finished at the times given, with sizes and durations, and counts
+ * the finished ones on the request as the settlement does.
+ */
 export async function seedJobs(db: Db, requestId: string, jobs: SeedJob[]): Promise<void> {
   await db.query(
     `INSERT INTO jobs (request_id, idx, state, worker_id, model, claimed_at, submitted_at, pixels, steps, seconds,
@@ -85,5 +88,12 @@ export async function seedJobs(db: Db, requestId: string, jobs: SeedJob[]): Prom
         })),
       ),
     ],
+  );
+  await db.query(
+    `UPDATE requests r SET finished_images = s.n, finished_pixelsteps = s.ps
+       FROM (SELECT count(*)::int AS n, coalesce(sum(pixels::float8 * steps), 0) AS ps FROM jobs
+              WHERE request_id = $1 AND state IN ('ok', 'censored', 'csam')) s
+      WHERE r.id = $1`,
+    [requestId],
   );
 }

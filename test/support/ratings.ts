@@ -1,3 +1,4 @@
+import { ManualClock } from "../../src/infra/clock.ts";
 import type { Db } from "../../src/infra/db.ts";
 import { sweepRetention } from "../../src/tasks/index.ts";
 import {
@@ -23,6 +24,8 @@ export async function serveAll(t: TestApp, owner: { apiKey: string; id: number }
     const { jobs } = await pop(t, owner.apiKey, { name: `rw-${owner.id}`, models: SD, allowImg2img: true });
     const job = jobs[0];
     if (!job) throw new Error(`no job for worker ${owner.id} on pop ${i}`);
+    // a GPU's time (10 s): a job done in no time is UNREASONABLY_FAST, and five pause the worker
+    if (t.deps.clock instanceof ManualClock) t.deps.clock.advance(10_000);
     const r = await submit(t, owner.apiKey, { id: job.id });
     if (r.__typename !== "SubmitImageJobPayload") throw new Error(JSON.stringify(r));
     ids.push(job.id);

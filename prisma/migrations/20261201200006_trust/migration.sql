@@ -65,6 +65,8 @@ CREATE TABLE ip_blocks (
   network    inet NOT NULL UNIQUE,
   expires_at timestamptz(3),
   reason     text NOT NULL DEFAULT '',
+  -- automatic timeouts for corrupt prompts so far (the next lasts (2 × strikes + 1) × 3 minutes)
+  strikes    integer NOT NULL DEFAULT 0,
   created_by integer REFERENCES users(id),
   created_at timestamptz(3) NOT NULL DEFAULT now()
 );

@@ -1,6 +1,7 @@
 import { builder } from "../../graphql/builder.ts";
 import { blobUrl } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
+import { workerGate } from "../moderation/moderation.service.ts";
 import { GenerationState } from "../requests/requests.graphql.ts";
 import type { ImageParams, Lora } from "../requests/requests.rules.ts";
 import { checkInImageWorker } from "../workers/workers.service.ts";
@@ -133,7 +134,9 @@ builder.subscriptionField("imageJobAssigned", (t) =>
       "The worker's feed: each event is a job already claimed for it; at most maxConcurrentJobs are out unsubmitted",
     args: { input: t.arg({ type: PopImageJobInput, required: true }) },
     subscribe: async (_root, { input }, ctx) => {
-      const { worker, declaration } = await checkInImageWorker(ctx.deps, ctx.viewer, input);
+      // trust (issue 11): the same checks as a pop (IP blocks, invite-only, workers per address)
+      const gate = workerGate(ctx.deps, ctx.viewer);
+      const { worker, declaration } = await checkInImageWorker(ctx.deps, ctx.viewer, input, gate);
       return openFeed(ctx.deps, worker, declaration, ctx.signal);
     },
     resolve: (job) => job,

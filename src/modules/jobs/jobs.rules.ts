@@ -8,6 +8,9 @@
  */
 import { fromCents, scaleCents, toCents } from "../../lib/money.ts";
 import { type Baseline, HEAVY_POST_PROCESSORS } from "../models/models.rules.ts";
+import { type Surcharges, surchargeFactor } from "../trust/surcharge.rules.ts";
+
+export { type Surcharges, surchargeFactor };
 
 /** Batch cost factors for baselines whose images cost more memory per pixel. */
 const BASELINE_BATCH_FACTOR: Readonly<Partial<Record<Baseline, number>>> = {
@@ -83,19 +86,6 @@ export interface Settlement {
   burned: number;
   /** The part of `reward` parked in the owner's escrow (untrusted owners: half). */
   escrow: number;
-}
-
-/** What a requester's choices add to a job's charge (reference §3.8, §4.1), burned. */
-export interface Surcharges {
-  /** The request excludes slow workers: × 1.2. */
-  fastOnly: boolean;
-  /** The request names workers to avoid: × 1.1. */
-  blacklist: boolean;
-}
-
-/** The factor a job's charge is multiplied by: × 1.2 for fast workers only, × 1.1 for a blacklist. */
-export function surchargeFactor(s: Surcharges): number {
-  return (s.fastOnly ? 1.2 : 1) * (s.blacklist ? 1.1 : 1);
 }
 
 /**

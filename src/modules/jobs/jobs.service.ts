@@ -11,6 +11,7 @@ import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { workerGate } from "../moderation/moderation.service.ts";
 import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
 import { escrowOf } from "../trust/escrow.rules.ts";
 import { afterSettled } from "../trust/trust.service.ts";
@@ -125,7 +126,8 @@ export async function popImageJobs(
   viewer: Viewer,
   input: PopInput,
 ): Promise<{ jobs: ClaimedJob[]; worker: CheckedInWorker }> {
-  const { worker, declaration } = await checkInImageWorker(deps, viewer, input);
+  // trust (issue 11): IP blocks, invite-only mode, workers per address, suspicion
+  const { worker, declaration } = await checkInImageWorker(deps, viewer, input, workerGate(deps, viewer));
   const { jobs } = await claimJobs(deps, worker, declaration, {
     want: declaration.amount,
     limit: heldJobLimit("pop", declaration),

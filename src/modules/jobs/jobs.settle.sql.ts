@@ -109,7 +109,8 @@ export async function settlementBasis(sql: Sql, jobId: string): Promise<Settleme
  * A submitted job's whole settlement in one statement, run on its own (autocommit): the
  * compare-and-set from PROCESSING (only the holding worker's owner, before the deadline, once,
  * and only if the job still has the model its price was computed for), the job's price and
- * reward, the worker's statistics, the request's consumed kudos and expiry, the ledger rows and
+ * reward, the worker's statistics, the request's consumed kudos, expiry and finished-image counts
+ * (User.stats reads those), the ledger rows and
  * balances (kudos.sql.ts ledgerCtes: the reward to the worker's owner, the charge to the
  * requester) and the shared key's spending. Returns null when the compare-and-set fails.
  *
@@ -161,7 +162,8 @@ export async function settleImageJob(
      ),
      rq AS (
        UPDATE requests r SET consumed_kudos = r.consumed_kudos + $10, updated_at = $6,
-              expires_at = greatest(r.expires_at, $11)
+              expires_at = greatest(r.expires_at, $11), finished_images = r.finished_images + 1,
+              finished_pixelsteps = r.finished_pixelsteps + f.pixels::float8 * f.steps
          FROM fin f WHERE r.id = f.request_id
      ),
      entries AS (

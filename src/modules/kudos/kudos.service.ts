@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ForbiddenError, KudosError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
+import { sharedKeyForTransfer, topUpSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import { ANONYMOUS_ID } from "../users/users.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
@@ -93,10 +94,13 @@ export async function transferKudos(deps: Deps, viewer: Viewer, input: TransferI
       "idempotencyKey",
     );
   }
-  const dest = await target(deps.db, input.username);
+  const now = deps.clock.now();
+  // A shared key's id as the target: its owner receives, and the key's budget grows (§3.9).
+  const key = await sharedKeyForTransfer(deps.db, input.username, now);
+  if (key?.expired) throw new ForbiddenError("SharedKeyExpired", "That shared key has expired");
+  const dest = key ? await target(deps.db, `#${key.ownerId}`) : await target(deps.db, input.username);
   if (dest.id === ANONYMOUS_ID) throw new KudosError("KudosTransferToAnon", "Kudos cannot be sent to Anonymous");
   if (dest.id === viewer.userId) throw new KudosError("KudosTransferToSelf", "You cannot send kudos to yourself");
-  const now = deps.clock.now();
   return deps.db.tx(async (sql) => {
     const parties = await lockParties(sql, [viewer.userId, dest.id]);
     const prior = await findTransfer(sql, viewer.userId, input.idempotencyKey);
@@ -122,6 +126,10 @@ export async function transferKudos(deps: Deps, viewer: Viewer, input: TransferI
       throw new ForbiddenError("SourceAccountFlagged", "This account is flagged; it cannot send kudos");
     if (destination.flagged) {
       throw new ForbiddenError("TargetAccountFlagged", `${dest.username} is flagged and cannot receive kudos`);
+    }
+    if (source.suspicious) throw new ForbiddenError("FaultWhenKudosSending", "This account is under suspicion");
+    if (destination.suspicious) {
+      throw new ForbiddenError("FaultWhenKudosReceiving", `${dest.username} is under suspicion`);
     }
     const amount = checkTransferAmount(input.amount);
     if (!amount.ok) throw new ValidationError(amount.code, amount.message, "amount");
@@ -158,6 +166,7 @@ export async function transferKudos(deps: Deps, viewer: Viewer, input: TransferI
       ],
       now,
     );
+    if (key) await topUpSharedKey(sql, input.username, input.amount);
     return { transfer, replayed: false };
   });
 }

@@ -98,6 +98,8 @@ export interface PartyRow {
   username: string;
   kudos: number;
   flagged: boolean;
+  /** 5 or more suspicion reasons and not trusted (trust/suspicion.rules.ts; filled by lockParties) */
+  suspicious?: boolean;
 }
 
 /**
@@ -122,8 +124,10 @@ export async function findParty(sql: Sql, ref: { id: number } | { username: stri
  * as they are once locked. Locks: the users' rows until the transaction ends.
  */
 export async function lockParties(sql: Sql, ids: number[]): Promise<Map<number, PartyRow>> {
-  const rows = await sql.query<{ id: number; username: string; kudos: string; flagged: boolean }>(
-    "SELECT id, username, kudos::text, flagged FROM users WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE",
+  const rows = await sql.query<{ id: number; username: string; kudos: string; flagged: boolean; suspicious: boolean }>(
+    `SELECT id, username, kudos::text, flagged,
+            NOT trusted AND (SELECT count(*) FROM user_suspicions s WHERE s.user_id = users.id) >= 5 AS suspicious
+       FROM users WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, { ...r, kudos: Number(r.kudos) }]));

@@ -138,6 +138,7 @@ describe("pricing", () => {
       prompt: "(cat:1.2)",
       n: 2,
       shared: true,
+      surcharges: { fastOnly: false, blacklist: false },
     });
   });
 });

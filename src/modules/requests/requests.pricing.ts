@@ -9,6 +9,7 @@
  */
 import { type Cents, roundCents, scaleCents } from "../../lib/money.ts";
 import { type Baseline, HEAVY_POST_PROCESSORS } from "../models/models.rules.ts";
+import { type Surcharges, surchargeFactor } from "../trust/surcharge.rules.ts";
 import { IMAGE_LIMITS, type NormalizedImageRequest, SECOND_ORDER_SAMPLERS } from "./requests.rules.ts";
 
 /**
@@ -43,6 +44,8 @@ export interface PricingInput {
   prompt: string;
   n: number;
   shared: boolean;
+  /** trust (issue 11): the surcharges the AI Horde burns, charged on each job */
+  surcharges?: Surcharges;
 }
 
 /** A prompt weight group such as `(forest:1.1)`: text without brackets, a colon and a number. */
@@ -99,7 +102,7 @@ export interface RequestPrice {
   perJob: Cents;
   /** Taken when the request is created. */
   tax: Cents;
-  /** `n × perJob + tax`. */
+  /** `n × perJob × surcharges + tax` (what the jobs will charge: jobs.rules.ts settleJob). */
   total: Cents;
 }
 
@@ -112,7 +115,8 @@ export function priceRequest(p: PricingInput, multiplier: number): RequestPrice 
   const job = imageJobCents(p);
   const perJob = jobPriceCents(job, multiplier);
   const tax = hordeTaxCents(perJob, p.shared);
-  return { job, perJob, tax, total: p.n * perJob + tax };
+  const charged = Math.max(perJob, scaleCents(perJob, surchargeFactor(p.surcharges ?? NO_SURCHARGE)));
+  return { job, perJob, tax, total: p.n * charged + tax };
 }
 
 /** The pricing input of a validated request. */
@@ -130,8 +134,11 @@ export function pricingInputOf(req: NormalizedImageRequest): PricingInput {
     prompt: req.prompt,
     n: req.params.n,
     shared: req.shared,
+    surcharges: { fastOnly: !req.slowWorkers, blacklist: req.workerBlacklist && req.workers.length > 0 },
   };
 }
+
+const NO_SURCHARGE: Surcharges = { fastOnly: false, blacklist: false };
 
 // ───────────────────────── upfront kudos ─────────────────────────
 

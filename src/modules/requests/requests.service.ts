@@ -5,8 +5,10 @@ import { fromCents, toCents } from "../../lib/money.ts";
 import { balanceOf, chargeHordeTax } from "../kudos/kudos.service.ts";
 import { isHeavyBaseline } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
+import { assertAcceptingRequests, assertIpAllowed, screenRequestPrompt } from "../moderation/moderation.service.ts";
 import { jobTtlSeconds, mayCancelRequest } from "../queue/queue.rules.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
+import { requestPriority } from "../trust/priority.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
 import { queuedCount, rankingStandings } from "./queue-ranking.ts";
@@ -38,6 +40,9 @@ export type { GenerationRow, RequestKey, RequestRow };
 export const REGISTERED_PRIORITY_FLOOR = 25;
 /** Anonymous's priority floor, as its kudos floor in the AI Horde. */
 export const ANONYMOUS_PRIORITY_FLOOR = -50;
+
+/** Shared-key refusals that `allowDowngrade` turns into a request at the lowest priority. */
+const KEY_DOWNGRADES = new Set(["SharedKeyEmpty", "SharedKeyInsufficientKudos"]);
 
 /** The prompt word limit (the AI Horde's). */
 const MAX_PROMPT_WORDS = 7500;
@@ -131,7 +136,13 @@ function newRequestRow(
  * limit and the upfront balance are checked again, then the request and its n WAITING jobs are
  * inserted and the horde tax is charged (through the kudos module).
  */
-async function storeRequest(deps: Deps, viewer: Viewer, admitted: Admitted, row: NewImageRequest): Promise<string> {
+async function storeRequest(
+  deps: Deps,
+  viewer: Viewer,
+  admitted: Admitted,
+  row: NewImageRequest,
+  downgraded: boolean,
+): Promise<string> {
   const { price, upfront } = admitted;
   return deps.db.tx(async (sql) => {
     const requester = await lockRequester(sql, viewer.userId);
@@ -150,7 +161,8 @@ async function storeRequest(deps: Deps, viewer: Viewer, admitted: Admitted, row:
       );
     }
     const floor = viewer.anonymous ? ANONYMOUS_PRIORITY_FLOOR : REGISTERED_PRIORITY_FLOOR;
-    const id = await insertImageRequest(sql, row, Math.max(requester.kudos, floor));
+    const priority = requestPriority({ kudos: requester.kudos, floor, flagged: viewer.flagged, downgraded });
+    const id = await insertImageRequest(sql, row, priority);
     const tax = fromCents(price.tax);
     await chargeHordeTax(
       sql,
@@ -173,6 +185,14 @@ export async function createImageRequest(
   viewer: Viewer,
   input: CreateImageRequestInput,
 ): Promise<CreateResult> {
+  // trust (issue 11): blocked addresses, maintenance mode, then the prompt filters
+  await assertIpAllowed(deps, viewer.ip);
+  await assertAcceptingRequests(deps, viewer);
+  const catalog = modelCatalog(deps).byName;
+  const nsfwModel = (input.models ?? []).some((m) => catalog.get(m)?.nsfw === true);
+  if (typeof input.prompt === "string" && input.prompt.trim().length > 0) {
+    input = { ...input, prompt: await screenRequestPrompt(deps, viewer, input.prompt, { nsfwModel }) };
+  }
   const admitted = admitImageRequest(input, await admissionContext(deps, viewer, input));
   if (!admitted.ok) {
     if (admitted.kind === "kudos") throw new KudosError(admitted.code, admitted.message);
@@ -182,9 +202,17 @@ export async function createImageRequest(
   const kudos = fromCents(price.total);
   if (req.dryRun) return { requestId: null, kudos, warnings };
   const now = deps.clock.now();
+  let downgraded = false;
   if (viewer.sharedKeyId) {
     const use = { pixels: req.params.width * req.params.height, steps: req.params.steps, kudos, now };
-    await assertSharedKeyAllows(deps.db, viewer.sharedKeyId, use);
+    try {
+      await assertSharedKeyAllows(deps.db, viewer.sharedKeyId, use);
+    } catch (e) {
+      // An exhausted shared key with allowDowngrade runs the request at Anonymous's priority (§3.8).
+      if (!(req.allowDowngrade && e instanceof KudosError && KEY_DOWNGRADES.has(e.code))) throw e;
+      downgraded = true;
+      warnings.push("Downgraded: the shared key's kudos are used up; the request runs at the lowest priority");
+    }
   }
   const stored: string[] = [];
   try {
@@ -194,7 +222,8 @@ export async function createImageRequest(
       return key;
     };
     const keys = { sourceImageKey: await put(req.sourceImage), sourceMaskKey: await put(req.sourceMask) };
-    const requestId = await storeRequest(deps, viewer, admitted, newRequestRow(deps, viewer, admitted, keys, now));
+    const row = newRequestRow(deps, viewer, admitted, keys, now);
+    const requestId = await storeRequest(deps, viewer, admitted, row, downgraded);
     const { params } = req;
     deps.bus.publish("jobsAvailable", {
       requestId,

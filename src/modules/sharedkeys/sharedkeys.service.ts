@@ -100,3 +100,20 @@ export async function spendSharedKey(sql: Sql, keyId: string | null, amount: num
   if (!keyId || toCents(amount) <= 0) return;
   await q.spendSharedKey(sql, keyId, amount);
 }
+
+/** A shared key named as a transfer's target: its owner, and whether it has expired. */
+export async function sharedKeyForTransfer(
+  sql: Sql,
+  id: string,
+  now: Date,
+): Promise<{ ownerId: number; expired: boolean } | null> {
+  if (!isUuid(id)) return null;
+  const key = await q.keyOwnerAndExpiry(sql, id.toLowerCase());
+  if (!key) return null;
+  return { ownerId: key.user_id, expired: key.expires_at !== null && key.expires_at.getTime() <= now.getTime() };
+}
+
+/** A transfer to a shared key tops its budget up by the amount (an unlimited key stays unlimited). */
+export async function topUpSharedKey(sql: Sql, id: string, amount: number): Promise<void> {
+  await q.topUpSharedKey(sql, id.toLowerCase(), amount);
+}

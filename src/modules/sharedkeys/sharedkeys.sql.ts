@@ -108,3 +108,23 @@ export function spendSharedKeySql(id: string, amount: string): string {
             kudos = CASE WHEN kudos = -1 THEN -1 ELSE greatest(kudos - ${amount}, 0) END
       WHERE id = ${id}`;
 }
+
+/** A key's owner and expiry, for a transfer naming it. */
+export async function keyOwnerAndExpiry(
+  sql: Sql,
+  id: string,
+): Promise<{ user_id: number; expires_at: Date | null } | null> {
+  const rows = await sql.query<{ user_id: number; expires_at: Date | null }>(
+    "SELECT user_id, expires_at FROM shared_keys WHERE id = $1",
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+/** Adds to a key's budget unless it is unlimited (-1). Locks the key's row. */
+export async function topUpSharedKey(sql: Sql, id: string, amount: number): Promise<void> {
+  await sql.query("UPDATE shared_keys SET kudos = CASE WHEN kudos = -1 THEN -1 ELSE kudos + $2 END WHERE id = $1", [
+    id,
+    amount.toFixed(2),
+  ]);
+}

@@ -107,20 +107,16 @@ export interface UserUsageRow {
 }
 
 /**
- * The usage of every user named, in one statement: their stored requests, and the finished jobs
- * of those requests (images received) with their pixelsteps. Reads the user's requests through
- * `requests_user_created_idx` and each request's jobs through its (request_id, idx) key.
+ * The usage of every user named, in one statement: their stored requests and the images those
+ * received with their pixelsteps, from the counts the settlement keeps on each request
+ * (`finished_images`, `finished_pixelsteps`), so the cost is one row per request, not per job.
  */
 export async function userUsage(sql: Sql, userIds: readonly number[]): Promise<UserUsageRow[]> {
   return sql.query<UserUsageRow>(
-    `SELECT r.user_id, count(*)::int AS requests, coalesce(sum(j.images), 0)::int AS images,
-            coalesce(sum(j.pixelsteps), 0)::float8 AS pixelsteps
-       FROM requests r
-       CROSS JOIN LATERAL (
-         SELECT count(*) AS images, sum(pixels::float8 * steps) AS pixelsteps
-           FROM jobs WHERE request_id = r.id AND ${FINISHED}) j
-      WHERE r.user_id = ANY($1::int[])
-      GROUP BY r.user_id`,
+    `SELECT user_id, count(*)::int AS requests, coalesce(sum(finished_images), 0)::int AS images,
+            coalesce(sum(finished_pixelsteps), 0)::float8 AS pixelsteps
+       FROM requests WHERE user_id = ANY($1::int[])
+      GROUP BY user_id`,
     [userIds],
   );
 }

@@ -12,10 +12,22 @@ interface Mailbox {
   ready: HordeStatusRow | null;
   /** A newer value held back until `allowedAt`. */
   pending: HordeStatusRow | null;
-  /** The earliest instant (performance.now()) the next value may be released. */
+  /** The earliest instant (performance.now()) the next value may be released: an interval after the last was taken. */
   allowedAt: number;
+  /** Releases `pending` at `allowedAt` when a tick came too early for it. */
+  timer: NodeJS.Timeout | null;
   wake: (() => void) | null;
   closed: boolean;
+}
+
+/** Moves a held value to the subscriber's door and wakes it. */
+function release(box: Mailbox): void {
+  if (box.timer) clearTimeout(box.timer);
+  box.timer = null;
+  if (!box.pending || box.closed) return;
+  box.ready = box.pending;
+  box.pending = null;
+  box.wake?.();
 }
 
 /**
@@ -25,8 +37,9 @@ interface Mailbox {
  * hands the same value to every subscriber whose last event is at least an interval old (a
  * value is sent only when it differs from the previous one). With no subscriber the timer is
  * stopped and nothing is read. So the cost is one statement per second per instance, whatever
- * the number of subscribers, and no subscriber gets more than one event per interval: a change
- * that comes sooner waits in its mailbox for the next tick (replaced by any newer one).
+ * the number of subscribers, and no subscriber gets more than one event per interval, counted
+ * from when its previous event was taken to be sent: a change that comes sooner waits in its
+ * mailbox (replaced by any newer one) and is released by a timer of its own at that time.
  * A new subscriber gets the last value read at once (or the first read's, when none is held).
  */
 export class HordeStatusHub {
@@ -59,15 +72,18 @@ export class HordeStatusHub {
     const box: Mailbox = {
       ready: this.latest,
       pending: null,
-      allowedAt: this.latest ? performance.now() + this.intervalMs : Number.NEGATIVE_INFINITY,
+      allowedAt: Number.NEGATIVE_INFINITY,
+      timer: null,
       wake: null,
       closed: false,
     };
+    const interval = this.intervalMs;
     this.boxes.add(box);
     if (!this.timer) this.schedule(0);
     const close = () => {
       if (box.closed) return;
       box.closed = true;
+      if (box.timer) clearTimeout(box.timer);
       this.boxes.delete(box);
       signal?.removeEventListener("abort", close);
       if (this.boxes.size === 0) this.halt();
@@ -82,6 +98,8 @@ export class HordeStatusHub {
           if (box.ready) {
             const value = box.ready;
             box.ready = null;
+            // Counted from when the value is taken to be sent, so a slow send never brings the next one closer.
+            box.allowedAt = performance.now() + interval;
             return { value, done: false };
           }
           await new Promise<void>((resolve) => {
@@ -143,13 +161,15 @@ export class HordeStatusHub {
       this.reading = false;
     }
     if (this.boxes.size === 0) return this.halt();
+    const now = performance.now();
     for (const box of this.boxes) {
-      // A value that comes sooner than an interval after the last one waits for a later tick.
-      if (!box.pending || started < box.allowedAt) continue;
-      box.ready = box.pending;
-      box.pending = null;
-      box.allowedAt = started + this.intervalMs;
-      box.wake?.();
+      if (!box.pending || box.timer) continue;
+      // A value that comes sooner than an interval after the last one waits for its time.
+      if (now >= box.allowedAt) release(box);
+      else {
+        box.timer = setTimeout(() => release(box), box.allowedAt - now);
+        box.timer.unref();
+      }
     }
     this.schedule(Math.max(0, this.intervalMs - (performance.now() - started)));
   }

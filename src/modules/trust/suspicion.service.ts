@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.ts";
 import type { Sql } from "../../infra/db.ts";
 import { isSuspicious, type SuspicionReason } from "./suspicion.rules.ts";
 import {
+  hasWorkerReason,
   pauseSuspiciousWorkers,
   raiseUserSuspicion,
   raiseWorkerSuspicion,
@@ -54,4 +55,18 @@ export async function suspicionOf(deps: Deps, userId: number): Promise<number> {
 export async function isUserSuspicious(sql: Sql, userId: number, trusted: boolean): Promise<boolean> {
   const counts = await userSuspicionCounts(sql, [userId]);
   return isSuspicious(counts.get(userId) ?? 0, trusted);
+}
+
+/**
+ * Raises a reason against a worker unless it already has it: the reference counts each reason
+ * once per worker, except UNREASONABLY_FAST and TOO_MANY_JOBS_ABORTED.
+ */
+export async function suspectWorkerOnce(
+  deps: Deps,
+  workerId: string,
+  reason: SuspicionReason,
+  sql: Sql = deps.db,
+): Promise<void> {
+  if (await hasWorkerReason(sql, workerId, reason)) return;
+  await suspectWorker(deps, workerId, reason, sql);
 }

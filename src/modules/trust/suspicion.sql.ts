@@ -82,3 +82,12 @@ export async function resetSuspicion(sql: Sql, userId: number): Promise<number> 
   );
   return rows[0]?.n ?? 0;
 }
+
+/** Whether a worker already has this reason. */
+export async function hasWorkerReason(sql: Sql, workerId: string, reason: SuspicionReason): Promise<boolean> {
+  const rows = await sql.query("SELECT 1 FROM worker_suspicions WHERE worker_id = $1 AND reason = $2 LIMIT 1", [
+    workerId,
+    reason,
+  ]);
+  return rows.length > 0;
+}

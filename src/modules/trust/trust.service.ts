@@ -15,7 +15,8 @@ export async function afterSettled(
   escrow: number,
 ): Promise<void> {
   try {
-    if (unreasonablyFast(job)) await suspectWorker(deps, job.worker_id, "UNREASONABLY_FAST");
+    if (unreasonablyFast(job, deps.config.suspicionMaxMps))
+      await suspectWorker(deps, job.worker_id, "UNREASONABLY_FAST");
     if (escrow > 0) await checkAutoTrust(deps, job.worker_owner);
   } catch (err) {
     deps.logger.error({ err, worker: job.worker_id }, "trust checks after a settlement failed");

@@ -15,6 +15,8 @@ export interface Viewer {
   workerInvited: number;
   /** Set when the key was a shared key; the viewer then acts for the key's owner, within it. */
   sharedKeyId: string | null;
+  /** The client's address, when the call came over HTTP or a socket (IP blocks, worker limits). */
+  ip?: string;
 }
 
 export const ANONYMOUS_VIEWER: Viewer = {

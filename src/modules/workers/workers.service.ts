@@ -34,6 +34,19 @@ const DIAGNOSIS_MESSAGES = {
   TooManyWorkers: "You run as many workers as you may; ask a moderator for more",
 } as const;
 
+/**
+ * Checks a check-in runs besides the worker's own rules (IP blocks, invite-only mode, workers per
+ * address, suspicion): built by the moderation module, which this module cannot import.
+ */
+export interface CheckInGate {
+  /** Before anything: may refuse the caller. */
+  before(): Promise<void>;
+  /** Inside the registration's transaction, before a name is registered or checked in. */
+  beforeRegister(sql: Sql, name: string): Promise<void>;
+  /** After a check-in that wrote the worker's row (not a debounced one). */
+  after(worker: { id: string }, declaration: { maxPixels: number }): Promise<void>;
+}
+
 /** Who may run workers: a registered, unflagged user using their own key. */
 export function assertCanRunWorkers(viewer: Viewer): void {
   if (viewer.anonymous) throw new ForbiddenError("AnonForbidden", "Anonymous cannot run workers; register first");
@@ -87,8 +100,10 @@ export async function checkInImageWorker(
   deps: Deps,
   viewer: Viewer,
   input: PopInput,
+  gate?: CheckInGate,
 ): Promise<{ worker: CheckedInWorker; declaration: ImageWorkerDeclaration; unknownModels: string[] }> {
   assertCanRunWorkers(viewer);
+  await gate?.before();
   const checked = checkDeclaration(input, modelCatalog(deps).byName);
   if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
   const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
@@ -101,12 +116,14 @@ export async function checkInImageWorker(
     (await updateImageWorker(deps.db, viewer.userId, checked.value, now)) ??
     (await deps.db.tx(async (sql) => {
       await lockWorkerRegistration(sql, viewer.userId);
+      await gate?.beforeRegister(sql, checked.value.name);
       return upsertImageWorker(sql, viewer.userId, checked.value, now, limit);
     }));
   if (!worker) {
     const code = await diagnoseCheckIn(deps.db, viewer.userId, checked.value.name);
     throw new ForbiddenError(code, DIAGNOSIS_MESSAGES[code]);
   }
+  await gate?.after(worker, checked.value);
   rememberCheckIn(deps, cacheKey, { worker, declaration: declared, at: now.getTime() });
   return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
 }

@@ -56,6 +56,9 @@ beforeAll(async () => {
              262144, 30, 60
         FROM requests r JOIN users u ON u.id = r.user_id AND u.username LIKE 'counted_%'
         JOIN workers w ON w.user_id = u.id;
+    UPDATE requests r SET finished_images = s.n, finished_pixelsteps = s.ps
+      FROM (SELECT request_id, count(*) AS n, sum(pixels::float8 * steps) AS ps FROM jobs GROUP BY request_id) s
+     WHERE r.id = s.request_id;
   `);
   const [first] = await ctx.db.query<{ id: number }>("SELECT min(id) AS id FROM users WHERE username LIKE 'counted_%'");
   afterUser = Buffer.from(`GPC:N:${first!.id - 1}`).toString("base64");

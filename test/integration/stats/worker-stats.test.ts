@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
 import { sweepExpiredJobs, sweepUptime } from "../../../src/tasks/index.ts";
-import { WorkerWithStatsDocument } from "../../generated/graphql.ts";
+import { UserWithStatsDocument, WorkerWithStatsDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import { seedJobs, seedRequest, seedWorker } from "../../support/entity-stats.ts";
 import { createRequest, pop, resetQueue, submit } from "../../support/queue.ts";
@@ -172,5 +172,12 @@ describe("Worker.stats counters", () => {
     expect(s.kudosRewarded).toBeCloseTo(reward + 52, 2);
     expect(s.requestsFulfilled).toBe(1);
     expect(s.lastHour.jobs).toBe(1);
+    // the settlement counted the image on the request, for its requester's User.stats
+    const usage = await ctx.t.gql(UserWithStatsDocument, { id: String(requester.id) });
+    expect(usage.data.user?.stats).toMatchObject({ requestsMade: 1, imagesGenerated: 1 });
+    expect(usage.data.user?.stats.megapixelstepsReceived).toBeCloseTo(MPS, 6);
+    const mine = await ctx.t.gql(UserWithStatsDocument, { id: String(owner.id) });
+    expect(mine.data.user?.stats).toMatchObject({ requestsFulfilled: 1 });
+    expect(mine.data.user?.stats.contributions).toBeCloseTo(MPS, 6);
   });
 });

@@ -123,6 +123,14 @@ describe("workers orderings and cursors", () => {
     }
   });
 
+  it("a well-formed cursor that names no worker gives an empty page, not an error", async () => {
+    const after = Buffer.from("GPC:S:00000000-0000-4000-8000-000000000000").toString("base64");
+    for (const orderBy of ["PERFORMANCE", "OLDEST"] as const) {
+      const page = await list({}, orderBy, 10, after);
+      expect(page.edges).toEqual([]);
+    }
+  });
+
   it("a crafted cursor is a client error with code InvalidCursor", async () => {
     for (const after of [
       "nonsense",
