@@ -11,7 +11,7 @@ import { takeBackExpiredJobs } from "../../../src/modules/jobs/jobs.service.ts";
 import type { CreateImageRequestMutationVariables } from "../../generated/graphql.ts";
 import { useTestDb } from "../../support/app.ts";
 import { balance, expectLedgerBalanced, fundedUser } from "../../support/kudos.ts";
-import { CREATE, PNG_B64, POP, SUBMIT } from "../../support/queue.ts";
+import { CREATE, PNG_B64, POP, STATUS, SUBMIT } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -81,6 +81,9 @@ async function startServer(databaseUrl: string): Promise<Server> {
   return { child, url, exited };
 }
 
+/** GraphQL operations sent and not yet answered. */
+let inFlight = 0;
+
 /** One GraphQL operation over HTTP; a transport failure (the server killed) rejects. */
 async function gql<TData, TVars>(
   url: string,
@@ -88,12 +91,18 @@ async function gql<TData, TVars>(
   variables: TVars,
   apikey: string,
 ): Promise<TData> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", apikey },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  const body = (await res.json()) as { data: TData; errors?: unknown[] };
+  inFlight++;
+  let body: { data: TData; errors?: unknown[] };
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", apikey },
+      body: JSON.stringify({ query: print(doc), variables }),
+    });
+    body = (await res.json()) as typeof body;
+  } finally {
+    inFlight--;
+  }
   if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
@@ -219,9 +228,12 @@ describe.skipIf(!process.env.DATABASE_URL)("kill -9 of the server under load", (
     } finally {
       clearTimeout(timer);
     }
-    // Mid-load: the other loops have requests in flight, which are never answered.
+    // Mid-load: every other loop is waiting for an answer (its only awaits are HTTP calls), and
+    // those requests are never answered.
+    const unanswered = inFlight;
     server.child.kill("SIGKILL");
     killed = true;
+    expect(unanswered).toBeGreaterThanOrEqual(3);
     await server.exited;
     expect(server.child.signalCode).toBe("SIGKILL");
     await Promise.all(loops);
@@ -232,6 +244,10 @@ describe.skipIf(!process.env.DATABASE_URL)("kill -9 of the server under load", (
       // Every acknowledged request exists.
       const found = await db.query<{ id: string }>("SELECT id FROM requests WHERE id = ANY($1::uuid[])", [requests]);
       expect(found.map((r) => r.id).sort()).toEqual([...requests].sort());
+      for (const id of requests) {
+        const r = await gql(server.url, STATUS, { id }, requester.apiKey);
+        expect(r.imageRequest?.n, id).toBe(2);
+      }
 
       // Every acknowledged submit: its job finished, its reward written once, as answered.
       const paidIds = [...paid.keys()];
@@ -317,7 +333,7 @@ describe.skipIf(!process.env.DATABASE_URL)("kill -9 of the server under load", (
       expect(left).toEqual([{ state: "ok", n: requests.length * 2 }]);
       await expectLedgerBalanced(db);
     } finally {
-      server.child.kill("SIGTERM");
+      server.child.kill("SIGKILL");
       await server.exited;
     }
   }, 60_000);
