@@ -38,6 +38,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "ProfaneUsername",
       "UsernameTaken",
     ],
+    ForbiddenError: ["TimeoutIP", "RaidMode"],
   },
   transferKudos: {
     ValidationError: [...GUARD, "InvalidIdempotencyKey", "InvalidKudosTransferAmount", "NegativeKudosTransfer"],

@@ -564,6 +564,7 @@ export type RegisterUserFieldMutationVariables = Exact<{
 
 
 export type RegisterUserFieldMutation = { registerUser:
+    | { __typename: 'ForbiddenError', code: string }
     | { __typename: 'RegisterUserPayload', user: { username: string } }
     | { __typename: 'ValidationError', code: string, field: string | null }
    };
@@ -603,6 +604,7 @@ export type RegisterUserMutationVariables = Exact<{
 
 
 export type RegisterUserMutation = { registerUser:
+    | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'RegisterUserPayload', apiKey: string, user: { id: string, username: string, alias: string, kudos: number } }
     | { __typename: 'ValidationError', code: string, message: string }
    };

@@ -11,9 +11,10 @@ import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
-import { workerGate } from "../moderation/moderation.service.ts";
+import { hordeModes, workerGate } from "../moderation/moderation.service.ts";
 import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
 import { escrowOf } from "../trust/escrow.rules.ts";
+import { suspectWorker } from "../trust/suspicion.service.ts";
 import { afterSettled } from "../trust/trust.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
@@ -159,6 +160,21 @@ const SUBMIT_MESSAGES = {
  * requests wake feeds for their re-queued jobs. One path for both, so a timeout noticed by a
  * late submit is handled exactly as the sweep would handle it.
  */
+/**
+ * Counts dropped jobs; a worker over the threshold gets suspicion `TOO_MANY_JOBS_ABORTED`.
+ * `raid` is read by the caller before any transaction it runs in (the modes are read through the
+ * pool, which on PGlite's one connection would wait for that transaction).
+ */
+async function dropped(
+  deps: Deps,
+  drops: Parameters<typeof logAbortedJobs>[1],
+  sql: Sql,
+  raid: boolean,
+): Promise<void> {
+  const tripped = await logAbortedJobs(deps, drops, sql, { raid });
+  for (const workerId of tripped) await suspectWorker(deps, workerId, "TOO_MANY_JOBS_ABORTED", sql);
+}
+
 export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promise<void> {
   if (released.length === 0) return;
   deps.metrics.timedOut("image", released.length);
@@ -168,10 +184,8 @@ export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promis
     byWorker.set(r.worker_id, [...(byWorker.get(r.worker_id) ?? []), r.id]);
     byRequest.set(r.request_id, (byRequest.get(r.request_id) ?? 0) + 1);
   }
-  await logAbortedJobs(
-    deps,
-    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length, cause: "timeout" as const })),
-  );
+  const drops = [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length, cause: "timeout" as const }));
+  await dropped(deps, drops, deps.db, (await hordeModes(deps)).raid);
   for (const [workerId, jobIds] of byWorker) deps.bus.publish("workerSlotFreed", { workerId, jobIds });
   const now = deps.clock.now();
   for (const [requestId, count] of byRequest) {
@@ -293,11 +307,12 @@ async function settle(
 ): Promise<SettleOutcome> {
   const { state } = a;
   if (state === "faulted") {
+    const { raid } = await hordeModes(deps);
     return deps.db.tx(async (sql): Promise<SettleOutcome> => {
       const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
       if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
       const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
-      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1, cause: "faulted" }], sql);
+      await dropped(deps, [{ workerId: job.worker_id, jobs: 1, cause: "faulted" }], sql, raid);
       return { ok: true, job, reward: 0, replaced };
     });
   }
