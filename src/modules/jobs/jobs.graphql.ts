@@ -60,6 +60,14 @@ export const ImageJobRef = builder.objectRef<ClaimedJob>("ImageJob").implement({
       resolve: (j, _a, ctx) => (j.source_mask_key ? blobUrl(ctx, j.source_mask_key) : null),
     }),
     sourceProcessing: t.exposeString("source_processing", { nullable: true }),
+    useNsfwCensor: t.boolean({
+      description:
+        "Whether the worker must censor NSFW output: the request is not NSFW, or asked for censoring " +
+        "(the AI Horde's use_nsfw_censor)",
+      // Read from the parameters the claim already returned; a request stored before the flag
+      // existed is censored, the safe side.
+      resolve: (j) => (j.params as { useNsfwCensor?: unknown }).useNsfwCensor !== false,
+    }),
     ttl: t.exposeInt("ttl", { description: "Seconds the worker has before the job goes back to the queue" }),
     deadline: t.expose("deadline", { type: "DateTime" }),
   }),

@@ -219,6 +219,10 @@ const CreateImageRequestInput = builder.inputType("CreateImageRequestInput", {
     params: t.field({ type: ImageParamsInput }),
     models: t.stringList({ description: "Empty: any model" }),
     nsfw: t.boolean(),
+    censorNsfw: t.boolean({
+      description:
+        "Have NSFW output censored even when nsfw is true (default false); a request that is not nsfw is always censored",
+    }),
     trustedWorkers: t.boolean(),
     slowWorkers: t.boolean(),
     workers: t.idList({ description: "At most 5 worker ids: an allow list, or a deny list with workerBlacklist" }),
