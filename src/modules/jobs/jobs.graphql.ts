@@ -2,6 +2,7 @@ import { builder } from "../../graphql/builder.ts";
 import { blobUrl } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { workerGate } from "../moderation/moderation.service.ts";
+import { GenMetadataInput } from "../requests/gen-metadata.graphql.ts";
 import { GenerationState } from "../requests/requests.graphql.ts";
 import type { ImageParams, Lora } from "../requests/requests.rules.ts";
 import { checkInImageWorker } from "../workers/workers.service.ts";
@@ -109,6 +110,10 @@ builder.mutationField("popImageJob", (t) =>
 
 const SubmitImageJobInput = builder.inputType("SubmitImageJobInput", {
   fields: (t) => ({
+    genMetadata: t.field({
+      type: [GenMetadataInput],
+      description: "What happened to the request's inputs and output, at most 20 entries (the AI Horde's gen_metadata)",
+    }),
     id: t.id({ required: true, description: "The job" }),
     image: t.string({ description: "Base64 WEBP, PNG or JPEG; omitted only when the state is FAULTED" }),
     seed: t.string({ required: true }),
@@ -131,6 +136,9 @@ builder.mutationField("submitImageJob", (t) =>
         image: input.image,
         seed: input.seed,
         state: input.state,
+        genMetadata: input.genMetadata?.map((e) =>
+          e.ref == null ? { type: e.type, value: e.value } : { ...e, ref: e.ref },
+        ),
       }),
   }),
 );
