@@ -26,10 +26,6 @@ describe("loadConfig", () => {
       limits: { maxDepth: 10, maxAliases: 30, maxTokens: 2000, maxCost: 20_000 },
       rateLimit: { perIpPerMinute: 600, perKeyPerMinute: 1200 },
       requestExpirySeconds: 1200,
-      kudosTrustThreshold: null,
-      maxWorkersPerIp: 3,
-      suspicionMaxMps: 20,
-      ipBlockCacheMs: 5000,
       maxImageBytes: 10 * 1024 * 1024,
       sweepIntervalMs: 5000,
       retentionSeconds: 1800,
@@ -37,6 +33,10 @@ describe("loadConfig", () => {
       subscriptions: { perSocket: 100, perIp: 1000 },
       corsOrigins: "*",
       metrics: true,
+      kudosTrustThreshold: null,
+      maxWorkersPerIp: 3,
+      suspicionMaxMps: 20,
+      ipBlockCacheMs: 5000,
     });
   });
 

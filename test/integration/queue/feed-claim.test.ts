@@ -197,3 +197,28 @@ describe("a feed's wake-ups", () => {
     }
   });
 });
+
+describe("a claim lost in a crash", () => {
+  it("only puts the job back in the queue: its worker's submit is refused as AbortedGen and nothing is paid", async () => {
+    await resetQueue(ctx.db);
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 1000 });
+    const id = await createRequest(ctx.t, requester.apiKey, { prompt: "lost claim" });
+    const [job] = (await pop(ctx.t, owner.apiKey, { name: `lost-${owner.id}`, models: SD })).jobs;
+    expect(job!.requestId).toBe(id);
+    // what Postgres recovers after losing the asynchronous commit of that claim: the job as it was
+    await ctx.db.query(
+      `UPDATE jobs SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = NULL,
+              seed = NULL, ttl = 0 WHERE id = $1`,
+      [job!.id],
+    );
+    const ledger = async () => (await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM kudos_ledger"))[0]!.n;
+    const rowsBefore = await ledger();
+    const refused = await submit(ctx.t, owner.apiKey, { id: job!.id });
+    expect(refused).toMatchObject({ __typename: "ConflictError", code: "AbortedGen" });
+    expect(await ledger()).toBe(rowsBefore);
+    // and the job is claimed again
+    const [again] = (await pop(ctx.t, owner.apiKey, { name: `lost-${owner.id}`, models: SD })).jobs;
+    expect(again!.id).toBe(job!.id);
+  });
+});
