@@ -282,7 +282,15 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ConflictError: ["AlreadyRated"],
   },
   submitImageJob: {
-    ValidationError: [...GUARD, "InvalidSeed", "MissingImage", "InvalidImage", "ImageTooLarge"],
+    ValidationError: [
+      ...GUARD,
+      "InvalidSeed",
+      "MissingImage",
+      "InvalidImage",
+      "ImageTooLarge",
+      "TooManyGenMetadata",
+      "InvalidGenMetadata",
+    ],
     NotFoundError: ["InvalidJobID"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
     ConflictError: ["AbortedGen", "DuplicateGen"],

@@ -20,6 +20,7 @@ import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { assertNotInMaintenance, checkInImageWorker, logAbortedJobs } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
+import { checkGenMetadata, type GenMetadataEntry, stateWithMetadata } from "./gen-metadata.rules.ts";
 import { checkSubmittedImage } from "./images.rules.ts";
 import { claimBudget, heldJobLimit, type SubmitState, safeBatchAmount, settleJob } from "./jobs.rules.ts";
 import {
@@ -142,6 +143,8 @@ export interface SubmitInput {
   image?: string | null;
   seed: string;
   state?: SubmitState | null;
+  /** What the worker reports about the generation (checked by {@link checkGenMetadata}). */
+  genMetadata?: readonly GenMetadataEntry[] | null;
 }
 
 const SUBMIT_MESSAGES = {
@@ -206,7 +209,10 @@ export function takeBackExpiredJobs(sql: Sql, now: Date): Promise<ReleasedJob[]>
 }
 
 /** Checks a submit's caller and input, before anything is stored. */
-function checkSubmit(viewer: Viewer, input: SubmitInput): { state: SubmitState; seed: string } {
+function checkSubmit(
+  viewer: Viewer,
+  input: SubmitInput,
+): { state: SubmitState; seed: string; genMetadata: GenMetadataEntry[] | null } {
   if (viewer.anonymous) {
     throw new ForbiddenError("AnonForbidden", "Anonymous cannot run workers; register first");
   }
@@ -216,11 +222,14 @@ function checkSubmit(viewer: Viewer, input: SubmitInput): { state: SubmitState; 
   if (!isUuid(input.id)) throw new NotFoundError("InvalidJobID", SUBMIT_MESSAGES.InvalidJobID);
   const seed = input.seed.trim();
   if (!/^-?\d{1,20}$/.test(seed)) throw new ValidationError("InvalidSeed", "seed must be an integer", "seed");
-  const state = input.state ?? "ok";
+  const entries = input.genMetadata ?? [];
+  const problem = checkGenMetadata(entries);
+  if (problem) throw new ValidationError(problem.code, problem.message, "genMetadata");
+  const state = stateWithMetadata(input.state ?? "ok", entries);
   if (state !== "faulted" && !input.image) {
     throw new ValidationError("MissingImage", "An image is required unless the state is FAULTED", "image");
   }
-  return { state, seed };
+  return { state, seed, genMetadata: entries.length > 0 ? [...entries] : null };
 }
 
 type SettleOutcome =
@@ -233,7 +242,7 @@ type SettleOutcome =
  * its job deletes the image it stored and says why.
  */
 export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitInput): Promise<{ reward: number }> {
-  const { state, seed } = checkSubmit(viewer, input);
+  const { state, seed, genMetadata } = checkSubmit(viewer, input);
   let imageKey: string | null = null;
   if (state !== "faulted" && input.image) {
     const checked = await checkSubmittedImage(input.image, deps.config.maxImageBytes);
@@ -243,7 +252,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   const now = deps.clock.now();
   let outcome: SettleOutcome;
   try {
-    outcome = await settle(deps, viewer, { jobId: input.id, state, imageKey, seed, now });
+    outcome = await settle(deps, viewer, { jobId: input.id, state, imageKey, seed, genMetadata, now });
   } catch (err) {
     if (imageKey) await dropBlob(deps, imageKey);
     throw err;
@@ -303,7 +312,14 @@ async function refuseSubmit(
 async function settle(
   deps: Deps,
   viewer: Viewer,
-  a: { jobId: string; state: SubmitState; imageKey: string | null; seed: string; now: Date },
+  a: {
+    jobId: string;
+    state: SubmitState;
+    imageKey: string | null;
+    seed: string;
+    genMetadata: GenMetadataEntry[] | null;
+    now: Date;
+  },
 ): Promise<SettleOutcome> {
   const { state } = a;
   if (state === "faulted") {
@@ -336,6 +352,7 @@ async function settle(
       state,
       imageKey: a.imageKey,
       seed: a.seed,
+      genMetadata: a.genMetadata,
       model: basis.model,
       kudos: money.price,
       reward: money.reward,
