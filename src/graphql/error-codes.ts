@@ -38,6 +38,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "ProfaneUsername",
       "UsernameTaken",
     ],
+    ForbiddenError: ["TimeoutIP", "RaidMode"],
   },
   transferKudos: {
     ValidationError: [...GUARD, "InvalidIdempotencyKey", "InvalidKudosTransferAmount", "NegativeKudosTransfer"],
@@ -281,7 +282,15 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ConflictError: ["AlreadyRated"],
   },
   submitImageJob: {
-    ValidationError: [...GUARD, "InvalidSeed", "MissingImage", "InvalidImage", "ImageTooLarge"],
+    ValidationError: [
+      ...GUARD,
+      "InvalidSeed",
+      "MissingImage",
+      "InvalidImage",
+      "ImageTooLarge",
+      "TooManyGenMetadata",
+      "InvalidGenMetadata",
+    ],
     NotFoundError: ["InvalidJobID"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
     ConflictError: ["AbortedGen", "DuplicateGen"],

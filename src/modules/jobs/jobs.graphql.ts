@@ -2,6 +2,7 @@ import { builder } from "../../graphql/builder.ts";
 import { blobUrl } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { workerGate } from "../moderation/moderation.service.ts";
+import { GenMetadataInput } from "../requests/gen-metadata.graphql.ts";
 import { GenerationState } from "../requests/requests.graphql.ts";
 import type { ImageParams, Lora } from "../requests/requests.rules.ts";
 import { checkInImageWorker } from "../workers/workers.service.ts";
@@ -60,6 +61,14 @@ export const ImageJobRef = builder.objectRef<ClaimedJob>("ImageJob").implement({
       resolve: (j, _a, ctx) => (j.source_mask_key ? blobUrl(ctx, j.source_mask_key) : null),
     }),
     sourceProcessing: t.exposeString("source_processing", { nullable: true }),
+    useNsfwCensor: t.boolean({
+      description:
+        "Whether the worker must censor NSFW output: the request is not NSFW, or asked for censoring " +
+        "(the AI Horde's use_nsfw_censor)",
+      // Read from the parameters the claim already returned; a request stored before the flag
+      // existed is censored, the safe side.
+      resolve: (j) => (j.params as { useNsfwCensor?: unknown }).useNsfwCensor !== false,
+    }),
     ttl: t.exposeInt("ttl", { description: "Seconds the worker has before the job goes back to the queue" }),
     deadline: t.expose("deadline", { type: "DateTime" }),
   }),
@@ -101,6 +110,10 @@ builder.mutationField("popImageJob", (t) =>
 
 const SubmitImageJobInput = builder.inputType("SubmitImageJobInput", {
   fields: (t) => ({
+    genMetadata: t.field({
+      type: [GenMetadataInput],
+      description: "What happened to the request's inputs and output, at most 20 entries (the AI Horde's gen_metadata)",
+    }),
     id: t.id({ required: true, description: "The job" }),
     image: t.string({ description: "Base64 WEBP, PNG or JPEG; omitted only when the state is FAULTED" }),
     seed: t.string({ required: true }),
@@ -123,6 +136,9 @@ builder.mutationField("submitImageJob", (t) =>
         image: input.image,
         seed: input.seed,
         state: input.state,
+        genMetadata: input.genMetadata?.map((e) =>
+          e.ref == null ? { type: e.type, value: e.value } : { ...e, ref: e.ref },
+        ),
       }),
   }),
 );

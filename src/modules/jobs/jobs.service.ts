@@ -11,14 +11,16 @@ import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
-import { workerGate } from "../moderation/moderation.service.ts";
+import { hordeModes, workerGate } from "../moderation/moderation.service.ts";
 import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
 import { escrowOf } from "../trust/escrow.rules.ts";
+import { suspectWorker } from "../trust/suspicion.service.ts";
 import { afterSettled } from "../trust/trust.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { assertNotInMaintenance, checkInImageWorker, logAbortedJobs } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
+import { checkGenMetadata, type GenMetadataEntry, stateWithMetadata } from "./gen-metadata.rules.ts";
 import { checkSubmittedImage } from "./images.rules.ts";
 import { claimBudget, heldJobLimit, type SubmitState, safeBatchAmount, settleJob } from "./jobs.rules.ts";
 import {
@@ -141,6 +143,8 @@ export interface SubmitInput {
   image?: string | null;
   seed: string;
   state?: SubmitState | null;
+  /** What the worker reports about the generation (checked by {@link checkGenMetadata}). */
+  genMetadata?: readonly GenMetadataEntry[] | null;
 }
 
 const SUBMIT_MESSAGES = {
@@ -159,6 +163,21 @@ const SUBMIT_MESSAGES = {
  * requests wake feeds for their re-queued jobs. One path for both, so a timeout noticed by a
  * late submit is handled exactly as the sweep would handle it.
  */
+/**
+ * Counts dropped jobs; a worker over the threshold gets suspicion `TOO_MANY_JOBS_ABORTED`.
+ * `raid` is read by the caller before any transaction it runs in (the modes are read through the
+ * pool, which on PGlite's one connection would wait for that transaction).
+ */
+async function dropped(
+  deps: Deps,
+  drops: Parameters<typeof logAbortedJobs>[1],
+  sql: Sql,
+  raid: boolean,
+): Promise<void> {
+  const tripped = await logAbortedJobs(deps, drops, sql, { raid });
+  for (const workerId of tripped) await suspectWorker(deps, workerId, "TOO_MANY_JOBS_ABORTED", sql);
+}
+
 export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promise<void> {
   if (released.length === 0) return;
   deps.metrics.timedOut("image", released.length);
@@ -168,10 +187,8 @@ export async function afterReleased(deps: Deps, released: ReleasedJob[]): Promis
     byWorker.set(r.worker_id, [...(byWorker.get(r.worker_id) ?? []), r.id]);
     byRequest.set(r.request_id, (byRequest.get(r.request_id) ?? 0) + 1);
   }
-  await logAbortedJobs(
-    deps,
-    [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length, cause: "timeout" as const })),
-  );
+  const drops = [...byWorker].map(([workerId, ids]) => ({ workerId, jobs: ids.length, cause: "timeout" as const }));
+  await dropped(deps, drops, deps.db, (await hordeModes(deps)).raid);
   for (const [workerId, jobIds] of byWorker) deps.bus.publish("workerSlotFreed", { workerId, jobIds });
   const now = deps.clock.now();
   for (const [requestId, count] of byRequest) {
@@ -192,7 +209,10 @@ export function takeBackExpiredJobs(sql: Sql, now: Date): Promise<ReleasedJob[]>
 }
 
 /** Checks a submit's caller and input, before anything is stored. */
-function checkSubmit(viewer: Viewer, input: SubmitInput): { state: SubmitState; seed: string } {
+function checkSubmit(
+  viewer: Viewer,
+  input: SubmitInput,
+): { state: SubmitState; seed: string; genMetadata: GenMetadataEntry[] | null } {
   if (viewer.anonymous) {
     throw new ForbiddenError("AnonForbidden", "Anonymous cannot run workers; register first");
   }
@@ -202,11 +222,14 @@ function checkSubmit(viewer: Viewer, input: SubmitInput): { state: SubmitState; 
   if (!isUuid(input.id)) throw new NotFoundError("InvalidJobID", SUBMIT_MESSAGES.InvalidJobID);
   const seed = input.seed.trim();
   if (!/^-?\d{1,20}$/.test(seed)) throw new ValidationError("InvalidSeed", "seed must be an integer", "seed");
-  const state = input.state ?? "ok";
+  const entries = input.genMetadata ?? [];
+  const problem = checkGenMetadata(entries);
+  if (problem) throw new ValidationError(problem.code, problem.message, "genMetadata");
+  const state = stateWithMetadata(input.state ?? "ok", entries);
   if (state !== "faulted" && !input.image) {
     throw new ValidationError("MissingImage", "An image is required unless the state is FAULTED", "image");
   }
-  return { state, seed };
+  return { state, seed, genMetadata: entries.length > 0 ? [...entries] : null };
 }
 
 type SettleOutcome =
@@ -219,7 +242,7 @@ type SettleOutcome =
  * its job deletes the image it stored and says why.
  */
 export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitInput): Promise<{ reward: number }> {
-  const { state, seed } = checkSubmit(viewer, input);
+  const { state, seed, genMetadata } = checkSubmit(viewer, input);
   let imageKey: string | null = null;
   if (state !== "faulted" && input.image) {
     const checked = await checkSubmittedImage(input.image, deps.config.maxImageBytes);
@@ -229,7 +252,7 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
   const now = deps.clock.now();
   let outcome: SettleOutcome;
   try {
-    outcome = await settle(deps, viewer, { jobId: input.id, state, imageKey, seed, now });
+    outcome = await settle(deps, viewer, { jobId: input.id, state, imageKey, seed, genMetadata, now });
   } catch (err) {
     if (imageKey) await dropBlob(deps, imageKey);
     throw err;
@@ -289,15 +312,23 @@ async function refuseSubmit(
 async function settle(
   deps: Deps,
   viewer: Viewer,
-  a: { jobId: string; state: SubmitState; imageKey: string | null; seed: string; now: Date },
+  a: {
+    jobId: string;
+    state: SubmitState;
+    imageKey: string | null;
+    seed: string;
+    genMetadata: GenMetadataEntry[] | null;
+    now: Date;
+  },
 ): Promise<SettleOutcome> {
   const { state } = a;
   if (state === "faulted") {
+    const { raid } = await hordeModes(deps);
     return deps.db.tx(async (sql): Promise<SettleOutcome> => {
       const job = await finishJob(sql, { ...a, ownerId: viewer.userId });
       if (!job) return { ok: false, failure: await diagnoseSubmit(sql, a.jobId, viewer.userId, a.now) };
       const { replaced } = await afterFault(sql, job.request_id, true, MAX_FAULTED_JOBS, a.now);
-      await logAbortedJobs(deps, [{ workerId: job.worker_id, jobs: 1, cause: "faulted" }], sql);
+      await dropped(deps, [{ workerId: job.worker_id, jobs: 1, cause: "faulted" }], sql, raid);
       return { ok: true, job, reward: 0, replaced };
     });
   }
@@ -321,6 +352,7 @@ async function settle(
       state,
       imageKey: a.imageKey,
       seed: a.seed,
+      genMetadata: a.genMetadata,
       model: basis.model,
       kudos: money.price,
       reward: money.reward,

@@ -7,6 +7,12 @@ import type { Sql } from "../../infra/db.ts";
 import { ledgerCtes } from "../kudos/kudos.sql.ts";
 import { LIVE } from "../queue/queue.rules.ts";
 import { spendSharedKeySql } from "../sharedkeys/sharedkeys.sql.ts";
+import type { GenMetadataEntry } from "./gen-metadata.rules.ts";
+
+/** A submit's metadata as the `gen_metadata` jsonb parameter; NULL when the worker sent none. */
+function metadataJson(entries: readonly GenMetadataEntry[] | null | undefined): string | null {
+  return entries && entries.length > 0 ? JSON.stringify(entries) : null;
+}
 
 /** A processing job's settlement facts, returned by {@link finishJob}. */
 export interface FinishedJob {
@@ -38,11 +44,12 @@ export async function finishJob(
     state: "ok" | "censored" | "csam" | "faulted";
     imageKey: string | null;
     seed: string;
+    genMetadata?: readonly GenMetadataEntry[] | null;
     now: Date;
   },
 ): Promise<FinishedJob | null> {
   const rows = await sql.query<FinishedJob>(
-    `UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6,
+    `UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6, gen_metadata = $7::jsonb,
             pixels = r.width * r.height, steps = r.steps,
             seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001)
        FROM requests r, workers w
@@ -51,7 +58,7 @@ export async function finishJob(
      RETURNING j.id, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
                r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params,
                r.models, r.nsfw`,
-    [a.jobId, a.ownerId, a.state, a.imageKey, a.seed, a.now],
+    [a.jobId, a.ownerId, a.state, a.imageKey, a.seed, a.now, metadataJson(a.genMetadata)],
   );
   return rows[0] ?? null;
 }
@@ -129,6 +136,7 @@ export async function settleImageJob(
     state: "ok" | "censored" | "csam";
     imageKey: string | null;
     seed: string;
+    genMetadata?: readonly GenMetadataEntry[] | null;
     model: string | null;
     kudos: number;
     reward: number;
@@ -144,7 +152,8 @@ export async function settleImageJob(
     `WITH fin AS (
        UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6,
               pixels = r.width * r.height, steps = r.steps,
-              seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001), kudos = $8, reward = $9
+              seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001), kudos = $8, reward = $9,
+              gen_metadata = $14::jsonb
          FROM requests r, workers w
         WHERE j.id = $1 AND j.state = 'processing' AND j.deadline >= $6 AND j.model IS NOT DISTINCT FROM $7
           AND r.id = j.request_id AND w.id = j.worker_id AND w.user_id = $2
@@ -202,6 +211,7 @@ export async function settleImageJob(
       a.expiresAt,
       (a.burned ?? 0).toFixed(2),
       (a.escrow ?? 0).toFixed(2),
+      metadataJson(a.genMetadata),
     ],
     { name: "settle_image_job" },
   );

@@ -99,16 +99,21 @@ describe("parseModelReference", () => {
     );
   });
 
-  it("rejects a missing or non-boolean flag", () => {
+  it("rejects a non-boolean flag or a missing nsfw; a missing inpainting is false (as published)", () => {
     expect(() => parseModelReference({ bad: { ...valid, nsfw: "no" } })).toThrow(/model "bad": "nsfw"/);
+    expect(() => parseModelReference({ bad: { ...valid, inpainting: 1 } })).toThrow(/model "bad": "inpainting"/);
+    const { nsfw: _n, ...noNsfw } = valid;
+    expect(() => parseModelReference({ bad: noNsfw })).toThrow(/model "bad": "nsfw"/);
     const { inpainting: _omitted, ...noInpainting } = valid;
-    expect(() => parseModelReference({ bad: noInpainting })).toThrow(/model "bad": "inpainting"/);
+    expect(parseModelReference({ ok: noInpainting })[0]?.inpainting).toBe(false);
   });
 
-  it("rejects a type other than ckpt and a missing description", () => {
+  it("rejects a type other than ckpt or diffusers, and a description that is not a string", () => {
     expect(() => parseModelReference({ bad: { ...valid, type: "lora" } })).toThrow(/model "bad": "type"/);
+    // The published reference leaves descriptions out of some entries: absent reads as "".
     const { description: _omitted, ...noDescription } = valid;
-    expect(() => parseModelReference({ bad: noDescription })).toThrow(/model "bad": "description"/);
+    expect(parseModelReference({ ok: noDescription })[0]?.description).toBe("");
+    expect(() => parseModelReference({ bad: { ...valid, description: 3 } })).toThrow(/model "bad": "description"/);
   });
 
   it("rejects a model entry that is not an object", () => {
@@ -116,8 +121,12 @@ describe("parseModelReference", () => {
   });
 
   it("rejects misspelt, mistyped or contradictory requirements", () => {
-    expect(() => parseModelReference({ bad: { ...valid, requirements: { max_steps: 8 } } })).toThrow(
-      /model "bad": unknown requirement "max_steps"/,
+    // The published reference's snake_case names are read; a misspelt one is still refused.
+    expect(parseModelReference({ ok: { ...valid, requirements: { max_steps: 8 } } })[0]?.requirements).toEqual({
+      maxSteps: 8,
+    });
+    expect(() => parseModelReference({ bad: { ...valid, requirements: { max_stepz: 8 } } })).toThrow(
+      /model "bad": unknown requirement "max_stepz"/,
     );
     expect(() => parseModelReference({ bad: { ...valid, requirements: { maxSteps: "8" } } })).toThrow(
       /requirement "maxSteps"/,

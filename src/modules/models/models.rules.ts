@@ -110,13 +110,56 @@ function isBaseline(value: unknown): value is Baseline {
   return typeof value === "string" && (BASELINES as readonly string[]).includes(value);
 }
 
+/**
+ * The baseline names the AI Horde's published image model reference uses (stable_diffusion.json:
+ * "stable diffusion 1", "stable diffusion 2 512", "flux_schnell", ...), after lower-casing and
+ * turning spaces and hyphens into underscores, mapped to the families this broker prices and
+ * routes. Both SD2 resolutions are one family here; Flux's variants are Flux.
+ */
+const PUBLISHED_BASELINES: Readonly<Record<string, Baseline>> = {
+  stable_diffusion_2_512: "stable_diffusion_2",
+  stable_diffusion_2_768: "stable_diffusion_2",
+  flux_schnell: "flux_1",
+  flux_dev: "flux_1",
+  z_image_turbo: "z_image",
+};
+
+/** A reference's baseline as one of {@link BASELINES}, or undefined when it names none of them. */
+export function normalizeBaseline(value: unknown): Baseline | undefined {
+  if (typeof value !== "string") return undefined;
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
+  if (isBaseline(key)) return key;
+  return PUBLISHED_BASELINES[key];
+}
+
+/** The published reference's snake_case requirement names, and the names used here. */
+const SNAKE_REQUIREMENTS: Readonly<Record<string, string>> = {
+  min_steps: "minSteps",
+  max_steps: "maxSteps",
+  cfg_scale: "cfgScale",
+  min_cfg_scale: "minCfgScale",
+  max_cfg_scale: "maxCfgScale",
+  clip_skip: "clipSkip",
+};
+
+/**
+ * Requirements the published reference carries that this broker has no parameter for (it has
+ * `karras`, not a scheduler); they are read and dropped rather than refused.
+ */
+const IGNORED_REQUIREMENTS: readonly string[] = ["schedulers", "scheduler"];
+
 function parseRequirements(name: string, raw: unknown): ModelRequirements {
   if (raw === undefined) return {};
   if (!isRecord(raw)) {
     throw new Error(`model reference: model "${name}": "requirements" must be an object`);
   }
   const out: ModelRequirements = {};
-  for (const [key, value] of Object.entries(raw)) {
+  for (const [rawKey, value] of Object.entries(raw)) {
+    if (IGNORED_REQUIREMENTS.includes(rawKey)) continue;
+    const key = SNAKE_REQUIREMENTS[rawKey] ?? rawKey;
     if ((REQUIREMENT_NUMBER_KEYS as readonly string[]).includes(key)) {
       if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
         throw new Error(`model reference: model "${name}": requirement "${key}" must be a non-negative number`);
@@ -169,28 +212,33 @@ export function parseModelReference(json: unknown): ModelInfo[] {
     if (!isRecord(raw)) {
       throw new Error(`model reference: model "${name}" must be an object`);
     }
-    if (!isBaseline(raw.baseline)) {
+    const baseline = normalizeBaseline(raw.baseline);
+    if (!baseline) {
       throw new Error(
         `model reference: model "${name}": unknown baseline ${JSON.stringify(raw.baseline)} (expected one of ${BASELINES.join(", ")})`,
       );
     }
-    for (const flag of ["nsfw", "inpainting"] as const) {
-      if (typeof raw[flag] !== "boolean") {
-        throw new Error(`model reference: model "${name}": "${flag}" must be a boolean`);
-      }
+    if (typeof raw.nsfw !== "boolean") {
+      throw new Error(`model reference: model "${name}": "nsfw" must be a boolean`);
     }
-    if (raw.type !== "ckpt") {
-      throw new Error(`model reference: model "${name}": "type" must be "ckpt", got ${JSON.stringify(raw.type)}`);
+    // The published reference leaves `inpainting` and `description` out of many entries.
+    if (raw.inpainting !== undefined && typeof raw.inpainting !== "boolean") {
+      throw new Error(`model reference: model "${name}": "inpainting" must be a boolean`);
     }
-    if (typeof raw.description !== "string") {
+    if (raw.type !== "ckpt" && raw.type !== "diffusers") {
+      throw new Error(
+        `model reference: model "${name}": "type" must be "ckpt" or "diffusers", got ${JSON.stringify(raw.type)}`,
+      );
+    }
+    if (raw.description !== undefined && typeof raw.description !== "string") {
       throw new Error(`model reference: model "${name}": "description" must be a string`);
     }
     models.push({
       name,
-      baseline: raw.baseline,
-      nsfw: raw.nsfw as boolean,
-      inpainting: raw.inpainting as boolean,
-      description: raw.description,
+      baseline,
+      nsfw: raw.nsfw,
+      inpainting: raw.inpainting === true,
+      description: raw.description ?? "",
       requirements: parseRequirements(name, raw.requirements),
     });
   }

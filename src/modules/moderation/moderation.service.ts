@@ -55,6 +55,18 @@ export async function assertIpAllowed(deps: Deps, ip: string | undefined): Promi
   }
 }
 
+/**
+ * Whether a new account may be made from this address: not from a blocked or timed-out address
+ * (`TimeoutIP`), and not at all in raid mode (`RaidMode`: the AI Horde closes pseudonymous
+ * sign-up during a raid, and every sign-up here is pseudonymous).
+ */
+export async function assertMayRegister(deps: Deps, ip: string | undefined): Promise<void> {
+  await assertIpAllowed(deps, ip);
+  if ((await snapshot(deps)).modes.raid) {
+    throw new ForbiddenError("RaidMode", "Sign-up is closed while the horde is in raid mode; try again later");
+  }
+}
+
 /** `blockIp`: a moderator blocks an address or network (`hours`: a timeout; none: until lifted). */
 export async function blockIp(
   deps: Deps,

@@ -3,6 +3,7 @@ import { builder } from "../../graphql/builder.ts";
 import { blobUrl, type Context, perRequest } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { GenMetadataRef } from "./gen-metadata.graphql.ts";
 import type { CreateImageRequestInput as RulesInput } from "./requests.rules.ts";
 import {
   cancelImageRequest,
@@ -118,6 +119,11 @@ const GenerationRef = builder.objectRef<GenerationRow>("Generation").implement({
     workerName: t.exposeString("worker_name"),
     censored: t.boolean({ resolve: (g) => g.state !== "ok" }),
     state: t.field({ type: GenerationState, resolve: (g) => g.state }),
+    genMetadata: t.field({
+      type: [GenMetadataRef],
+      description: "What the worker reported about this image (the AI Horde's gen_metadata); empty when nothing",
+      resolve: (g) => g.gen_metadata ?? [],
+    }),
   }),
 });
 
@@ -219,6 +225,10 @@ const CreateImageRequestInput = builder.inputType("CreateImageRequestInput", {
     params: t.field({ type: ImageParamsInput }),
     models: t.stringList({ description: "Empty: any model" }),
     nsfw: t.boolean(),
+    censorNsfw: t.boolean({
+      description:
+        "Have NSFW output censored even when nsfw is true (default false); a request that is not nsfw is always censored",
+    }),
     trustedWorkers: t.boolean(),
     slowWorkers: t.boolean(),
     workers: t.idList({ description: "At most 5 worker ids: an allow list, or a deny list with workerBlacklist" }),

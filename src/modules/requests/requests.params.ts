@@ -8,6 +8,7 @@ import {
   pass,
   type RuleResult,
 } from "./requests.rules.ts";
+import { seedToInt } from "./seed.rules.ts";
 
 /** Counts whitespace-separated words, the unit of the prompt size limit. */
 export function countWords(text: string): number {
@@ -120,7 +121,9 @@ function checkSamplerAndSeed(p: ImageParamsInput): RuleResult<Pick<Core, "sample
     const message = `A seed is at most ${L.maxSeedLength} characters; got ${seed.length}.`;
     return fail("InvalidSeed", message, "params.seed");
   }
-  return pass({ samplerName, seed });
+  // Converted here, once, so every job of the request hands its worker the same integer seed,
+  // which the worker's submit then echoes back as an integer. An empty seed means "random".
+  return pass({ samplerName, seed: seed === null || seed === "" ? null : seedToInt(seed) });
 }
 
 /** Size, amount, steps, guidance, sampler and seed, in that order. */

@@ -58,6 +58,8 @@ export interface CreateImageRequestInput {
   params?: ImageParamsInput | null;
   models?: string[] | null;
   nsfw?: boolean | null;
+  /** Censor NSFW output even when `nsfw` allows it (the AI Horde's `censor_nsfw`). */
+  censorNsfw?: boolean | null;
   trustedWorkers?: boolean | null;
   slowWorkers?: boolean | null;
   workers?: string[] | null;
@@ -96,6 +98,12 @@ export interface ImageParams {
   controlType: string | null;
   returnControlMap: boolean;
   tiling: boolean;
+  /**
+   * Whether the worker must censor NSFW output (the AI Horde's `use_nsfw_censor`): the request
+   * is not NSFW, or it asks for censoring. Kept in the parameters so the claim, which returns
+   * them, hands it to the worker without another column. Absent on requests stored before it.
+   */
+  useNsfwCensor?: boolean;
 }
 
 /** How a source image is used. */
@@ -181,7 +189,7 @@ export const IMAGE_LIMITS = {
   maxModels: 100,
   /** Post-processors a request may list; duplicates are refused. */
   maxPostProcessors: 10,
-  /** A seed is hashed by the worker when it is not a number; longer buys nothing. */
+  /** A seed that is not a number is converted at admission (seed.rules.ts); longer buys nothing. */
   maxSeedLength: 256,
   maxWorkers: 5,
   maxPromptChars: 100_000,

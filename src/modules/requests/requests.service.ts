@@ -5,7 +5,12 @@ import { fromCents, toCents } from "../../lib/money.ts";
 import { balanceOf, chargeHordeTax } from "../kudos/kudos.service.ts";
 import { isHeavyBaseline } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
-import { assertAcceptingRequests, assertIpAllowed, screenRequestPrompt } from "../moderation/moderation.service.ts";
+import {
+  assertAcceptingRequests,
+  assertIpAllowed,
+  hordeModes,
+  screenRequestPrompt,
+} from "../moderation/moderation.service.ts";
 import { jobTtlSeconds, mayCancelRequest } from "../queue/queue.rules.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import { requestPriority } from "../trust/priority.rules.ts";
@@ -234,7 +239,8 @@ export async function createImageRequest(
       userId: viewer.userId,
     });
     const queue = await readOnlineCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000));
-    if (queue && !queue.possible) {
+    // raid mode suppresses the warning, as the AI Horde does (it would tell a raider what is served)
+    if (queue && !queue.possible && !(await hordeModes(deps)).raid) {
       warnings.push("NoAvailableWorker: no online worker can serve this request now; it waits until one can");
     }
     return { requestId, kudos, warnings };

@@ -1,4 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
+import type { GenMetadataEntry } from "../jobs/gen-metadata.rules.ts";
 import { LIVE } from "../queue/queue.rules.ts";
 
 /** What createImageRequest stores. */
@@ -221,11 +222,13 @@ export interface GenerationRow {
   worker_id: string;
   worker_name: string;
   state: "ok" | "censored" | "csam";
+  gen_metadata: GenMetadataEntry[] | null;
 }
 
 export async function readGenerations(sql: Sql, requestIds: readonly string[]): Promise<GenerationRow[]> {
   return sql.query<GenerationRow>(
-    `SELECT j.id, j.request_id, j.image_key, j.seed, j.model, j.worker_id, w.name AS worker_name, j.state
+    `SELECT j.id, j.request_id, j.image_key, j.seed, j.model, j.worker_id, w.name AS worker_name, j.state,
+            j.gen_metadata
        FROM jobs j JOIN workers w ON w.id = j.worker_id
       WHERE j.request_id = ANY($1::uuid[]) AND j.state IN ('ok', 'censored', 'csam')
       ORDER BY j.request_id, j.submitted_at, j.idx`,

@@ -25,6 +25,7 @@ describe("validateImageRequest defaults", () => {
       controlType: null,
       returnControlMap: false,
       tiling: false,
+      useNsfwCensor: true,
     });
     expect(value).toMatchObject({
       models: [],

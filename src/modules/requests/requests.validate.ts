@@ -82,6 +82,7 @@ export function validateImageRequest(
     loras: loras.value,
     returnControlMap: controlType !== null && (p.returnControlMap ?? false),
     tiling: p.tiling ?? false,
+    useNsfwCensor: !(input.nsfw ?? false) || (input.censorNsfw ?? false),
   };
   const warnings = [...source.warnings, ...models.value.flatMap((info) => requirementWarnings(info, params))];
   const request: NormalizedImageRequest = {

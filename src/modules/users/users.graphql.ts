@@ -1,5 +1,6 @@
 import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
+import { assertMayRegister } from "../moderation/moderation.service.ts";
 import { registerUser } from "./users.service.ts";
 
 export const UserRef = builder.prismaObject("User", {
@@ -78,6 +79,7 @@ builder.mutationField("registerUser", (t) =>
     args: { input: t.arg({ type: RegisterUserInput, required: true }) },
     errors: resultOf("RegisterUser"),
     resolve: async (_root, { input }, ctx) => {
+      await assertMayRegister(ctx.deps, ctx.viewer.ip);
       const { userId, apiKey } = await registerUser(ctx.deps.db, input.username);
       return { apiKey, userId };
     },

@@ -191,6 +191,9 @@ export function blacklistPattern(words: readonly string[]): string | null {
  */
 export const MAX_ABORTED_JOBS_PER_HOUR = 20;
 
+/** The same threshold in raid mode, where crossing it raises suspicion but no maintenance. */
+export const MAX_ABORTED_JOBS_PER_HOUR_IN_RAID = 10;
+
 /** A drop this long after the previous one starts the count over. */
 export const ABORTED_JOBS_WINDOW_SECONDS = 3600;
 

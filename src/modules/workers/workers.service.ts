@@ -10,6 +10,7 @@ import {
   checkMaintenanceMessage,
   type ImageWorkerDeclaration,
   MAX_ABORTED_JOBS_PER_HOUR,
+  MAX_ABORTED_JOBS_PER_HOUR_IN_RAID,
   maxWorkers,
   type PopInput,
   TOO_MANY_ABORTED_MESSAGE,
@@ -149,16 +150,25 @@ export function markCheckedIn(deps: Deps, workerIds: string[]): Promise<void> {
 
 /**
  * Counts jobs the workers dropped (TTL expiries, FAULTED submits) and puts a worker that drops
- * too many in maintenance (`MAX_ABORTED_JOBS_PER_HOUR`), as the AI Horde's `log_aborted_job`.
- * Runs in the caller's transaction when given one. Logs each worker put in maintenance.
+ * too many in maintenance (`MAX_ABORTED_JOBS_PER_HOUR`; in raid mode the threshold is lower and
+ * there is no maintenance), as the AI Horde's `log_aborted_job`. Runs in the caller's
+ * transaction when given one. Returns the workers that crossed the threshold (the caller raises
+ * their suspicion).
  */
-export async function logAbortedJobs(deps: Deps, drops: AbortedJobs[], sql: Sql = deps.db): Promise<string[]> {
+export async function logAbortedJobs(
+  deps: Deps,
+  drops: AbortedJobs[],
+  sql: Sql = deps.db,
+  mode: { raid: boolean } = { raid: false },
+): Promise<string[]> {
+  // raid mode: the threshold drops to 10 and nobody is put in maintenance (the AI Horde's rule)
   const tripped = await recordAbortedJobs(sql, drops, deps.clock.now(), {
-    max: MAX_ABORTED_JOBS_PER_HOUR,
+    max: mode.raid ? MAX_ABORTED_JOBS_PER_HOUR_IN_RAID : MAX_ABORTED_JOBS_PER_HOUR,
     windowSeconds: ABORTED_JOBS_WINDOW_SECONDS,
     message: TOO_MANY_ABORTED_MESSAGE,
+    maintenance: !mode.raid,
   });
-  for (const id of tripped) deps.logger.warn({ worker: id }, "worker put in maintenance for dropping too many jobs");
+  for (const id of tripped) deps.logger.warn({ worker: id, raid: mode.raid }, "worker dropped too many jobs");
   return tripped;
 }
 

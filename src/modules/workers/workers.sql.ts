@@ -155,7 +155,7 @@ export async function recordAbortedJobs(
   sql: Sql,
   drops: AbortedJobs[],
   now: Date,
-  rule: { max: number; windowSeconds: number; message: string },
+  rule: { max: number; windowSeconds: number; message: string; maintenance: boolean },
 ): Promise<string[]> {
   if (drops.length === 0) return [];
   const rows = await sql.query<{ id: string; tripped: boolean }>(
@@ -174,8 +174,8 @@ export async function recordAbortedJobs(
             timed_out_jobs = w.timed_out_jobs + CASE WHEN d.timed_out THEN d.jobs ELSE 0 END,
             faulted_jobs = w.faulted_jobs + CASE WHEN d.timed_out THEN 0 ELSE d.jobs END,
             aborted_jobs = CASE WHEN n.count > $4 THEN 0 ELSE n.count END,
-            maintenance = w.maintenance OR n.count > $4,
-            maintenance_msg = CASE WHEN n.count > $4 AND NOT w.maintenance THEN $5 ELSE w.maintenance_msg END
+            maintenance = w.maintenance OR (n.count > $4 AND $6),
+            maintenance_msg = CASE WHEN n.count > $4 AND $6 AND NOT w.maintenance THEN $5 ELSE w.maintenance_msg END
        FROM d, n
       WHERE w.id = d.worker_id AND n.id = w.id
      RETURNING w.id, (n.count > $4) AS tripped`,
@@ -185,6 +185,7 @@ export async function recordAbortedJobs(
       rule.windowSeconds,
       rule.max,
       rule.message,
+      rule.maintenance,
     ],
   );
   return rows.filter((r) => r.tripped).map((r) => r.id);
