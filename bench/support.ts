@@ -49,6 +49,10 @@ export async function benchApp(
     RATE_LIMIT_PER_KEY_PER_MINUTE: "0",
     // every benchmark client is on 127.0.0.1: `scale` opens up to 20,000 subscriptions from it
     MAX_SUBSCRIPTIONS_PER_IP: "0",
+    // ... and hosts every benchmark worker, each of which "generates" at once: the per-address
+    // worker limit and the UNREASONABLY_FAST check would pause them mid-run
+    MAX_WORKERS_PER_IP: "0",
+    SUSPICION_MAX_MPS: "0",
     ...env,
   });
   const deps = await createDeps(config, { db });
