@@ -20,6 +20,7 @@ const KEY = /^[0-9a-f-]{36}\.(png|webp|jpeg)$/;
 export interface BlobStore {
   put(bytes: Uint8Array, format: ImageFormat): Promise<string>;
   get(key: string): Promise<{ bytes: Buffer; contentType: string } | null>;
+  /** Removes a blob; one already gone is not an error, any other failure throws. */
   delete(key: string): Promise<void>;
 }
 
@@ -65,7 +66,11 @@ export function createLocalBlobStore(dir: string): BlobStore {
     },
     async delete(key) {
       if (!KEY.test(key)) return;
-      await unlink(path.join(dir, key)).catch(() => {});
+      // Only "already gone" is fine: retention relies on a failed delete throwing, so that its
+      // transaction rolls back and the next sweep tries again instead of leaving a personal file.
+      await unlink(path.join(dir, key)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== "ENOENT") throw err;
+      });
     },
   };
 }

@@ -245,7 +245,10 @@ export async function createImageRequest(
     }
     return { requestId, kudos, warnings };
   } catch (err) {
-    for (const key of stored) await deps.blobs.delete(key);
+    // the refusal is what the caller must see; a blob left behind is only logged
+    for (const key of stored) {
+      await deps.blobs.delete(key).catch((e: Error) => deps.logger.warn({ err: e.message, key }, "orphan blob"));
+    }
     throw err;
   }
 }
