@@ -30,8 +30,8 @@ const SUBMIT = `mutation($input: SubmitImageJobInput!) { submitImageJob(input: $
 const POP = `mutation($input: PopImageJobInput!) { popImageJob(input: $input) { __typename ... on PopImageJobPayload { jobs { id params { seed } } } ... on Error { code message } } }`;
 const now = () => performance.timeOrigin + performance.now();
 
-function wsClient(url: string, apikey: string) {
-  return createClient({ url, webSocketImpl: WebSocket, connectionParams: { apikey }, lazy: false, retryAttempts: 0 });
+function wsClient(url: string, apikey: string, retryAttempts = 0) {
+  return createClient({ url, webSocketImpl: WebSocket, connectionParams: { apikey }, lazy: false, retryAttempts });
 }
 
 async function setup(poolSize = 20) {
@@ -272,7 +272,15 @@ async function scale(sizes = [1000, 10000, 20000], samples = 200) {
       if (m.job) arrivals.push({ jobId: m.jobId, at: m.at });
     });
     const t = performance.now();
-    while (hub.parkedCount < size) await new Promise((r) => setTimeout(r, 200));
+    // a feed whose socket was reset while thousands connect retries (see feedsChild); a run that
+    // still cannot park them all says how far it got instead of waiting for ever
+    const connectDeadline = performance.now() + 180_000;
+    while (hub.parkedCount < size) {
+      if (performance.now() > connectDeadline || child.exitCode !== null) {
+        throw new Error(`only ${hub.parkedCount} of ${size} feeds parked (child exit code ${child.exitCode})`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const connectSecs = (performance.now() - t) / 1000;
     gc?.();
     await new Promise((r) => setTimeout(r, 500));
@@ -313,7 +321,9 @@ async function feedsChild(wsUrl: string, apikey: string, size: number) {
   const perSocket = 1; // one subscription per connection, as a real worker holds
   const clients = [];
   for (let i = 0; i < size / perSocket; i++) {
-    const c = wsClient(wsUrl, apikey);
+    // retries: at 10,000 connections a socket can be reset mid-handshake (ECONNRESET), and the
+    // feed must come back rather than leave the parent waiting for it
+    const c = wsClient(wsUrl, apikey, 5);
     clients.push(c);
     c.subscribe<any>(
       { query: FEED, variables: { input: { name: `idle-${i}`, models: ["stable_diffusion"] } } },
