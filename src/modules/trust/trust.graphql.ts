@@ -2,6 +2,7 @@ import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { seesPrivateOf } from "../users/users.rules.ts";
 import { roleChanges, setUserRoles } from "./roles.service.ts";
+import type { RoleChangeRow } from "./roles.sql.ts";
 import { isSuspicious } from "./suspicion.rules.ts";
 
 /** The users' role and trust fields; the private ones are null for everyone but the user and moderators. */
@@ -28,32 +29,22 @@ builder.prismaObjectFields("User", (t) => ({
   }),
 }));
 
-const RoleChangeRef = builder
-  .objectRef<{
-    id: string;
-    moderator_id: number | null;
-    user_id: number;
-    role: string;
-    old_value: string;
-    new_value: string;
-    created_at: Date;
-  }>("RoleChange")
-  .implement({
-    description: "One recorded role change",
-    fields: (t) => ({
-      id: t.exposeID("id"),
-      moderatorId: t.id({
-        nullable: true,
-        description: "Who made it; null for the automatic trust rule",
-        resolve: (r) => r.moderator_id,
-      }),
-      userId: t.id({ resolve: (r) => r.user_id }),
-      role: t.exposeString("role"),
-      oldValue: t.exposeString("old_value"),
-      newValue: t.exposeString("new_value"),
-      createdAt: t.expose("created_at", { type: "DateTime" }),
+const RoleChangeRef = builder.objectRef<RoleChangeRow>("RoleChange").implement({
+  description: "One recorded role change",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    moderatorId: t.id({
+      nullable: true,
+      description: "Who made it; null for the automatic trust rule",
+      resolve: (r) => r.moderator_id,
     }),
-  });
+    userId: t.id({ resolve: (r) => r.user_id }),
+    role: t.exposeString("role"),
+    oldValue: t.exposeString("old_value"),
+    newValue: t.exposeString("new_value"),
+    createdAt: t.expose("created_at", { type: "DateTime" }),
+  }),
+});
 
 builder.queryField("roleChanges", (t) =>
   t.field({

@@ -9,6 +9,7 @@ import {
   updateWorker,
   workerMessages,
 } from "./workers.admin.service.ts";
+import type { MessageRow } from "./workers.admin.sql.ts";
 
 /** The worker's owner (with their own key) or a moderator: who sees a worker's private fields. */
 function seesWorker(ctx: Context, ownerId: number): boolean {
@@ -17,27 +18,17 @@ function seesWorker(ctx: Context, ownerId: number): boolean {
   return v.moderator || (!v.anonymous && v.userId === ownerId);
 }
 
-const WorkerMessageRef = builder
-  .objectRef<{
-    id: string;
-    worker_id: string | null;
-    author_id: number;
-    message: string;
-    origin: string;
-    expires_at: Date;
-    created_at: Date;
-  }>("WorkerMessage")
-  .implement({
-    description: "A message to a worker's owner (no worker: to every owner)",
-    fields: (t) => ({
-      id: t.exposeID("id"),
-      workerId: t.id({ nullable: true, resolve: (m) => m.worker_id }),
-      message: t.exposeString("message"),
-      origin: t.exposeString("origin"),
-      expiresAt: t.expose("expires_at", { type: "DateTime" }),
-      createdAt: t.expose("created_at", { type: "DateTime" }),
-    }),
-  });
+const WorkerMessageRef = builder.objectRef<MessageRow>("WorkerMessage").implement({
+  description: "A message to a worker's owner (no worker: to every owner)",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    workerId: t.id({ nullable: true, resolve: (m) => m.worker_id }),
+    message: t.exposeString("message"),
+    origin: t.exposeString("origin"),
+    expiresAt: t.expose("expires_at", { type: "DateTime" }),
+    createdAt: t.expose("created_at", { type: "DateTime" }),
+  }),
+});
 
 builder.prismaObjectFields("Worker", (t) => ({
   team: t.relation("team", { nullable: true, description: "The team the worker reports its statistics with" }),
