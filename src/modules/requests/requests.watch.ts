@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import { NotFoundError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { closableIterator } from "../../lib/iterators.ts";
 import { requestStatus } from "../queue/queue.rules.ts";
 import { type RequestRow, readRequests } from "./requests.sql.ts";
 
@@ -100,45 +101,31 @@ export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): Asyn
   };
   signal?.addEventListener("abort", close, { once: true });
   const done = { value: undefined, done: true } as const;
-  const it: AsyncIterableIterator<RequestRow> = {
-    async next() {
-      for (;;) {
+  return closableIterator<RequestRow>(async () => {
+    for (;;) {
+      if (closed) return done;
+      if (dirty || checking) {
+        const quiet = !dirty;
+        dirty = false;
+        checking = false;
+        const row = (await readRequests(deps.db, [id]))[0];
         if (closed) return done;
-        if (dirty || checking) {
-          const quiet = !dirty;
-          dirty = false;
-          checking = false;
-          const row = (await readRequests(deps.db, [id]))[0];
-          if (closed) return done;
-          if (!row) {
-            close();
-            if (!started) throw new NotFoundError("NotFound", "No such request");
-            return done;
-          }
-          const seen = JSON.stringify(row);
-          if (quiet && seen === last) continue;
-          last = seen;
-          started = true;
-          if (requestEnded(row)) close();
-          return { value: row, done: false };
+        if (!row) {
+          close();
+          if (!started) throw new NotFoundError("NotFound", "No such request");
+          return done;
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = null;
+        const seen = JSON.stringify(row);
+        if (quiet && seen === last) continue;
+        last = seen;
+        started = true;
+        if (requestEnded(row)) close();
+        return { value: row, done: false };
       }
-    },
-    async return() {
-      close();
-      return done;
-    },
-    async throw(err) {
-      close();
-      throw err;
-    },
-    [Symbol.asyncIterator]() {
-      return it;
-    },
-  };
-  return it;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
+    }
+  }, close);
 }

@@ -1,6 +1,7 @@
 import type { Clock } from "../../infra/clock.ts";
 import type { Db } from "../../infra/db.ts";
 import type { Logger } from "../../infra/logger.ts";
+import { closableIterator } from "../../lib/iterators.ts";
 import { type HordeStatusRow, readHordeStatus } from "./horde-status.sql.ts";
 
 /** The shortest time between two `hordeStatusUpdated` events to one subscriber, and between two reads. */
@@ -91,36 +92,22 @@ export class HordeStatusHub {
     };
     signal?.addEventListener("abort", close, { once: true });
     const done = { value: undefined, done: true } as const;
-    const it: AsyncIterableIterator<HordeStatusRow> = {
-      async next() {
-        for (;;) {
-          if (box.closed) return done;
-          if (box.ready) {
-            const value = box.ready;
-            box.ready = null;
-            // Counted from when the value is taken to be sent, so a slow send never brings the next one closer.
-            box.allowedAt = performance.now() + interval;
-            return { value, done: false };
-          }
-          await new Promise<void>((resolve) => {
-            box.wake = resolve;
-          });
-          box.wake = null;
+    return closableIterator<HordeStatusRow>(async () => {
+      for (;;) {
+        if (box.closed) return done;
+        if (box.ready) {
+          const value = box.ready;
+          box.ready = null;
+          // Counted from when the value is taken to be sent, so a slow send never brings the next one closer.
+          box.allowedAt = performance.now() + interval;
+          return { value, done: false };
         }
-      },
-      async return() {
-        close();
-        return done;
-      },
-      async throw(err) {
-        close();
-        throw err;
-      },
-      [Symbol.asyncIterator]() {
-        return it;
-      },
-    };
-    return it;
+        await new Promise<void>((resolve) => {
+          box.wake = resolve;
+        });
+        box.wake = null;
+      }
+    }, close);
   }
 
   /** Stops the timer and forgets the last value (it would be stale by the next subscriber). */
