@@ -129,7 +129,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "TooManyUpscalers",
       "TooManyWorkers",
       "UnexpectedModelName",
-      "UnknownModel",
+      "InvalidModelName",
       "UnknownPostProcessor",
       "UnknownSampler",
       "WorkerNotFound",
@@ -255,6 +255,8 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "InvalidAmount",
       "InvalidThreads",
       "InvalidMaxConcurrentJobs",
+      "InvalidModelName",
+      "InvalidPriorityUsername",
     ],
     ForbiddenError: [
       "AnonForbidden",

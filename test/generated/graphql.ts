@@ -18,6 +18,8 @@ export type CreateImageRequestInput = {
   censorNsfw?: boolean | null | undefined;
   /** Price it and create nothing */
   dryRun?: boolean | null | undefined;
+  /** Let extra-slow workers (extraSlowWorker on their pop) take it (default false) */
+  extraSlowWorkers?: boolean | null | undefined;
   /** Empty: any model */
   models?: Array<string> | null | undefined;
   nsfw?: boolean | null | undefined;
@@ -158,11 +160,17 @@ export type PopImageJobInput = {
   allowLora?: boolean | null | undefined;
   allowPainting?: boolean | null | undefined;
   allowPostProcessing?: boolean | null | undefined;
+  /** Default false. Stored and shown; no request needs it yet */
+  allowSdxlControlnet?: boolean | null | undefined;
   /** How many jobs of one request a pop may return (batching), 1–20 */
   amount?: number | null | undefined;
   /** Words: requests whose prompt contains one are skipped */
   blacklist?: Array<string> | null | undefined;
   bridgeAgent?: string | null | undefined;
+  /** Default false. An extra-slow worker only gets requests that set extraSlowWorkers; its jobs get 3× the TTL and each pop keeps the request from expiring for 60 minutes */
+  extraSlowWorker?: boolean | null | undefined;
+  /** Default false. Skip requests whose accurate steps exceed the average of their model's min and max steps (20 and 40 when the reference gives none) */
+  limitMaxSteps?: boolean | null | undefined;
   /** Subscription only: jobs out unsubmitted at a time, 1–20 (default 1) */
   maxConcurrentJobs?: number | null | undefined;
   /** Default 262144 (512×512) */
@@ -171,6 +179,10 @@ export type PopImageJobInput = {
   /** The worker's name; first use by a user registers it */
   name: string;
   nsfw?: boolean | null | undefined;
+  /** Users (name#id, at most 100) whose requests this worker serves first, like its owner's; an entry without # is InvalidPriorityUsername */
+  priorityUsernames?: Array<string> | null | undefined;
+  /** Default false. Skip requests whose requester could not pay a job now (kudos minus their floor); trusted requesters are always served */
+  requireUpfrontKudos?: boolean | null | undefined;
   threads?: number | null | undefined;
 };
 

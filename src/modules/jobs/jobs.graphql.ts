@@ -9,6 +9,8 @@ import { checkInImageWorker } from "../workers/workers.service.ts";
 import { openFeed } from "./jobs.feed.ts";
 import { popImageJobs, submitImageJob } from "./jobs.service.ts";
 import type { ClaimedJob } from "./jobs.sql.ts";
+import { PopSkippedRef } from "./skipped.graphql.ts";
+import { workerSkipped } from "./skipped.service.ts";
 
 const LoraRef = builder.objectRef<Lora>("Lora").implement({
   fields: (t) => ({
@@ -90,12 +92,41 @@ const PopImageJobInput = builder.inputType("PopImageJobInput", {
     threads: t.int(),
     bridgeAgent: t.string(),
     maxConcurrentJobs: t.int({ description: "Subscription only: jobs out unsubmitted at a time, 1–20 (default 1)" }),
+    extraSlowWorker: t.boolean({
+      description:
+        "Default false. An extra-slow worker only gets requests that set extraSlowWorkers; its jobs get 3× the TTL " +
+        "and each pop keeps the request from expiring for 60 minutes",
+    }),
+    limitMaxSteps: t.boolean({
+      description:
+        "Default false. Skip requests whose accurate steps exceed the average of their model's min and max steps " +
+        "(20 and 40 when the reference gives none)",
+    }),
+    requireUpfrontKudos: t.boolean({
+      description:
+        "Default false. Skip requests whose requester could not pay a job now (kudos minus their floor); " +
+        "trusted requesters are always served",
+    }),
+    allowSdxlControlnet: t.boolean({ description: "Default false. Stored and shown; no request needs it yet" }),
+    priorityUsernames: t.stringList({
+      description:
+        "Users (name#id, at most 100) whose requests this worker serves first, like its owner's; " +
+        "an entry without # is InvalidPriorityUsername",
+    }),
   }),
 });
 
-const PopImageJobPayload = builder.objectRef<{ jobs: ClaimedJob[] }>("PopImageJobPayload").implement({
+const PopImageJobPayload = builder.objectRef<{ jobs: ClaimedJob[]; workerId: string }>("PopImageJobPayload").implement({
   fields: (t) => ({
     jobs: t.field({ type: [ImageJobRef], description: "Empty: nothing fits now", resolve: (p) => p.jobs }),
+    skipped: t.field({
+      type: PopSkippedRef,
+      nullable: true,
+      description:
+        "When jobs is empty: why the requests waiting now do not fit this worker, by reason (counted only when " +
+        "asked). Null when the pop returned jobs",
+      resolve: (p, _a, ctx) => (p.jobs.length > 0 ? null : workerSkipped(ctx.deps, p.workerId)),
+    }),
   }),
 });
 
@@ -104,7 +135,10 @@ builder.mutationField("popImageJob", (t) =>
     type: PopImageJobPayload,
     args: { input: t.arg({ type: PopImageJobInput, required: true }) },
     errors: resultOf("PopImageJob"),
-    resolve: async (_root, { input }, ctx) => ({ jobs: (await popImageJobs(ctx.deps, ctx.viewer, input)).jobs }),
+    resolve: async (_root, { input }, ctx) => {
+      const { jobs, worker } = await popImageJobs(ctx.deps, ctx.viewer, input);
+      return { jobs, workerId: worker.id };
+    },
   }),
 );
 

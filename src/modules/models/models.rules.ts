@@ -7,6 +7,7 @@
  * baseline would misprice jobs or route them to workers that cannot run them.
  * Everything here is pure: no IO beyond the JSON that the bundler inlines.
  */
+import { invisibleCharacter } from "../../lib/names.ts";
 import data from "./reference.json" with { type: "json" };
 
 /** The model families the broker prices and routes differently. */
@@ -282,6 +283,47 @@ export function lowestMaxSteps(models: readonly ModelInfo[], fallback = 40): num
     if (max !== undefined && (lowest === undefined || max < lowest)) lowest = max;
   }
   return lowest ?? fallback;
+}
+
+/** The AI Horde's step requirements for a model the reference gives none for (or does not know). */
+export const DEFAULT_MIN_STEPS = 20;
+export const DEFAULT_MAX_STEPS = 40;
+
+/**
+ * The lowest average of min and max steps among the requested models (`undefined`: a model
+ * outside the reference), each defaulting to {@link DEFAULT_MIN_STEPS}/{@link DEFAULT_MAX_STEPS}.
+ * A request that names no model runs on whichever model the worker picks, so it gets the
+ * defaults' average. A worker declaring `limitMaxSteps` skips requests whose accurate steps are
+ * above this (the AI Horde's `step_count`).
+ */
+export function lowestStepAverage(models: readonly (ModelInfo | undefined)[]): number {
+  const all = models.length === 0 ? [undefined] : models;
+  return Math.min(
+    ...all.map(
+      (m) => ((m?.requirements.minSteps ?? DEFAULT_MIN_STEPS) + (m?.requirements.maxSteps ?? DEFAULT_MAX_STEPS)) / 2,
+    ),
+  );
+}
+
+/** The longest name a model outside the reference (a custom model) may have. */
+export const MAX_CUSTOM_MODEL_NAME = 100;
+
+/**
+ * Why `name` cannot be a custom model's name (one outside the reference, which a request may
+ * ask for and a customizer's worker may serve), or null when it can: 1 to
+ * {@link MAX_CUSTOM_MODEL_NAME} characters, printable, visible, no surrounding spaces (names
+ * match exactly, so " x" would never meet "x").
+ */
+export function customModelNameProblem(name: string): string | null {
+  if (name.length === 0 || name.length > MAX_CUSTOM_MODEL_NAME) {
+    return `A model name has 1 to ${MAX_CUSTOM_MODEL_NAME} characters`;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "A model name may not contain control characters";
+  const invisible = invisibleCharacter(name);
+  if (invisible) return `A model name may not contain invisible or text-direction characters (${invisible})`;
+  if (name.trim() !== name) return "A model name may not begin or end with spaces";
+  return null;
 }
 
 /** Indexes models by name for the request validator. */

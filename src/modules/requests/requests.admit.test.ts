@@ -56,7 +56,7 @@ describe("every validation refusal names its input field", () => {
     [lora({ clip: 9 }), "InvalidLora @ params.loras.1.clip"],
     [lora({ model: -9 }), "InvalidLora @ params.loras.1.model"],
     [lora({ name: "1" }), "DuplicateLora @ params.loras.1.name"],
-    [{ models: ["nope"] }, "UnknownModel @ models"],
+    [{ models: [" nope"] }, "InvalidModelName @ models"],
     [{ models: ["GFPGAN"] }, "UnexpectedModelName @ models"],
     [{ models: ["Deliberate", "Deliberate"] }, "DuplicateModel @ models"],
     [{ models: Array(1000).fill("Deliberate") }, "TooManyModels @ models"],

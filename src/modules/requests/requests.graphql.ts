@@ -231,6 +231,9 @@ const CreateImageRequestInput = builder.inputType("CreateImageRequestInput", {
     }),
     trustedWorkers: t.boolean(),
     slowWorkers: t.boolean(),
+    extraSlowWorkers: t.boolean({
+      description: "Let extra-slow workers (extraSlowWorker on their pop) take it (default false)",
+    }),
     workers: t.idList({ description: "At most 5 worker ids: an allow list, or a deny list with workerBlacklist" }),
     workerBlacklist: t.boolean(),
     sourceImage: t.string({ description: "Base64 PNG, WEBP or JPEG" }),

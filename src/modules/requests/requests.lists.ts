@@ -5,7 +5,7 @@
  */
 
 import { isUuid } from "../../lib/ids.ts";
-import { type ModelInfo, POST_PROCESSORS, UPSCALERS } from "../models/models.rules.ts";
+import { customModelNameProblem, type ModelInfo, POST_PROCESSORS, UPSCALERS } from "../models/models.rules.ts";
 import {
   fail,
   IMAGE_DEFAULTS,
@@ -95,23 +95,41 @@ export function checkLoras(list: readonly LoraInput[]): RuleResult<Lora[]> {
   return pass(loras);
 }
 
-/** Models: at most `maxModels`, each a known model (not a post-processor), none twice. */
-export function checkModels(list: readonly string[], known: ReadonlyMap<string, ModelInfo>): RuleResult<ModelInfo[]> {
+/** The requested models: every name, and the reference's entries for those it knows. */
+export interface RequestedModels {
+  names: string[];
+  known: ModelInfo[];
+}
+
+/**
+ * Models: at most `maxModels`, not a post-processor, none twice. A name outside the reference
+ * is accepted as a custom model, as the AI Horde accepts it: only a worker whose owner has the
+ * customizer role serves one (until then the request waits, with a NoAvailableWorker warning),
+ * and its price and rules are those of a model with no baseline or requirements. Its name must
+ * be well formed (`InvalidModelName`).
+ */
+export function checkModels(
+  list: readonly string[],
+  known: ReadonlyMap<string, ModelInfo>,
+): RuleResult<RequestedModels> {
   if (list.length > L.maxModels) {
     return fail("TooManyModels", `At most ${L.maxModels} models may be listed; got ${list.length}.`, "models");
   }
+  const names: string[] = [];
   const infos: ModelInfo[] = [];
   for (const name of list) {
     if (POST_PROCESSORS.includes(name)) {
       const message = `${JSON.stringify(name)} is a post-processor, not a model; list it in params.postProcessing.`;
       return fail("UnexpectedModelName", message, "models");
     }
+    if (names.includes(name)) return fail("DuplicateModel", `Model ${JSON.stringify(name)} is listed twice.`, "models");
     const info = known.get(name);
-    if (!info) return fail("UnknownModel", `Unknown model ${JSON.stringify(name.slice(0, 300))}.`, "models");
-    if (infos.includes(info)) return fail("DuplicateModel", `Model ${JSON.stringify(name)} is listed twice.`, "models");
-    infos.push(info);
+    const problem = info ? null : customModelNameProblem(name);
+    if (problem) return fail("InvalidModelName", `${problem}: ${JSON.stringify(name.slice(0, 300))}.`, "models");
+    names.push(name);
+    if (info) infos.push(info);
   }
-  return pass(infos);
+  return pass({ names, known: infos });
 }
 
 // ─────────────────────────────── workers ───────────────────────────────

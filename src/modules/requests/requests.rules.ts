@@ -62,6 +62,8 @@ export interface CreateImageRequestInput {
   censorNsfw?: boolean | null;
   trustedWorkers?: boolean | null;
   slowWorkers?: boolean | null;
+  /** Extra-slow workers may take it (the AI Horde's `extra_slow_workers`, default false). */
+  extraSlowWorkers?: boolean | null;
   workers?: string[] | null;
   workerBlacklist?: boolean | null;
   sourceImage?: string | null;
@@ -118,6 +120,7 @@ export interface NormalizedImageRequest {
   nsfw: boolean;
   trustedWorkers: boolean;
   slowWorkers: boolean;
+  extraSlowWorkers: boolean;
   workers: string[];
   workerBlacklist: boolean;
   sourceImage: DecodedImage | null;

@@ -3,7 +3,7 @@ import { ForbiddenError, KudosError, LimitError, NotFoundError, ValidationError 
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents, toCents } from "../../lib/money.ts";
 import { balanceOf, chargeHordeTax } from "../kudos/kudos.service.ts";
-import { isHeavyBaseline } from "../models/models.rules.ts";
+import { isHeavyBaseline, lowestStepAverage } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import {
   assertAcceptingRequests,
@@ -112,6 +112,8 @@ function newRequestRow(
     nsfw: req.nsfw,
     trustedWorkers: req.trustedWorkers,
     slowWorkers: req.slowWorkers,
+    extraSlowWorkers: req.extraSlowWorkers,
+    stepsAboveAverage: steps > lowestStepAverage(req.models.map((m) => modelCatalog(deps).byName.get(m))),
     workerIds: req.workers,
     workerBlacklist: req.workerBlacklist,
     ...keys,

@@ -16,6 +16,9 @@ export interface NewImageRequest {
   nsfw: boolean;
   trustedWorkers: boolean;
   slowWorkers: boolean;
+  extraSlowWorkers: boolean;
+  /** Its accurate steps exceed the lowest average of its models' min and max steps. */
+  stepsAboveAverage: boolean;
   workerIds: string[];
   workerBlacklist: boolean;
   sourceImageKey: string | null;
@@ -62,9 +65,10 @@ export async function insertImageRequest(sql: Sql, q: NewImageRequest, priority:
        INSERT INTO requests (kind, user_id, shared_key_id, prompt, params, models, n, width, height, steps,
          nsfw, trusted_workers, slow_workers, worker_ids, worker_blacklist, source_image_key, source_mask_key,
          source_processing, needs_img2img, needs_painting, needs_post_processing, needs_controlnet, needs_lora,
-         job_ttl, shared, job_kudos, priority, expires_at, created_at, updated_at)
+         job_ttl, shared, job_kudos, priority, expires_at, created_at, updated_at, extra_slow_workers,
+         steps_above_average)
        VALUES ('image', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-         $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)
+         $20, $21, $22, $23, $24, $25, $26, $27, $28, $28, $29, $30)
        RETURNING id
      ), j AS (
        INSERT INTO jobs (request_id, idx, created_at) SELECT r.id, g, $28 FROM r, generate_series(0, $6 - 1) g
@@ -99,6 +103,8 @@ export async function insertImageRequest(sql: Sql, q: NewImageRequest, priority:
       priority.toFixed(2),
       q.expiresAt,
       q.now,
+      q.extraSlowWorkers,
+      q.stepsAboveAverage,
     ],
   );
   return rows[0]!.id;

@@ -218,10 +218,15 @@ describe("validateImageRequest rejections", () => {
     expect(codeOf(await validate({ models: ["GFPGAN"] }))).toBe("UnexpectedModelName");
   });
 
-  it("rejects a model missing from the reference with UnknownModel", async () => {
+  it("accepts a model missing from the reference as a custom model, with no reference entry", async () => {
     const result = await validate({ models: ["stable_diffusion", "Nonexistent Diffusion"] });
-    expect(codeOf(result)).toBe("UnknownModel");
-    expect(result.ok ? "" : result.message).toContain("Nonexistent Diffusion");
+    expect(result.ok && result.value.models).toEqual(["stable_diffusion", "Nonexistent Diffusion"]);
+  });
+
+  it("rejects a malformed custom model name with InvalidModelName", async () => {
+    expect(codeOf(await validate({ models: ["bad\u0000name"] }))).toBe("InvalidModelName");
+    expect(codeOf(await validate({ models: ["x".repeat(101)] }))).toBe("InvalidModelName");
+    expect(codeOf(await validate({ models: ["custom", "custom"] }))).toBe("DuplicateModel");
   });
 
   it("rejects more than 5 workers and duplicate workers", async () => {

@@ -45,7 +45,7 @@ export interface ValidationContext {
  * TooFewSteps, TooManySteps, InvalidCfgScale, InvalidDenoisingStrength, InvalidClipSkip,
  * UnknownSampler, InvalidSeed, TooManyPostProcessors, UnknownPostProcessor,
  * DuplicatePostProcessor, TooManyUpscalers, TooManyLoras, InvalidLora, DuplicateLora,
- * TooManyModels, UnexpectedModelName, UnknownModel, DuplicateModel, TooManyWorkers,
+ * TooManyModels, UnexpectedModelName, InvalidModelName, DuplicateModel, TooManyWorkers,
  * DuplicateWorker, WorkerNotFound, SourceMaskUnnecessary, InvalidSourceProcessing,
  * InvalidSourceImage, SourceImageTooLarge, InvalidSourceMask, InvalidControlType,
  * ControlNetSourceMissing, ControlNetInpaintingMismatch, ControlNetMismatch, HiResFixMismatch.
@@ -54,6 +54,7 @@ export function validateImageRequest(
   input: CreateImageRequestInput,
   ctx: ValidationContext,
 ): RuleResult<{ request: NormalizedImageRequest; models: ModelInfo[] }> {
+  // `models` in the result: the requested models the reference knows (custom ones have no entry)
   const p = input.params ?? {};
   const prompt = checkPrompt(input.prompt, ctx.limits.maxPromptWords);
   if (!prompt.ok) return prompt;
@@ -71,7 +72,8 @@ export function validateImageRequest(
   if (!source.ok) return source;
   const { controlType } = core.value;
   const hiresFix = p.hiresFix ?? false;
-  const cross = checkControlNet(controlType, source.value, models.value) ?? checkHiresFix(hiresFix, models.value);
+  const known = models.value.known;
+  const cross = checkControlNet(controlType, source.value, known) ?? checkHiresFix(hiresFix, known);
   if (cross) return cross;
 
   const params: ImageParams = {
@@ -84,14 +86,15 @@ export function validateImageRequest(
     tiling: p.tiling ?? false,
     useNsfwCensor: !(input.nsfw ?? false) || (input.censorNsfw ?? false),
   };
-  const warnings = [...source.warnings, ...models.value.flatMap((info) => requirementWarnings(info, params))];
+  const warnings = [...source.warnings, ...known.flatMap((info) => requirementWarnings(info, params))];
   const request: NormalizedImageRequest = {
     prompt: prompt.value,
     params,
-    models: models.value.map((m) => m.name),
+    models: models.value.names,
     nsfw: input.nsfw ?? false,
     trustedWorkers: input.trustedWorkers ?? false,
     slowWorkers: input.slowWorkers ?? true,
+    extraSlowWorkers: input.extraSlowWorkers ?? false,
     workers: workers.value,
     workerBlacklist: input.workerBlacklist ?? false,
     ...source.value,
@@ -99,5 +102,5 @@ export function validateImageRequest(
     dryRun: input.dryRun ?? false,
     allowDowngrade: input.allowDowngrade ?? false,
   };
-  return pass({ request, models: models.value }, warnings);
+  return pass({ request, models: known }, warnings);
 }

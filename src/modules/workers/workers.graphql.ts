@@ -89,6 +89,13 @@ builder.prismaObject("Worker", {
     postProcessing: t.exposeBoolean("allowPostProcessing"),
     controlnet: t.exposeBoolean("allowControlnet"),
     lora: t.exposeBoolean("allowLora"),
+    sdxlControlnet: t.exposeBoolean("allowSdxlControlnet"),
+    extraSlowWorker: t.exposeBoolean("extraSlow", {
+      description: "Takes only requests that allow extra-slow workers; its jobs get 3× the TTL",
+    }),
+    limitMaxSteps: t.exposeBoolean("limitMaxSteps", {
+      description: "Skips requests with more steps than the average of their model's min and max steps",
+    }),
     lastCheckIn: t.expose("lastCheckIn", { type: "DateTime" }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     stats: t.field({

@@ -4,6 +4,7 @@
  */
 
 import { canonicalName, invisibleCharacter } from "../../lib/names.ts";
+import { customModelNameProblem } from "../models/models.rules.ts";
 
 /** A worker is online while it checked in within this many seconds (or holds a live feed). */
 export const ONLINE_SECONDS = 300;
@@ -29,6 +30,15 @@ export interface ImageWorkerDeclaration {
   threads: number;
   bridgeAgent: string;
   maxConcurrentJobs: number;
+  /** Takes only requests that allow extra-slow workers; its jobs get 3× the TTL. */
+  extraSlowWorker: boolean;
+  /** Skips requests whose accurate steps exceed their model's average of min and max steps. */
+  limitMaxSteps: boolean;
+  /** Skips requests whose untrusted requester could not pay a job now. */
+  requireUpfrontKudos: boolean;
+  allowSdxlControlnet: boolean;
+  /** Users (ids from `name#id`) whose requests it serves first, like its owner's. */
+  priorityUserIds: number[];
 }
 
 export interface PopInput {
@@ -46,6 +56,11 @@ export interface PopInput {
   threads?: number | null;
   bridgeAgent?: string | null;
   maxConcurrentJobs?: number | null;
+  extraSlowWorker?: boolean | null;
+  limitMaxSteps?: boolean | null;
+  requireUpfrontKudos?: boolean | null;
+  allowSdxlControlnet?: boolean | null;
+  priorityUsernames?: string[] | null;
 }
 
 export type DeclarationResult =
@@ -62,9 +77,14 @@ export const WORKER_LIMITS = {
   maxThreads: 100,
   maxConcurrentJobs: 20,
   maxBridgeAgentLength: 200,
+  maxPriorityUsernames: 100,
+  maxPriorityUsernameLength: 200,
 } as const;
 
-function fail(code: string, message: string, field: string): DeclarationResult {
+/** A refused declaration: a stable code, a message, the input field. */
+export type DeclarationFailure = Extract<DeclarationResult, { ok: false }>;
+
+function fail(code: string, message: string, field: string): DeclarationFailure {
   return { ok: false, code, message, field };
 }
 
@@ -104,23 +124,95 @@ export function refuseWorkerName(name: string): DeclarationResult | null {
 }
 
 /**
- * Validates a worker's declaration and applies the AI Horde defaults (max pixels 512², img2img,
- * painting and post-processing allowed, ControlNet and LoRA not). Models the reference does not
- * know are dropped and reported; a declaration with no known model left is refused, as the AI
- * Horde does.
+ * The user ids behind a worker's `priorityUsernames` (`name#id`, as the AI Horde shows users):
+ * each must contain `#` followed by a user id, else `InvalidPriorityUsername`. Only the id
+ * counts (names change; ids do not); an id nobody has simply matches no request. Duplicates
+ * are dropped.
  */
-export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unknown>): DeclarationResult {
+export function parsePriorityUsernames(list: readonly string[]): { ok: true; ids: number[] } | DeclarationFailure {
+  if (list.length > WORKER_LIMITS.maxPriorityUsernames) {
+    return fail(
+      "InvalidPriorityUsername",
+      `At most ${WORKER_LIMITS.maxPriorityUsernames} priority usernames`,
+      "priorityUsernames",
+    );
+  }
+  const ids = new Set<number>();
+  for (const raw of list) {
+    const at = raw.lastIndexOf("#");
+    const id = raw.slice(at + 1);
+    if (
+      at < 0 ||
+      raw.length > WORKER_LIMITS.maxPriorityUsernameLength ||
+      !/^\d{1,10}$/.test(id) ||
+      Number(id) > 2 ** 31 - 1
+    ) {
+      const shown = JSON.stringify(raw.slice(0, 100));
+      return fail(
+        "InvalidPriorityUsername",
+        `A priority username is name#id, as users are shown (got ${shown})`,
+        "priorityUsernames",
+      );
+    }
+    ids.add(Number(id));
+  }
+  return { ok: true, ids: [...ids] };
+}
+
+/**
+ * Which declared models a worker serves: those in the reference, and, when its owner has the
+ * customizer role, models outside it too (custom models; their names must be well formed, else
+ * `InvalidModelName`). Anyone else's unknown models are dropped and reported, as the AI Horde
+ * does; nothing left is `NoValidModels`.
+ */
+function declaredModels(
+  list: readonly string[],
+  known: ReadonlyMap<string, unknown>,
+  customizer: boolean,
+): { ok: true; models: string[]; dropped: string[] } | DeclarationFailure {
+  if (list.length > WORKER_LIMITS.maxModels) {
+    return fail("TooManyModels", `A worker may serve at most ${WORKER_LIMITS.maxModels} models`, "models");
+  }
+  const unique = [...new Set(list)];
+  if (customizer) {
+    for (const m of unique) {
+      const problem = known.has(m) ? null : customModelNameProblem(m);
+      if (problem) return fail("InvalidModelName", `${problem}: ${JSON.stringify(m.slice(0, 100))}`, "models");
+    }
+    if (unique.length > 0) return { ok: true, models: unique, dropped: [] };
+  }
+  const models = unique.filter((m) => known.has(m));
+  if (models.length === 0) {
+    return fail(
+      "NoValidModels",
+      customizer
+        ? "The worker declares no model"
+        : "None of the declared models is in the model reference (serving other models needs the customizer role)",
+      "models",
+    );
+  }
+  return { ok: true, models, dropped: unique.filter((m) => !known.has(m)) };
+}
+
+/**
+ * Validates a worker's declaration and applies the AI Horde defaults (max pixels 512², img2img,
+ * painting and post-processing allowed; ControlNet, SDXL ControlNet, LoRA, extra-slow, step
+ * limit and upfront kudos not). Models outside the reference are kept for a customizer's
+ * worker, otherwise dropped and reported (`unknownModels`); see `declaredModels`.
+ */
+export function checkDeclaration(
+  input: PopInput,
+  known: ReadonlyMap<string, unknown>,
+  owner: { customizer: boolean } = { customizer: false },
+): DeclarationResult {
   const name = canonicalName(input.name);
   const badName = refuseWorkerName(name);
   if (badName) return badName;
-  if (input.models.length > WORKER_LIMITS.maxModels) {
-    return fail("TooManyModels", `A worker may serve at most ${WORKER_LIMITS.maxModels} models`, "models");
-  }
-  const models = [...new Set(input.models)].filter((m) => known.has(m));
-  const unknownModels = input.models.filter((m) => !known.has(m));
-  if (models.length === 0) {
-    return fail("NoValidModels", "None of the declared models is in the model reference", "models");
-  }
+  const declared = declaredModels(input.models, known, owner.customizer);
+  if (!declared.ok) return declared;
+  const { models, dropped: unknownModels } = declared;
+  const priority = parsePriorityUsernames(input.priorityUsernames ?? []);
+  if (!priority.ok) return priority;
   const maxPixels = input.maxPixels ?? 512 * 512;
   if (!intIn(maxPixels, 64 * 64, WORKER_LIMITS.maxMaxPixels)) {
     return fail("InvalidMaxPixels", `maxPixels must be between 4096 and ${WORKER_LIMITS.maxMaxPixels}`, "maxPixels");
@@ -171,6 +263,11 @@ export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unk
       threads,
       bridgeAgent,
       maxConcurrentJobs,
+      extraSlowWorker: input.extraSlowWorker ?? false,
+      limitMaxSteps: input.limitMaxSteps ?? false,
+      requireUpfrontKudos: input.requireUpfrontKudos ?? false,
+      allowSdxlControlnet: input.allowSdxlControlnet ?? false,
+      priorityUserIds: priority.ids,
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   type AbortedJobs,
   type CheckedInWorker,
   diagnoseCheckIn,
+  isCustomizer,
   lockWorkerRegistration,
   ownerOfWorker,
   readMaintenance,
@@ -105,7 +106,10 @@ export async function checkInImageWorker(
 ): Promise<{ worker: CheckedInWorker; declaration: ImageWorkerDeclaration; unknownModels: string[] }> {
   assertCanRunWorkers(viewer);
   await gate?.before();
-  const checked = checkDeclaration(input, modelCatalog(deps).byName);
+  const known = modelCatalog(deps).byName;
+  // The owner's customizer role is read only when it matters: a model outside the reference.
+  const customizer = input.models.some((m) => !known.has(m)) && (await isCustomizer(deps.db, viewer.userId));
+  const checked = checkDeclaration(input, known, { customizer });
   if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
   const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
   const now = deps.clock.now();

@@ -30,6 +30,11 @@ function declared(ownerId: number, d: ImageWorkerDeclaration, now: Date): unknow
     d.bridgeAgent,
     now,
     blacklistPattern(d.blacklist),
+    d.extraSlowWorker,
+    d.limitMaxSteps,
+    d.requireUpfrontKudos,
+    d.allowSdxlControlnet,
+    d.priorityUserIds,
   ];
 }
 
@@ -48,7 +53,9 @@ export async function updateImageWorker(
   const rows = await sql.query<CheckedInWorker>(
     `UPDATE workers SET models = $3, blacklist = $4, blacklist_pattern = $15, nsfw = $5, max_pixels = $6,
             allow_img2img = $7, allow_painting = $8, allow_post_processing = $9, allow_controlnet = $10,
-            allow_lora = $11, threads = $12, bridge_agent = $13, last_check_in = $14
+            allow_lora = $11, threads = $12, bridge_agent = $13, last_check_in = $14, extra_slow = $16,
+            limit_max_steps = $17, require_upfront_kudos = $18, allow_sdxl_controlnet = $19,
+            priority_user_ids = $20::int[]
       WHERE name = $2 AND user_id = $1 AND kind = 'image'
      RETURNING ${CHECKED_IN}`,
     declared(ownerId, d, now),
@@ -83,10 +90,10 @@ export async function upsertImageWorker(
   const rows = await sql.query<CheckedInWorker>(
     `INSERT INTO workers (kind, user_id, name, models, blacklist, blacklist_pattern, nsfw, max_pixels, allow_img2img,
         allow_painting, allow_post_processing, allow_controlnet, allow_lora, threads, bridge_agent,
-        last_check_in)
-     SELECT 'image', $1, $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+        last_check_in, extra_slow, limit_max_steps, require_upfront_kudos, allow_sdxl_controlnet, priority_user_ids)
+     SELECT 'image', $1, $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17, $18, $19, $20::int[]
       WHERE EXISTS (SELECT 1 FROM workers WHERE name_key = lower(normalize($2, NFKC)))
-         OR (SELECT count(*) FROM workers WHERE user_id = $1) < $16
+         OR (SELECT count(*) FROM workers WHERE user_id = $1) < $21
      ON CONFLICT (name_key) DO UPDATE SET
         models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, blacklist_pattern = EXCLUDED.blacklist_pattern,
         nsfw = EXCLUDED.nsfw,
@@ -94,7 +101,9 @@ export async function upsertImageWorker(
         allow_painting = EXCLUDED.allow_painting, allow_post_processing = EXCLUDED.allow_post_processing,
         allow_controlnet = EXCLUDED.allow_controlnet, allow_lora = EXCLUDED.allow_lora,
         threads = EXCLUDED.threads, bridge_agent = EXCLUDED.bridge_agent,
-        last_check_in = EXCLUDED.last_check_in
+        last_check_in = EXCLUDED.last_check_in, extra_slow = EXCLUDED.extra_slow,
+        limit_max_steps = EXCLUDED.limit_max_steps, require_upfront_kudos = EXCLUDED.require_upfront_kudos,
+        allow_sdxl_controlnet = EXCLUDED.allow_sdxl_controlnet, priority_user_ids = EXCLUDED.priority_user_ids
       WHERE workers.user_id = EXCLUDED.user_id AND workers.kind = EXCLUDED.kind
      RETURNING ${CHECKED_IN}`,
     [...declared(ownerId, d, now), maxWorkers],
@@ -116,6 +125,12 @@ export async function diagnoseCheckIn(
   if (!w) return "TooManyWorkers";
   if (w.user_id !== ownerId) return "WrongCredentials";
   return "PolymorphicNameConflict";
+}
+
+/** Whether the user has the customizer role (may serve models outside the reference). */
+export async function isCustomizer(sql: Sql, userId: number): Promise<boolean> {
+  const rows = await sql.query<{ customizer: boolean }>("SELECT customizer FROM users WHERE id = $1", [userId]);
+  return rows[0]?.customizer ?? false;
 }
 
 /** Marks the workers behind live feeds as checked in (one statement for all of them). */

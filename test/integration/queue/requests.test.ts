@@ -53,7 +53,7 @@ describe("createImageRequest refuses a bad request with a typed error and stores
     ["InvalidAmount", () => ({ prompt: "p", params: { n: 21 } })],
     ["UnknownSampler", () => ({ prompt: "p", params: { samplerName: "k_nope" } })],
     ["UnknownPostProcessor", () => ({ prompt: "p", params: { postProcessing: ["Sharpen9000"] } })],
-    ["UnknownModel", () => ({ prompt: "p", models: ["no such model"] })],
+    ["InvalidModelName", () => ({ prompt: "p", models: [" no such model"] })],
     ["UnexpectedModelName", () => ({ prompt: "p", models: ["GFPGAN"] })],
     ["TooManyWorkers", () => ({ prompt: "p", workers: Array.from({ length: 6 }, () => randomUUID()) })],
     ["WorkerNotFound", () => ({ prompt: "p", workers: [randomUUID()] })],

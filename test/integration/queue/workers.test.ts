@@ -40,14 +40,14 @@ describe("the model reference", () => {
     expect(models.find((m) => m.name === "stable_diffusion")?.workerCount).toBe(0);
   });
 
-  it("refuses a request naming a model outside the reference", async () => {
+  it("accepts a request naming a model outside the reference (a custom model; issue 12)", async () => {
     const user = await seedUser(ctx.db, { kudos: 50 });
     const r = await ctx.t.gql(
       CREATE,
       { input: { prompt: "p", models: ["stable_diffusion", "MyOwnMix"] } },
       { apikey: user.apiKey },
     );
-    expect(outcome(r.data.createImageRequest)).toBe("UnknownModel");
+    expect(outcome(r.data.createImageRequest)).toBe("CreateImageRequestPayload");
   });
 
   it("refuses a pop that declares only unknown models with NoValidModels and registers nothing", async () => {

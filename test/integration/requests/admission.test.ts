@@ -24,7 +24,7 @@ describe("ValidationError.field", () => {
     expect(await create({ prompt: "" })).toBe("MissingPrompt @ prompt");
     expect(await create({ params: { width: 500 } })).toBe("InvalidSize @ params.width");
     expect(await create({ params: { steps: 9999 } })).toBe("TooManySteps @ params.steps");
-    expect(await create({ models: ["no such model"] })).toBe("UnknownModel @ models");
+    expect(await create({ models: [" no such model"] })).toBe("InvalidModelName @ models");
     expect(await create({ params: { loras: [{ name: "1", clip: 99 }] } })).toBe("InvalidLora @ params.loras.0.clip");
     expect(await create({ workers: ["not-a-worker"] })).toBe("WorkerNotFound @ workers");
   });
