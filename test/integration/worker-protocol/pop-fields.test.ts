@@ -57,6 +57,24 @@ describe("extraSlowWorker", () => {
     expect(got.jobs[0]!.ttl).toBe(3 * row.job_ttl);
   });
 
+  it("its pop keeps the request from expiring for 60 minutes (the AI Horde's refresh); another's pop does not", async () => {
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const slowId = await createRequest(ctx.t, requester.apiKey, { prompt: "slow", extraSlowWorkers: true });
+    const fastId = await createRequest(ctx.t, requester.apiKey, { prompt: "fast", extraSlowWorkers: true });
+    const expiry = async (id: string) =>
+      (await ctx.db.query<{ at: Date }>("SELECT expires_at AS at FROM requests WHERE id = $1", [id]))[0]!.at.getTime();
+    const before = await expiry(fastId);
+    const slow = await worker({ extraSlowWorker: true });
+    const t0 = ctx.t.deps.clock.now().getTime();
+    expect((await slow.pop()).jobs).toHaveLength(1);
+    const t1 = ctx.t.deps.clock.now().getTime();
+    const kept = await expiry(slowId);
+    expect(kept).toBeGreaterThanOrEqual(t0 + 3600_000);
+    expect(kept).toBeLessThanOrEqual(t1 + 3600_000);
+    expect((await (await worker()).pop()).jobs).toHaveLength(1);
+    expect(await expiry(fastId)).toBe(before);
+  });
+
   it("a request allowing extra-slow workers is still served by any worker, at the normal TTL", async () => {
     const requester = await seedUser(ctx.db, { kudos: 100 });
     await createRequest(ctx.t, requester.apiKey, { prompt: "patient", extraSlowWorkers: true });
@@ -167,6 +185,24 @@ describe("priorityUsernames", () => {
       expect(await ctx.db.query("SELECT 1 FROM workers WHERE user_id = $1", [owner.id])).toHaveLength(0);
     },
   );
+
+  it("serves those users' requests first, like the owner's own; other workers keep queue order", async () => {
+    const rich = await seedUser(ctx.db, { kudos: 5000 });
+    const friend = await seedUser(ctx.db, { kudos: 0 });
+    const first = await createRequest(ctx.t, rich.apiKey, { prompt: "first in the queue" });
+    const friends = await createRequest(ctx.t, friend.apiKey, { prompt: "a friend's" });
+    const loyal = await worker({ priorityUsernames: [`${friend.username}#${friend.id}`] });
+    const got = await loyal.pop();
+    const [row] = await ctx.db.query<{ request_id: string }>("SELECT request_id FROM jobs WHERE id = $1", [
+      got.jobs[0]!.id,
+    ]);
+    expect(row!.request_id).toBe(friends);
+    const other = await (await worker()).pop();
+    const [row2] = await ctx.db.query<{ request_id: string }>("SELECT request_id FROM jobs WHERE id = $1", [
+      other.jobs[0]!.id,
+    ]);
+    expect(row2!.request_id).toBe(first);
+  });
 
   it("stores the ids named (the name part is not checked: ids are what identify users)", async () => {
     const a = await seedUser(ctx.db);
