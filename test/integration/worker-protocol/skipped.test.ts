@@ -6,8 +6,8 @@ import {
   type SkippedCountsFragment,
   WorkerDeclaredDocument,
 } from "../../generated/graphql.ts";
-import { useTestApp } from "../../support/app.ts";
-import { createRequest, outcome, pop, resetQueue } from "../../support/queue.ts";
+import { subscribe, useTestApp } from "../../support/app.ts";
+import { createRequest, FEED, outcome, pop, resetQueue, waitFor } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -165,6 +165,30 @@ describe("Worker.skipped (an idle feed's reasons)", () => {
     await createRequest(ctx.t, requester.apiKey, { prompt: "y", models: ["Juggernaut XL"], nsfw: true });
     const r = await ctx.t.gql(WorkerDeclaredDocument, { id: w.id }, { apikey: w.owner.apiKey });
     expect(r.data!.worker!.skipped).toEqual({ ...ZERO, requests: 2, nsfw: 2, models: 1 });
+  });
+
+  it("explains an idle feed, which keeps the declaration's rules: an extra-slow feed waits for a request allowing it", async () => {
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const owner = await seedUser(ctx.db);
+    await createRequest(ctx.t, requester.apiKey, { prompt: "in a hurry" });
+    const name = `slow-feed-${owner.id}`;
+    const input = { name, models: ["stable_diffusion"], extraSlowWorker: true };
+    const feed = subscribe(ctx.t.ws(owner.apiKey), FEED, { input });
+    const row = await waitFor(
+      async () => (await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [name]))[0],
+      "the feed's check-in",
+    );
+    const r = await ctx.t.gql(WorkerDeclaredDocument, { id: row.id }, { apikey: owner.apiKey });
+    expect(r.data!.worker!.skipped).toEqual({ ...ZERO, requests: 1, extraSlowWorker: 1 });
+    expect(feed.events).toHaveLength(0);
+
+    const patient = await createRequest(ctx.t, requester.apiKey, { prompt: "patient", extraSlowWorkers: true });
+    const event = await feed.next();
+    const job = event.data!.imageJobAssigned;
+    expect(job.prompt).toBe("patient");
+    const [req] = await ctx.db.query<{ job_ttl: number }>("SELECT job_ttl FROM requests WHERE id = $1", [patient]);
+    expect(job.ttl).toBe(3 * req!.job_ttl);
+    feed.unsubscribe();
   });
 
   it("is null for anyone but the owner: another user, a moderator, anonymous", async () => {
