@@ -7,6 +7,7 @@ import {
   WorkerDeclaredDocument,
 } from "../../generated/graphql.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
+import { CREATE_KEY } from "../../support/kudos.ts";
 import { createRequest, FEED, outcome, pop, resetQueue, waitFor } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -191,11 +192,14 @@ describe("Worker.skipped (an idle feed's reasons)", () => {
     feed.unsubscribe();
   });
 
-  it("is null for anyone but the owner: another user, a moderator, anonymous", async () => {
+  it("is null for anyone but the owner with their own key: another user, a moderator, anonymous, the owner's shared key", async () => {
     const w = await fussyWorker();
     const stranger = await seedUser(ctx.db);
     const moderator = await seedUser(ctx.db, { moderator: true });
-    for (const apikey of [stranger.apiKey, moderator.apiKey, undefined]) {
+    const made = await ctx.t.gql(CREATE_KEY, { input: { name: "family" } }, { apikey: w.owner.apiKey });
+    const shared = made.data!.createSharedKey;
+    if (shared.__typename !== "CreateSharedKeyPayload") throw new Error(JSON.stringify(made));
+    for (const apikey of [stranger.apiKey, moderator.apiKey, undefined, shared.key]) {
       const r = await ctx.t.gql(WorkerDeclaredDocument, { id: w.id }, { apikey });
       expect(r.data!.worker!.id).toBe(w.id);
       expect(r.data!.worker!.skipped).toBeNull();
