@@ -7,6 +7,7 @@ import type { Sql } from "../../infra/db.ts";
 import { ledgerCtes } from "../kudos/kudos.sql.ts";
 import { LIVE } from "../queue/queue.rules.ts";
 import { spendSharedKeySql } from "../sharedkeys/sharedkeys.sql.ts";
+import { EXTRA_SLOW_EXPIRY_SECONDS } from "./extra-slow.sql.ts";
 import type { GenMetadataEntry } from "./gen-metadata.rules.ts";
 
 /** A submit's metadata as the `gen_metadata` jsonb parameter; NULL when the worker sent none. */
@@ -194,7 +195,10 @@ export async function settleJob(
      ),
      rq AS (
        UPDATE requests r SET consumed_kudos = r.consumed_kudos + $10, updated_at = $6,
-              expires_at = greatest(r.expires_at, $11), finished_images = r.finished_images + 1,
+              -- an extra-slow worker's job keeps its request an hour, as its pop does (extra-slow.sql.ts)
+              expires_at = greatest(r.expires_at, $11, CASE WHEN (SELECT w.extra_slow FROM workers w WHERE w.id = f.worker_id)
+                THEN $6::timestamptz + make_interval(secs => ${EXTRA_SLOW_EXPIRY_SECONDS}) END),
+              finished_images = r.finished_images + 1,
               finished_pixelsteps = r.finished_pixelsteps + f.things
          FROM fin f WHERE r.id = f.request_id
      ),

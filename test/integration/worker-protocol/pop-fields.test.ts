@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { type PopImageJobInput, PopWithSkippedDocument, WorkerDeclaredDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
-import { createRequest, resetQueue } from "../../support/queue.ts";
+import { createRequest, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -73,6 +73,23 @@ describe("extraSlowWorker", () => {
     expect(kept).toBeLessThanOrEqual(t1 + 3600_000);
     expect((await (await worker()).pop()).jobs).toHaveLength(1);
     expect(await expiry(fastId)).toBe(before);
+  });
+
+  it("its submit keeps the request an hour too (the AI Horde's refresh on a settled job)", async () => {
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const id = await createRequest(ctx.t, requester.apiKey, {
+      prompt: "slow",
+      params: { n: 2 },
+      extraSlowWorkers: true,
+    });
+    const slow = await worker({ extraSlowWorker: true });
+    const got = await slow.pop();
+    expect(got.jobs).toHaveLength(1);
+    await ctx.db.query("UPDATE requests SET expires_at = now() WHERE id = $1", [id]);
+    const t0 = ctx.t.deps.clock.now().getTime();
+    expect((await submit(ctx.t, slow.owner.apiKey, { id: got.jobs[0]!.id })).__typename).toBe("SubmitImageJobPayload");
+    const [row] = await ctx.db.query<{ at: Date }>("SELECT expires_at AS at FROM requests WHERE id = $1", [id]);
+    expect(row!.at.getTime()).toBeGreaterThanOrEqual(t0 + 3600_000);
   });
 
   it("a request allowing extra-slow workers is still served by any worker, at the normal TTL", async () => {
