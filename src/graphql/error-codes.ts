@@ -1,4 +1,5 @@
 import type { DomainError } from "../errors.ts";
+import { TEXT_MUTATION_ERRORS } from "./error-codes.text.ts";
 
 /**
  * The error types and codes each mutation can return, kept apart from the types themselves so
@@ -295,6 +296,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
     ConflictError: ["AbortedGen", "DuplicateGen"],
   },
+  ...TEXT_MUTATION_ERRORS,
 };
 
 /** A mutation's declared errors as class name → codes, for guard.ts; undefined if undeclared. */
