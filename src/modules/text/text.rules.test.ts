@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CreateTextRequestInput, validateTextRequest } from "./text.rules.ts";
-import { checkTextDeclaration } from "./text.worker.rules.ts";
+import { checkTextDeclaration, checkTextSubmit } from "./text.worker.rules.ts";
 
 const W1 = "0b6f1c2e-0000-4000-8000-000000000001";
 const W2 = "0b6f1c2e-0000-4000-8000-000000000002";
@@ -157,5 +157,36 @@ describe("text worker declaration", () => {
     expect(c({ maxConcurrentJobs: 21 })).toBe("InvalidMaxConcurrentJobs");
     expect(c({ name: "" })).toBe("InvalidWorkerName");
     expect(c({ name: "my colab box" })).toBe("InvalidWorkerName");
+  });
+});
+
+describe("text submits", () => {
+  const c = (input: Parameters<typeof checkTextSubmit>[0]) => {
+    const r = checkTextSubmit(input);
+    return r.ok ? r.value : `${r.code} ${r.field}`;
+  };
+
+  it("wants a text unless FAULTED; an empty text is a text", () => {
+    expect(c({ id: "x" })).toBe("MissingText text");
+    expect(c({ id: "x", state: "faulted" })).toEqual({ state: "faulted", text: "", seed: "0", genMetadata: null });
+    expect(c({ id: "x", text: "" })).toMatchObject({ state: "ok", text: "" });
+  });
+
+  it("bounds the text and checks the seed and metadata", () => {
+    expect(c({ id: "x", text: "a".repeat(262_145) })).toBe("TextTooLong text");
+    expect(c({ id: "x", text: "a", seed: "abc" })).toBe("InvalidSeed seed");
+    expect(c({ id: "x", text: "a", seed: "42" })).toMatchObject({ seed: "42" });
+    expect(c({ id: "x", text: "a", genMetadata: Array(21).fill({ type: "information", value: "see_ref" }) })).toBe(
+      "TooManyGenMetadata genMetadata",
+    );
+  });
+
+  it("turns a censorship entry into CENSORED, and a csam one into CSAM", () => {
+    expect(c({ id: "x", text: "", genMetadata: [{ type: "censorship", value: "nsfw" }] })).toMatchObject({
+      state: "censored",
+    });
+    expect(c({ id: "x", text: "", genMetadata: [{ type: "censorship", value: "csam" }] })).toMatchObject({
+      state: "csam",
+    });
   });
 });

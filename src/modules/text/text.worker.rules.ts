@@ -8,6 +8,7 @@
  */
 
 import { canonicalName } from "../../lib/names.ts";
+import { checkGenMetadata, type GenMetadataEntry, stateWithMetadata } from "../jobs/gen-metadata.rules.ts";
 import { refuseWorkerName } from "../workers/workers.rules.ts";
 import { refuse, TEXT_LIMITS, type TextRuleResult } from "./text.rules.ts";
 
@@ -143,4 +144,48 @@ export function checkTextDeclaration(input: PopTextJobInput): TextRuleResult<Tex
       ...counts.value,
     },
   };
+}
+
+/** The longest text a worker may submit, in characters (64k tokens of 4 characters). */
+export const MAX_SUBMITTED_TEXT_CHARS = 262_144;
+
+/** A `submitTextJob` input. */
+export interface SubmitTextJobInput {
+  id: string;
+  text?: string | null;
+  state?: "ok" | "censored" | "csam" | "faulted" | null;
+  seed?: string | null;
+  genMetadata?: readonly GenMetadataEntry[] | null;
+}
+
+/** A checked submit: the state (metadata may turn it CENSORED or CSAM), text, seed, metadata. */
+export interface CheckedTextSubmit {
+  state: "ok" | "censored" | "csam" | "faulted";
+  /** The text ("" for FAULTED). */
+  text: string;
+  seed: string;
+  genMetadata: GenMetadataEntry[] | null;
+}
+
+/**
+ * Checks a text submit before anything is stored (codes: MissingText, TextTooLong, InvalidSeed,
+ * TooManyGenMetadata, InvalidGenMetadata). The text may be omitted only when FAULTED; an empty
+ * text is a text (the model stopped at once) and is paid as the 20-token minimum. The seed is
+ * optional (the AI Horde's default 0), an integer when given.
+ */
+export function checkTextSubmit(input: SubmitTextJobInput): TextRuleResult<CheckedTextSubmit> {
+  const entries = input.genMetadata ?? [];
+  const problem = checkGenMetadata(entries);
+  if (problem) return refuse(problem.code, problem.message, "genMetadata");
+  const seed = (input.seed ?? "0").trim();
+  if (!/^-?\d{1,20}$/.test(seed)) return refuse("InvalidSeed", "seed must be an integer", "seed");
+  const state = stateWithMetadata(input.state ?? "ok", entries);
+  if (state !== "faulted" && (input.text === null || input.text === undefined)) {
+    return refuse("MissingText", "A text is required unless the state is FAULTED", "text");
+  }
+  const text = state === "faulted" ? "" : (input.text ?? "");
+  if (text.length > MAX_SUBMITTED_TEXT_CHARS) {
+    return refuse("TextTooLong", `A text may have at most ${MAX_SUBMITTED_TEXT_CHARS} characters`, "text");
+  }
+  return { ok: true, value: { state, text, seed, genMetadata: entries.length > 0 ? [...entries] : null } };
 }
