@@ -85,6 +85,6 @@ export const TEXT_MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ],
     NotFoundError: ["InvalidJobID"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
-    ConflictError: ["AbortedGen", "DuplicateGen"],
+    ConflictError: ["AbortedGen", "DuplicateGen", "WrongKind"],
   },
 };

@@ -294,7 +294,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ],
     NotFoundError: ["InvalidJobID"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
-    ConflictError: ["AbortedGen", "DuplicateGen"],
+    ConflictError: ["AbortedGen", "DuplicateGen", "WrongKind"],
   },
   ...TEXT_MUTATION_ERRORS,
 };

@@ -128,6 +128,7 @@ describe("text worker declaration", () => {
   it("applies the pop defaults: maxLength 512, maxContextLength 2048", () => {
     const r = decl();
     expect(r.ok && r.value).toEqual({
+      kind: "text",
       name: "kobold-1",
       models: ["m-13B"],
       softprompts: [],

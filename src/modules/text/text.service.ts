@@ -165,6 +165,7 @@ export async function createTextRequest(
   const now = deps.clock.now();
   const requestId = await storeRequest(deps, viewer, admitted, newRow(deps, viewer, admitted, now), downgraded);
   deps.bus.publish("jobsAvailable", {
+    kind: "text",
     requestId,
     count: req.params.n,
     models: req.models,

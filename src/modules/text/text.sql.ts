@@ -250,3 +250,22 @@ export async function cancelTextRequest(sql: Sql, id: string, now: Date): Promis
   );
   return rows[0] ?? null;
 }
+
+/** What a text job's price needs besides the engine's basis: its worker's bridge and its model's size. */
+export interface TextSubmitFacts {
+  model: string | null;
+  bridge_agent: string;
+  parameters: string | null;
+}
+
+/** The facts of a job held by one of this owner's workers (null: not such a job). */
+export async function readTextSubmitFacts(sql: Sql, jobId: string, ownerId: number): Promise<TextSubmitFacts | null> {
+  const rows = await sql.query<TextSubmitFacts>(
+    `SELECT j.model, w.bridge_agent, k.parameters::text AS parameters
+       FROM jobs j JOIN workers w ON w.id = j.worker_id
+       LEFT JOIN known_models k ON k.name = j.model AND k.kind = 'text'
+      WHERE j.id = $1 AND w.user_id = $2`,
+    [jobId, ownerId],
+  );
+  return rows[0] ?? null;
+}

@@ -28,6 +28,7 @@ export interface PopTextJobInput {
 
 /** A text worker's declaration, defaults applied. */
 export interface TextWorkerDeclaration {
+  kind: "text";
   name: string;
   models: string[];
   maxLength: number;
@@ -136,6 +137,7 @@ export function checkTextDeclaration(input: PopTextJobInput): TextRuleResult<Tex
   return {
     ok: true,
     value: {
+      kind: "text",
       name,
       models: models.value,
       softprompts: softprompts.value,
