@@ -1,13 +1,13 @@
 -- Text kind (issue 12, reference §3.3 text pop): the rules the engine's first text_eligible
 -- left to the text module.
 --
--- validated_backends: the request takes only workers whose bridge is one the AI Horde calls a
--- validated backend (the bridge name before the first ':' of bridge_agent).
-ALTER TABLE requests ADD COLUMN validated_backends boolean NOT NULL DEFAULT false;
+-- validatedBackends (a request's parameter): the request takes only workers whose bridge is one
+-- the AI Horde calls a validated backend (the bridge name before the first ':' of bridge_agent).
 
 -- Whether text worker w may take a job of request r: the lengths it takes, models, nsfw,
 -- trusted owners, softprompt (the empty one matches every worker), allow/deny list, maintenance
--- (only its owner's requests), not paused, validated backends, and the slow rule: a request
+-- (only its owner's requests), not paused, validated backends (params.validatedBackends), and
+-- the slow rule: a request
 -- that excludes slow workers needs 3, 4 or 5 tokens/s by the size of the worker's first model
 -- (≥ 20B: 3, ≥ 13B: 4, otherwise or unknown: 5; a worker with no models: 3). The size is read
 -- from the model table (known_models kind 'text', parameters), filled from workers'
@@ -23,7 +23,7 @@ RETURNS boolean LANGUAGE sql STABLE AS $$
     AND (cardinality(r.worker_ids) = 0 OR ((w.id = ANY (r.worker_ids)) <> r.worker_blacklist))
     AND (NOT w.maintenance OR r.user_id = w.user_id)
     AND NOT w.paused
-    AND (NOT r.validated_backends OR split_part(w.bridge_agent, ':', 1) = ANY (ARRAY[
+    AND (coalesce((r.params->>'validatedBackends')::boolean, false) = false OR split_part(w.bridge_agent, ':', 1) = ANY (ARRAY[
           'AI Horde Worker', 'AI Horde Worker~aphrodite~oai', 'AI Horde Worker~aphrodite~kai',
           'KoboldCppEmbedWorker', 'TabbyAPI']))
     AND (r.slow_workers OR w.speed >= CASE

@@ -5,15 +5,14 @@
  * runs on the engine's kind plug-in (text.kind.ts).
  */
 import type { Deps } from "../../deps.ts";
-import { ForbiddenError, KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
+import { ForbiddenError, KudosError, NotFoundError, ValidationError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { fromCents, toCents } from "../../lib/money.ts";
-import { balanceOf, chargeHordeTax } from "../kudos/kudos.service.ts";
+import { fromCents } from "../../lib/money.ts";
+import { balanceOf } from "../kudos/kudos.service.ts";
 import { assertAcceptingRequests, assertIpAllowed, hordeModes } from "../moderation/moderation.service.ts";
 import { MIN_JOB_TTL_SECONDS, mayCancelRequest } from "../queue/queue.rules.ts";
-import { ANONYMOUS_PRIORITY_FLOOR, REGISTERED_PRIORITY_FLOOR } from "../requests/requests.service.ts";
-import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
-import { requestPriority } from "../trust/priority.rules.ts";
+import { storeRequest } from "../requests/requests.service.ts";
+import { assertSharedKeyAllows } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
 import { type AdmittedText, admitTextRequest } from "./text.admit.rules.ts";
@@ -21,9 +20,6 @@ import type { CreateTextRequestInput } from "./text.rules.ts";
 import {
   cancelTextRequest as cancelTextRequestSql,
   existingTextWorkerIds,
-  insertTextRequest,
-  lockTextRequester,
-  type NewTextRequest,
   readTextCapacity,
   readTextGenerations,
   readTextModelSizes,
@@ -63,67 +59,35 @@ async function admissionContext(deps: Deps, viewer: Viewer, input: CreateTextReq
   return { knownWorkers: new Set(workers), sizes, capacity, balance };
 }
 
-function newRow(deps: Deps, viewer: Viewer, admitted: AdmittedText, now: Date): NewTextRequest {
+/** The row an admitted text request is stored as, by the engine's admission (requests.service storeRequest). */
+function newRow(deps: Deps, viewer: Viewer, admitted: AdmittedText, now: Date): Parameters<typeof storeRequest>[2] {
   const { request: req, price } = admitted;
   return {
+    kind: "text",
     userId: viewer.userId,
     sharedKeyId: viewer.sharedKeyId,
     prompt: req.prompt,
-    params: req.params,
+    // validatedBackends rides in the parameters, where text_eligible reads it (migration
+    // 20261201223002_text); the worker's TextJobParams does not show it.
+    params: { ...req.params, validatedBackends: req.validatedBackends },
     models: req.models,
     n: req.params.n,
     nsfw: req.nsfw,
     trustedWorkers: req.trustedWorkers,
     slowWorkers: req.slowWorkers,
-    validatedBackends: req.validatedBackends,
     workerIds: req.workers,
     workerBlacklist: req.workerBlacklist,
     maxLength: req.params.maxLength,
     maxContextLength: req.params.maxContextLength,
-    softprompt: req.softprompt,
+    softprompt: req.softprompt === "" ? null : req.softprompt,
     // Text jobs have the base TTL (§3.6): 150 s.
     jobTtl: MIN_JOB_TTL_SECONDS,
+    shared: false,
+    // One job's estimated price (shown as the request's job price; the charge is computed at submit).
     jobKudos: fromCents(price.job),
     expiresAt: new Date(now.getTime() + deps.config.requestExpirySeconds * 1000),
     now,
   };
-}
-
-/**
- * Stores an admitted request in one transaction: under the requester's lock the concurrency
- * limit (text jobs) and the upfront amount are checked again, the request and its n WAITING
- * jobs are inserted, and the horde tax (1) is charged.
- */
-function storeRequest(deps: Deps, viewer: Viewer, admitted: AdmittedText, row: NewTextRequest, downgraded: boolean) {
-  return deps.db.tx(async (sql) => {
-    const requester = await lockTextRequester(sql, viewer.userId);
-    if (requester.active + row.n > requester.concurrency) {
-      throw new LimitError(
-        "TooManyPrompts",
-        viewer.anonymous
-          ? `Anonymous requests are limited to ${requester.concurrency} texts in the queue; register for your own limit`
-          : `You have ${requester.active} texts queued or generating; your limit is ${requester.concurrency}`,
-      );
-    }
-    const { upfront } = admitted;
-    if (upfront && toCents(requester.kudos) < upfront.cents) {
-      throw new KudosError(
-        "KudosUpfront",
-        `${upfront.reason} It needs ${fromCents(upfront.cents)} kudos upfront and you have ${requester.kudos}. Set allowDowngrade to run it shorter.`,
-      );
-    }
-    const floor = viewer.anonymous ? ANONYMOUS_PRIORITY_FLOOR : REGISTERED_PRIORITY_FLOOR;
-    const priority = requestPriority({ kudos: requester.kudos, floor, flagged: viewer.flagged, downgraded });
-    const id = await insertTextRequest(sql, row, priority);
-    const tax = fromCents(admitted.price.tax);
-    await chargeHordeTax(
-      sql,
-      { userId: viewer.userId, requestId: id, sharedKeyId: viewer.sharedKeyId, amount: tax },
-      row.now,
-    );
-    await spendSharedKey(sql, viewer.sharedKeyId, tax);
-    return id;
-  });
 }
 
 /** A shared key's limits (maxTextTokens, budget); true when an exhausted key downgrades it. */
@@ -163,16 +127,15 @@ export async function createTextRequest(
   if (req.dryRun) return { requestId: null, kudos, warnings };
   const downgraded = await checkSharedKey(deps, viewer, admitted, kudos);
   const now = deps.clock.now();
-  const requestId = await storeRequest(deps, viewer, admitted, newRow(deps, viewer, admitted, now), downgraded);
-  deps.bus.publish("jobsAvailable", {
-    kind: "text",
-    requestId,
-    count: req.params.n,
-    models: req.models,
-    pixels: 0,
-    nsfw: req.nsfw,
-    userId: viewer.userId,
-  });
+  // The engine's admission: concurrency, the upfront amount again under the requester's lock
+  // (text holds its own upfront amount, not the estimate), the tax of 1, feeds woken.
+  const { upfront } = admitted;
+  const money = {
+    taxCents: admitted.price.tax,
+    totalCents: upfront ? upfront.cents : admitted.price.total,
+    upfront: upfront ? upfront.reason : null,
+  };
+  const requestId = await storeRequest(deps, viewer, newRow(deps, viewer, admitted, now), money, downgraded);
   // raid mode suppresses the warning, as for images
   if (!(await textRequestPossible(deps.db, requestId, onlineSince(deps), now)) && !(await hordeModes(deps)).raid) {
     warnings.push("NoAvailableWorker: no online worker can serve this request now; it waits until one can");

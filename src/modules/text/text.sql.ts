@@ -1,98 +1,10 @@
 /**
- * The text kind's statements: admission (the requester's lock, the insert of a request and its
- * n jobs), the reads behind `textRequest`, cancel, and the text model table. The claim, TTL,
- * faults and settlement are the engine's (jobs module).
+ * The text kind's statements: what admission reads (listed workers, capacity, model sizes), the
+ * reads behind `textRequest`, cancel, and the text model table. Storing a request, the claim,
+ * TTL, faults and settlement are the engine's (requests and jobs modules).
  */
 import type { Sql } from "../../infra/db.ts";
 import type { GenMetadataEntry } from "../jobs/gen-metadata.rules.ts";
-import { LIVE } from "../queue/queue.rules.ts";
-import type { TextParams } from "./text.rules.ts";
-
-/** What createTextRequest stores. */
-export interface NewTextRequest {
-  userId: number;
-  sharedKeyId: string | null;
-  prompt: string;
-  params: TextParams;
-  models: string[];
-  n: number;
-  nsfw: boolean;
-  trustedWorkers: boolean;
-  slowWorkers: boolean;
-  validatedBackends: boolean;
-  workerIds: string[];
-  workerBlacklist: boolean;
-  maxLength: number;
-  maxContextLength: number;
-  softprompt: string;
-  jobTtl: number;
-  /** One job's estimated price (what `requests.job_kudos` shows for a text request). */
-  jobKudos: number;
-  expiresAt: Date;
-  now: Date;
-}
-
-/**
- * Serialises the user's admissions (the same advisory lock as image admissions, so one user's
- * image and text requests queue behind each other) and returns the text jobs the user has
- * waiting or processing (the AI Horde counts concurrency per kind), their balance and limit.
- */
-export async function lockTextRequester(
-  sql: Sql,
-  userId: number,
-): Promise<{ active: number; kudos: number; concurrency: number }> {
-  await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId]);
-  const rows = await sql.query<{ active: number; kudos: string; concurrency: number }>(
-    `SELECT (SELECT count(*)::int FROM jobs j JOIN requests r ON r.id = j.request_id
-              WHERE r.user_id = u.id AND r.kind = 'text' AND ${LIVE} AND j.state IN ('waiting', 'processing')) AS active,
-            u.kudos::text AS kudos, u.concurrency
-       FROM users u WHERE u.id = $1`,
-    [userId],
-  );
-  const r = rows[0];
-  if (!r) throw new Error(`user ${userId} vanished`);
-  return { active: r.active, kudos: Number(r.kudos), concurrency: r.concurrency };
-}
-
-/** Inserts a text request and its n WAITING jobs in one statement; returns the request id. */
-export async function insertTextRequest(sql: Sql, q: NewTextRequest, priority: number): Promise<string> {
-  const rows = await sql.query<{ id: string }>(
-    `WITH r AS (
-       INSERT INTO requests (kind, user_id, shared_key_id, prompt, params, models, n, nsfw, trusted_workers,
-         slow_workers, validated_backends, worker_ids, worker_blacklist, max_length, max_context_length,
-         softprompt, job_ttl, job_kudos, priority, expires_at, created_at, updated_at)
-       VALUES ('text', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-         $20, $20)
-       RETURNING id
-     ), j AS (
-       INSERT INTO jobs (request_id, idx, created_at) SELECT r.id, g, $20 FROM r, generate_series(0, $6 - 1) g
-     )
-     SELECT id FROM r`,
-    [
-      q.userId,
-      q.sharedKeyId,
-      q.prompt,
-      JSON.stringify(q.params),
-      q.models,
-      q.n,
-      q.nsfw,
-      q.trustedWorkers,
-      q.slowWorkers,
-      q.validatedBackends,
-      q.workerIds,
-      q.workerBlacklist,
-      q.maxLength,
-      q.maxContextLength,
-      q.softprompt === "" ? null : q.softprompt,
-      q.jobTtl,
-      q.jobKudos.toFixed(2),
-      priority.toFixed(2),
-      q.expiresAt,
-      q.now,
-    ],
-  );
-  return rows[0]!.id;
-}
 
 /** The ids among `ids` that are text workers. */
 export async function existingTextWorkerIds(sql: Sql, ids: string[]): Promise<string[]> {
