@@ -100,6 +100,8 @@ describe("pricing (§4.2)", () => {
     const u = await fundedUser(ctx.db, 100);
     const r = await created({}, u.apiKey);
     expect(r.kudos).toBe(22.88 + 1 + 1);
+    // no text worker is online in this file
+    expect(r.warnings.join(" ")).toMatch(/^NoAvailableWorker: /);
     const ledger = await ctx.db.query<{ kind: string; amount: string }>(
       "SELECT kind, amount::text FROM kudos_ledger WHERE request_id = $1",
       [r.request.id],
