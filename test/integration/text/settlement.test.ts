@@ -51,8 +51,22 @@ describe("a finished text job's price (§4.2)", () => {
     ]);
     const [row] = await ctx.db.query("SELECT things, result, state::text FROM jobs WHERE id = $1", [job!.id]);
     expect(row).toEqual({ things: 80, result: "y".repeat(400), state: "ok" });
-    const [wk] = await ctx.db.query("SELECT tokens, fulfilments FROM workers WHERE name = $1", [w.name]);
-    expect(wk).toEqual({ tokens: 80, fulfilments: 1 });
+    const [wk] = await ctx.db.query<{ id: string; tokens: number; fulfilments: number }>(
+      "SELECT id, tokens, fulfilments FROM workers WHERE name = $1",
+      [w.name],
+    );
+    expect(wk).toMatchObject({ tokens: 80, fulfilments: 1 });
+    const shown = await ctx.t.gql(
+      "query($id: ID!) { worker(id: $id) { kind maxLength maxContextLength softprompts tokensGenerated } }",
+      { id: wk!.id },
+    );
+    expect(shown.data.worker).toEqual({
+      kind: "text",
+      maxLength: 512,
+      maxContextLength: 2048,
+      softprompts: [],
+      tokensGenerated: 80,
+    });
     expect(await textStatus(ctx.t, id)).toMatchObject({
       done: true,
       finished: 1,
