@@ -226,3 +226,27 @@ describe("eligibility", () => {
     expect(await speedCase("small-7B", 0.5)).toBe(1);
   });
 });
+
+describe("models(kind: text)", () => {
+  it("lists the text models workers declared, with their sizes, workers and waiting jobs", async () => {
+    const w = await textWorker({ models: ["listed-70B", "listed-nosize"], threads: 2 });
+    await w.pop();
+    await createText(ctx.t, undefined, { models: ["listed-70B"], params: { n: 2, maxLength: 100 }, workers: [] });
+    const r = await ctx.t.gql(
+      "{ models(kind: text) { name type parameters workerCount count jobs queued } image: models { name } }",
+    );
+    const byName = new Map((r.data.models as { name: string }[]).map((m) => [m.name, m]));
+    expect(byName.get("listed-70B")).toEqual({
+      name: "listed-70B",
+      type: "text",
+      parameters: 70e9,
+      workerCount: 1,
+      count: 2,
+      jobs: 2,
+      queued: 200,
+    });
+    expect(byName.get("listed-nosize")).toMatchObject({ parameters: null, workerCount: 1, jobs: 0 });
+    // image models are not text models
+    expect((r.data.image as { name: string }[]).some((m) => m.name === "listed-70B")).toBe(false);
+  });
+});
