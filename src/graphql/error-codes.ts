@@ -294,6 +294,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ],
     NotFoundError: ["InvalidJobID"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
+    // WrongKind: the job is a text or alchemy job (the engine settles each kind's own only)
     ConflictError: ["AbortedGen", "DuplicateGen", "WrongKind"],
   },
   ...TEXT_MUTATION_ERRORS,

@@ -139,16 +139,3 @@ builder.mutationField("submitTextJob", (t) =>
       }),
   }),
 );
-
-// A text worker's declaration and output on `Worker` (the AI Horde's text worker details add
-// max_length and max_context_length). Meaningful for text workers; other kinds show the defaults.
-builder.prismaObjectFields("Worker", (t) => ({
-  maxLength: t.exposeInt("maxLength", { description: "Text workers: the longest generation it takes, tokens" }),
-  maxContextLength: t.exposeInt("maxContextLength", {
-    description: "Text workers: the longest context it takes, tokens",
-  }),
-  softprompts: t.exposeStringList("softprompts", { description: "Text workers: the softprompts it has loaded" }),
-  tokensGenerated: t.exposeFloat("tokens", {
-    description: "Text workers: tokens generated, ever (what it was paid by)",
-  }),
-}));

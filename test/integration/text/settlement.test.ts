@@ -57,7 +57,7 @@ describe("a finished text job's price (§4.2)", () => {
     );
     expect(wk).toMatchObject({ tokens: 80, fulfilments: 1 });
     const shown = await ctx.t.gql(
-      "query($id: ID!) { worker(id: $id) { kind maxLength maxContextLength softprompts tokensGenerated } }",
+      "query($id: ID!) { worker(id: $id) { kind maxLength maxContextLength softprompts stats { tokens } } }",
       { id: wk!.id },
     );
     expect(shown.data.worker).toEqual({
@@ -65,7 +65,7 @@ describe("a finished text job's price (§4.2)", () => {
       maxLength: 512,
       maxContextLength: 2048,
       softprompts: [],
-      tokensGenerated: 80,
+      stats: { tokens: 80 },
     });
     expect(await textStatus(ctx.t, id)).toMatchObject({
       done: true,
