@@ -10,6 +10,8 @@ import {
   slowThreshold,
   textJobCents,
   textJobEstimateCents,
+  textSpeedLimit,
+  textTooFast,
   textUpfrontCents,
   textUpfrontReason,
 } from "./text.pricing.rules.ts";
@@ -168,5 +170,19 @@ describe("workers", () => {
     expect(slowThreshold(7, true)).toBe(5);
     expect(slowThreshold(null, true)).toBe(5);
     expect(slowThreshold(null, false)).toBe(3);
+  });
+});
+
+describe("unreasonable speed (§3.8, text)", () => {
+  it("allows 150 tokens/s, and less to an untrusted owner's large known model", () => {
+    expect(textSpeedLimit({ model: "m-70B", billions: 70, ownerTrusted: true })).toBe(150);
+    expect(textSpeedLimit({ model: "unknown", billions: null, ownerTrusted: false })).toBe(150);
+    expect(textSpeedLimit({ model: "m-70B", billions: 70, ownerTrusted: false })).toBe(30);
+    expect(textSpeedLimit({ model: "m-20B", billions: 20, ownerTrusted: false })).toBe(100);
+    expect(textSpeedLimit({ model: "m-8B", billions: 8, ownerTrusted: false })).toBe(150);
+    expect(textSpeedLimit({ model: "Mixtral-8x22B", billions: 176, ownerTrusted: false })).toBe(90);
+    expect(textTooFast(80, 1, 150)).toBe(false);
+    expect(textTooFast(80, 0.5, 150)).toBe(true);
+    expect(textTooFast(80, 0, 150)).toBe(false);
   });
 });

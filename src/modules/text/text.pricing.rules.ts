@@ -226,3 +226,21 @@ export function slowThreshold(firstModelBillions: number | null, hasModels: bool
   if (b >= 13) return 4;
   return 5;
 }
+
+/**
+ * The fastest a text job may have been generated, in tokens per second, before its worker is
+ * suspected of faking it (§3.8, text): 150 for every job; an untrusted owner's known model of 70B
+ * or more 30, of 14B or more 100, else 150; a mixture-of-experts name (`8x`) gets 3 × its size's
+ * limit.
+ */
+export function textSpeedLimit(a: { model: string | null; billions: number | null; ownerTrusted: boolean }): number {
+  if (a.ownerTrusted || a.billions === null) return 150;
+  const bySize = a.billions >= 70 ? 30 : a.billions >= 14 ? 100 : 150;
+  const limit = /8x/i.test(a.model ?? "") ? bySize * 3 : bySize;
+  return Math.min(limit, 150);
+}
+
+/** Whether `tokens` in `seconds` is faster than the limit (a job of no measurable time is not judged). */
+export function textTooFast(tokens: number, seconds: number, limit: number): boolean {
+  return seconds > 0 && tokens / seconds > limit;
+}

@@ -18,11 +18,19 @@ import {
 } from "../jobs/jobs.service.ts";
 import { workerGate } from "../moderation/moderation.service.ts";
 import { escrowOf } from "../trust/escrow.rules.ts";
+import { suspectWorker } from "../trust/suspicion.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { assertCanRunWorkers, assertNotInMaintenance, checkInWorker } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { TEXT_INITIAL_SPEED, textKind } from "./text.kind.ts";
-import { billionsOf, isValidatedBackend, parseModelParameters, settleTextJob } from "./text.pricing.rules.ts";
+import {
+  billionsOf,
+  isValidatedBackend,
+  parseModelParameters,
+  settleTextJob,
+  textSpeedLimit,
+  textTooFast,
+} from "./text.pricing.rules.ts";
 import { charCount } from "./text.rules.ts";
 import { readTextSubmitFacts, recordTextModels, type TextSubmitFacts } from "./text.sql.ts";
 import {
@@ -143,7 +151,7 @@ export async function submitTextJob(
   const { state, text, seed, genMetadata } = checked.value;
   const jobId = input.id.toLowerCase();
   const facts = state === "faulted" ? null : await readTextSubmitFacts(deps.db, jobId, viewer.userId);
-  const { reward } = await submitJob(
+  const { reward, job } = await submitJob(
     deps,
     viewer,
     { kind: "text", jobId, state, genMetadata, seed, result: state === "faulted" ? undefined : text },
@@ -158,5 +166,31 @@ export async function submitTextJob(
             state,
           }),
   );
+  if (state !== "faulted" && facts) await checkSpeed(deps, viewer, job, facts);
   return { reward: fromCents(Math.round(reward * 100)) };
+}
+
+/**
+ * Suspects a worker that delivered its tokens faster than a model of its size can (§3.8, text;
+ * the image check is trust's `afterSettled`, by megapixelsteps). Off with SUSPICION_MAX_MPS=0,
+ * as the image check is. A failure is logged: the job is already settled.
+ */
+async function checkSpeed(
+  deps: Deps,
+  viewer: Viewer,
+  job: { worker_id: string; things: number | null; seconds: number },
+  facts: TextSubmitFacts,
+): Promise<void> {
+  if (deps.config.suspicionMaxMps <= 0) return;
+  const limit = textSpeedLimit({
+    model: facts.model,
+    billions: billionsOf(facts.parameters === null ? null : Number(facts.parameters)),
+    ownerTrusted: viewer.trusted,
+  });
+  if (!textTooFast(job.things ?? 0, job.seconds, limit)) return;
+  try {
+    await suspectWorker(deps, job.worker_id, "UNREASONABLY_FAST");
+  } catch (err) {
+    deps.logger.error({ err, worker: job.worker_id }, "text speed check after a settlement failed");
+  }
 }
