@@ -167,6 +167,23 @@ describe("reading, cancelling and following a request", () => {
     });
   });
 
+  it("lets a moderator cancel anyone's request, the requester's shared key too, and anyone cancel Anonymous's", async () => {
+    const owner = await fundedUser(ctx.db, 100);
+    const mod = await seedUser(ctx.db, { moderator: true });
+    const a = await created({}, owner.apiKey);
+    const byMod = await ctx.t.gql(CancelTextRequestDocument, { id: a.request.id }, { apikey: mod.apiKey });
+    expect(byMod.data.cancelTextRequest).toMatchObject({ __typename: "CancelTextRequestPayload" });
+    const k = await ctx.t.gql(CREATE_KEY, { input: { name: "mine" } }, { apikey: owner.apiKey });
+    const key = k.data.createSharedKey.__typename === "CreateSharedKeyPayload" ? k.data.createSharedKey.key : "";
+    const b = await created({}, owner.apiKey);
+    const byKey = await ctx.t.gql(CancelTextRequestDocument, { id: b.request.id }, { apikey: key });
+    expect(byKey.data.cancelTextRequest).toMatchObject({ __typename: "CancelTextRequestPayload" });
+    const anon = await created({});
+    const stranger = await seedUser(ctx.db);
+    const byStranger = await ctx.t.gql(CancelTextRequestDocument, { id: anon.request.id }, { apikey: stranger.apiKey });
+    expect(byStranger.data.cancelTextRequest).toMatchObject({ __typename: "CancelTextRequestPayload" });
+  });
+
   it("refuses to cancel an image request through cancelTextRequest", async () => {
     const imageId = await createRequest(ctx.t, undefined, { prompt: "a cat" });
     const c = await ctx.t.gql(CancelTextRequestDocument, { id: imageId });

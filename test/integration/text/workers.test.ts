@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { useTestApp } from "../../support/app.ts";
+import { CREATE_KEY } from "../../support/kudos.ts";
 import { createRequest, outcome, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 import { createText, popText, popTextJobs } from "../../support/text.ts";
@@ -82,6 +83,21 @@ describe("declaration", () => {
       'mutation { popTextJob(input: { name: "anon", models: ["m"] }) { __typename ... on Error { code } } }',
     );
     expect(r.data.popTextJob).toEqual({ __typename: "ForbiddenError", code: "AnonForbidden" });
+    const owner = await seedUser(ctx.db, { kudos: 10 });
+    const k = await ctx.t.gql(CREATE_KEY, { input: { name: "worker key" } }, { apikey: owner.apiKey });
+    const key = k.data.createSharedKey.__typename === "CreateSharedKeyPayload" ? k.data.createSharedKey.key : "";
+    expect(outcome(await popText(ctx.t, key, { name: `sk-${owner.id}`, models: ["m"] }))).toBe("SharedKeyForbidden");
+    const flagged = await seedUser(ctx.db, { flagged: true });
+    expect(outcome(await popText(ctx.t, flagged.apiKey, { name: `fl-${flagged.id}`, models: ["m"] }))).toBe(
+      "WorkerFlaggedMaintenance",
+    );
+  });
+
+  it("refuses a name another user's worker holds (WrongCredentials)", async () => {
+    const w = await textWorker();
+    await w.pop();
+    const other = await seedUser(ctx.db);
+    expect(outcome(await popText(ctx.t, other.apiKey, { name: w.name, models: ["m"] }))).toBe("WrongCredentials");
   });
 });
 
