@@ -5,6 +5,7 @@
  * `text_eligible` (migrations 20261201220001_engine, 20261201223002_text).
  */
 import { commonMightTake, defineKind } from "../jobs/jobs.service.ts";
+import { billionsOf, parseModelParameters, slowThreshold } from "./text.pricing.rules.ts";
 import type { TextWorkerDeclaration } from "./text.worker.rules.ts";
 
 /** A text worker's speed before its first job: 1 token/s, the AI Horde's baseline (§2.2). */
@@ -21,6 +22,11 @@ export const textKind = defineKind<TextWorkerDeclaration>({
     max_length: d.maxLength,
     max_context_length: d.maxContextLength,
     softprompts: d.softprompts,
+    // the slow rule's threshold, by the first model's size (text_eligible compares it to speed)
+    fast_speed: slowThreshold(
+      d.models[0] === undefined ? null : billionsOf(parseModelParameters(d.models[0])),
+      d.models.length > 0,
+    ),
   }),
   // The wake-up hint does not carry a request's lengths: the claim's text_eligible decides them.
   mightTake: (d, hint) => commonMightTake(d, hint),
