@@ -13,7 +13,7 @@ import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import { hordeModes, workerGate } from "../moderation/moderation.service.ts";
 import { MAX_FAULTED_JOBS } from "../queue/queue.rules.ts";
-import { escrowOf } from "../trust/escrow.rules.ts";
+import { rewardEscrow } from "../trust/escrow.rules.ts";
 import { suspectWorker } from "../trust/suspicion.service.ts";
 import { afterSettled } from "../trust/trust.service.ts";
 import type { Viewer } from "../users/users.service.ts";
@@ -340,9 +340,7 @@ async function settle(
     jobKudos: Number(basis?.job_kudos ?? 0),
     multiplier: baseline ? baselineMultiplier(baseline, { hiresFix }) : 1,
     surcharges: { fastOnly: basis?.fast_only === true, blacklist: basis?.blacklist === true },
-    // Escrow is part of the automatic trust path: without KUDOS_TRUST_THRESHOLD nothing would
-    // ever pay it out, so owners are then credited in full (docs/KUDOS.md).
-    escrowOf: deps.config.kudosTrustThreshold === null ? undefined : (reward) => escrowOf(reward, viewer),
+    escrowOf: rewardEscrow(viewer), // trust: always, as the AI Horde (docs/KUDOS.md)
   });
   const job =
     basis &&
