@@ -30,14 +30,7 @@ const SHARED_KEY_LIMITS = ["SharedKeyMaxPixels", "SharedKeyMaxSteps"] as const;
  */
 export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   registerUser: {
-    ValidationError: [
-      ...GUARD,
-      "InvalidUsername",
-      "UsernameTooLong",
-      "InvisibleCharacters",
-      "ProfaneUsername",
-      "UsernameTaken",
-    ],
+    ValidationError: [...GUARD, "InvalidUsername", "InvisibleCharacters", "ProfaneUsername", "UsernameTaken"],
     ForbiddenError: ["TimeoutIP", "RaidMode"],
   },
   transferKudos: {
@@ -247,6 +240,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       ...GUARD,
       "InvalidWorkerName",
       "InvisibleCharacters",
+      "ProfaneWorkerName",
       "TooManyModels",
       "NoValidModels",
       "InvalidMaxPixels",

@@ -2,8 +2,9 @@ import type { Deps } from "../../deps.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { usernameSuspicions, workerNameSuspicions } from "../trust/names.rules.ts";
 import { assertModerator } from "../trust/roles.service.ts";
-import { suspectUser, suspectWorkerOnce } from "../trust/suspicion.service.ts";
+import { suspectUser, suspectUserOnce, suspectWorkerOnce } from "../trust/suspicion.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { blockListOf, listed, parseNetwork, workerBlockNetwork } from "./moderation.addresses.ts";
 import { compileFilter, corruptPromptTimeoutMinutes, type PromptFilter, screenPrompt } from "./moderation.rules.ts";
@@ -264,7 +265,9 @@ export async function assertAcceptingRequests(deps: Deps, viewer: Viewer): Promi
  *   may host MAX_WORKERS_PER_IP workers of an untrusted owner (20 trusted, or the owner's invite
  *   count; `TooManySameIPs`);
  * - `after`: records the address and raises `EXTREME_MAX_PIXELS` for an untrusted owner's worker
- *   declaring more than 3072² pixels.
+ *   declaring more than 3072² pixels, and `WORKER_NAME_LONG` / `WORKER_NAME_EXTREME` for a name
+ *   sent over 100 / 200 characters (it was truncated);
+ * - `refused`: a profane name raises `WORKER_PROFANITY` against the owner who tried it.
  */
 export function workerGate(deps: Deps, viewer: Viewer) {
   return {
@@ -283,13 +286,29 @@ export function workerGate(deps: Deps, viewer: Viewer) {
         throw new ForbiddenError("TooManySameIPs", `This address already hosts ${limit} workers`);
       }
     },
-    after: async (worker: { id: string }, d: { maxPixels: number }) => {
+    after: async (worker: { id: string }, d: { maxPixels: number }, sentName = "") => {
       if (viewer.ip) await q.recordWorkerIp(deps.db, worker.id, viewer.ip);
       if (!viewer.trusted && d.maxPixels > 3072 * 3072) {
         await suspectWorkerOnce(deps, worker.id, "EXTREME_MAX_PIXELS");
       }
+      for (const reason of workerNameSuspicions(sentName)) await suspectWorkerOnce(deps, worker.id, reason);
+    },
+    refused: async (code: string) => {
+      if (code === "ProfaneWorkerName") await suspectUserOnce(deps, viewer.userId, "WORKER_PROFANITY");
     },
   };
+}
+
+/**
+ * After a sign-up: a username sent over 30 characters was registered under its first 30 and
+ * raises `USERNAME_LONG` (reference §2.1, §3.10). A failure is logged: the account stands.
+ */
+export async function afterRegistration(deps: Deps, userId: number, sentName: string): Promise<void> {
+  try {
+    for (const reason of usernameSuspicions(sentName)) await suspectUserOnce(deps, userId, reason);
+  } catch (err) {
+    deps.logger.error({ err, user: userId }, "suspicion after a sign-up failed");
+  }
 }
 
 /** The hooks {@link workerGate} returns. */

@@ -44,8 +44,10 @@ export interface CheckInGate {
   before(): Promise<void>;
   /** Inside the registration's transaction, before a name is registered or checked in. */
   beforeRegister(sql: Sql, name: string): Promise<void>;
-  /** After a check-in that wrote the worker's row (not a debounced one). */
-  after(worker: { id: string }, declaration: { maxPixels: number }): Promise<void>;
+  /** After a check-in that wrote the worker's row (not a debounced one); `sentName` as sent. */
+  after(worker: { id: string }, declaration: { maxPixels: number }, sentName: string): Promise<void>;
+  /** A declaration refused with this code (trust: a profane name is a suspicion). */
+  refused?(code: string): Promise<void>;
 }
 
 /** Who may run workers: a registered, unflagged user using their own key. */
@@ -106,7 +108,10 @@ export async function checkInImageWorker(
   assertCanRunWorkers(viewer);
   await gate?.before();
   const checked = checkDeclaration(input, modelCatalog(deps).byName);
-  if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
+  if (!checked.ok) {
+    await gate?.refused?.(checked.code);
+    throw new ValidationError(checked.code, checked.message, checked.field);
+  }
   const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
   const now = deps.clock.now();
   const cacheKey = `${viewer.userId}:${checked.value.name}`;
@@ -124,7 +129,7 @@ export async function checkInImageWorker(
     const code = await diagnoseCheckIn(deps.db, viewer.userId, checked.value.name);
     throw new ForbiddenError(code, DIAGNOSIS_MESSAGES[code]);
   }
-  await gate?.after(worker, checked.value);
+  await gate?.after(worker, checked.value, input.name);
   rememberCheckIn(deps, cacheKey, { worker, declaration: declared, at: now.getTime() });
   return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
 }
