@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.ts";
-import { ConflictError, ForbiddenError } from "../../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../errors.ts";
+import { isUuid } from "../../lib/ids.ts";
 import type { SubmitState } from "../jobs/jobs.rules.ts";
 import type { ClaimedJob } from "../jobs/jobs.sql.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
@@ -44,9 +45,9 @@ export async function handDecoy(deps: Deps, workerId: string): Promise<ClaimedJo
 
 /**
  * A decoy's submit, or null when `jobId` is no decoy (the caller then answers InvalidJobID as
- * before). Called only where a real submit found no such job, so real submits pay nothing for
- * it. Answers the reward the real job would have paid and moves nothing; its errors are a real
- * job's. The submitted image is not kept (the caller drops it, as for any failed submit).
+ * before). Answers the reward the real job would have paid and moves nothing; its errors are a
+ * real job's. The submitted image is not kept (the caller drops it, as for any failed submit).
+ * The worker's feed is told the slot is free, as after a real submit.
  */
 export async function submitDecoy(
   deps: Deps,
@@ -57,5 +58,21 @@ export async function submitDecoy(
   if (!row) return null;
   const outcome = decoySubmitOutcome(row, { userId: viewer.userId, state: a.state });
   if (!outcome.ok) throw DECOY_ERRORS[outcome.code]();
+  deps.bus.publish("workerSlotFreed", { workerId: row.worker_id, jobIds: [a.jobId] });
   return { reward: outcome.reward };
+}
+
+/**
+ * The submit path's hook: when a submit failed with InvalidJobID (no such job), the id may be a
+ * decoy's; answers it as {@link submitDecoy} does, or null (the caller rethrows its error). Real
+ * submits never reach it, so they pay nothing for decoys.
+ */
+export async function answerIfDecoy(
+  deps: Deps,
+  viewer: Viewer,
+  err: unknown,
+  a: { jobId: string; state: SubmitState },
+): Promise<{ reward: number } | null> {
+  if (!(err instanceof NotFoundError) || err.code !== "InvalidJobID" || !isUuid(a.jobId)) return null;
+  return submitDecoy(deps, viewer, { ...a, now: deps.clock.now() });
 }

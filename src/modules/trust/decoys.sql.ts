@@ -13,7 +13,8 @@ export interface DecoyPick extends Omit<ClaimedJob, "id" | "deadline"> {
  * Picks the request a paused worker is shown as a decoy, and records it as tricked, in one
  * statement: among the first {@link DECOY_WALK} requests with waiting jobs in queue order, the
  * first that is not the worker owner's, that this worker was never tricked with, and that it
- * could have been handed for real were it not paused (`claim_eligible` on `unpaused(w)`). The
+ * could have been handed for real were it not paused (`claim_eligible` on `unpaused(w)`). Image
+ * workers only: a text job's reward depends on what is delivered, an alchemy job is a form. The
  * `tricked_workers` insert is the guard: two concurrent pops of one worker never get the same
  * request. Null when the worker is not paused (read from its row) or nothing fits. Nothing is
  * claimed: the real jobs stay in the queue.
@@ -22,12 +23,13 @@ export async function pickDecoyRequest(sql: Sql, workerId: string, now: Date): P
   const rows = await sql.query<DecoyPick>(
     `WITH me AS (
        SELECT unpaused(w) AS w, o.trusted FROM workers w JOIN users o ON o.id = w.user_id
-        WHERE w.id = $1 AND w.paused
+        WHERE w.id = $1 AND w.paused AND w.kind = 'image'
      ),
      queue AS (
        SELECT j.request_id, min(j.queue_rank) AS queue_rank, min(j.request_created_at) AS created_at
-         FROM (SELECT request_id, queue_rank, request_created_at FROM jobs WHERE state = 'waiting'
-                ORDER BY queue_rank, request_created_at, request_id LIMIT ${DECOY_WALK * 4}) j
+         FROM (SELECT request_id, queue_rank, request_created_at FROM jobs
+                WHERE state = 'waiting' AND kind = 'image' AND EXISTS (SELECT 1 FROM me)
+                ORDER BY kind, queue_rank, request_created_at, request_id LIMIT ${DECOY_WALK * 4}) j
         GROUP BY j.request_id
      ),
      candidate AS (
@@ -45,8 +47,9 @@ export async function pickDecoyRequest(sql: Sql, workerId: string, now: Date): P
        ON CONFLICT DO NOTHING
        RETURNING request_id
      )
-     SELECT r.id AS request_id, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing,
-            r.user_id, r.width, r.height, $2::timestamptz AS created_at,
+     SELECT r.id AS request_id, r.kind, r.prompt, r.params, r.source_image_key, r.source_mask_key,
+            r.source_processing, r.user_id, r.width, r.height, r.max_length, r.max_context_length, r.softprompt,
+            NULL::jsonb AS payload, r.image_tiles, r.source_image_url, $2::timestamptz AS created_at,
             r.job_ttl * CASE WHEN (me.w).extra_slow THEN 3 ELSE 1 END AS ttl,
             (SELECT m FROM unnest((me.w).models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
               ORDER BY random() LIMIT 1) AS model,
@@ -73,6 +76,7 @@ export async function insertDecoyJob(
 /** What a decoy's submit found: its state before, and whether this submit took it. */
 export interface DecoySubmitRow {
   reward: string;
+  worker_id: string;
   owner_id: number;
   deadline: Date;
   was_submitted: boolean;
@@ -86,7 +90,7 @@ export interface DecoySubmitRow {
 export async function takeDecoyJob(sql: Sql, id: string, ownerId: number, now: Date): Promise<DecoySubmitRow | null> {
   const rows = await sql.query<DecoySubmitRow>(
     `WITH d AS (
-       SELECT d.id, d.reward, d.deadline, d.submitted_at, w.user_id
+       SELECT d.id, d.worker_id, d.reward, d.deadline, d.submitted_at, w.user_id
          FROM decoy_jobs d JOIN workers w ON w.id = d.worker_id WHERE d.id = $1
      ),
      took AS (
@@ -94,7 +98,7 @@ export async function takeDecoyJob(sql: Sql, id: string, ownerId: number, now: D
         WHERE x.id = d.id AND d.user_id = $2 AND x.submitted_at IS NULL AND x.deadline > $3
        RETURNING x.id
      )
-     SELECT d.reward::text AS reward, d.user_id AS owner_id, d.deadline, d.submitted_at IS NOT NULL AS was_submitted,
+     SELECT d.reward::text AS reward, d.worker_id, d.user_id AS owner_id, d.deadline, d.submitted_at IS NOT NULL AS was_submitted,
             EXISTS (SELECT 1 FROM took) AS taken
        FROM d`,
     [id, ownerId, now],
