@@ -275,6 +275,25 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ],
     ConflictError: ["AlreadyRated"],
   },
+  rateImageRequest: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidAesthetic",
+      "InvalidArtifacts",
+      "NothingToRate",
+      "TooManyRatings",
+      "DuplicateRating",
+    ],
+    NotFoundError: ["RequestNotFound", "GenerationNotFound"],
+    ForbiddenError: [
+      "AnonForbidden",
+      "SharedKeyForbidden",
+      "RequestNotShared",
+      "RequestNotFinished",
+      "RatingWindowClosed",
+    ],
+    ConflictError: ["AlreadyRated"],
+  },
   submitImageJob: {
     ValidationError: [
       ...GUARD,
