@@ -128,7 +128,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "WorkerNotFound",
       "CorruptPrompt",
     ],
-    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired", "TimeoutIP", "MaintenanceMode"],
+    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired", "TimeoutIP", "MaintenanceMode", "UnsafeIP"],
     KudosError: ["KudosUpfront", "SharedKeyEmpty", "SharedKeyInsufficientKudos"],
     LimitError: ["TooManyPrompts"],
   },
@@ -228,7 +228,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   },
   setHordeModes: {
     ValidationError: [...GUARD],
-    ForbiddenError: ["NotModerator"],
+    ForbiddenError: ["NotModerator", "NotAdmin"],
   },
   setUserRoles: {
     ValidationError: [...GUARD, "NoUserModSelected", "InvalidWorkerInvited", "AnonymousRoles", "ModeratorFlagged"],
@@ -261,6 +261,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "TimeoutIP",
       "WorkerInviteOnly",
       "TooManySameIPs",
+      "UnsafeIP",
     ],
   },
   rateImage: {
