@@ -5,6 +5,7 @@ import { rewardUptime } from "../modules/kudos/kudos.service.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
 import { expireRequests } from "../modules/requests/requests.sql.ts";
 import { RETENTION_BATCH, type RetentionBatch, retentionBatch } from "../modules/retention/retention.service.ts";
+import { forgetOldDecoys } from "../modules/trust/decoys.service.ts";
 import { uptimeEscrowOf } from "../modules/trust/escrow.rules.ts";
 import { checkAutoTrust } from "../modules/trust/roles.service.ts";
 import { exclusive } from "./lock.ts";
@@ -144,6 +145,11 @@ export function startTasks(deps: Deps): Tasks {
     ),
     setInterval(
       guard("models", () => syncModelReference(deps)),
+      3_600_000,
+    ),
+    // trust: decoys handed to paused workers are forgotten a day later (their ttl is long over)
+    setInterval(
+      guard("decoys", () => forgetOldDecoys(deps)),
       3_600_000,
     ),
   ];

@@ -7,7 +7,7 @@ import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { decoyReward, decoySubmitOutcome } from "./decoys.rules.ts";
-import { insertDecoyJob, pickDecoyRequest, takeDecoyJob } from "./decoys.sql.ts";
+import { deleteOldDecoys, insertDecoyJob, pickDecoyRequest, takeDecoyJob } from "./decoys.sql.ts";
 
 /** The errors a decoy's submit gives, worded as a real job's. */
 const DECOY_ERRORS = {
@@ -75,4 +75,12 @@ export async function answerIfDecoy(
 ): Promise<{ reward: number } | null> {
   if (!(err instanceof NotFoundError) || err.code !== "InvalidJobID" || !isUuid(a.jobId)) return null;
   return submitDecoy(deps, viewer, { ...a, now: deps.clock.now() });
+}
+
+/** Decoys are kept this long: far past any ttl, so a late submit still answers like a job. */
+export const DECOY_KEEP_MS = 24 * 3600 * 1000;
+
+/** Deletes decoys handed out over {@link DECOY_KEEP_MS} ago (an hourly task); returns how many. */
+export function forgetOldDecoys(deps: Pick<Deps, "db" | "clock">): Promise<number> {
+  return deleteOldDecoys(deps.db, new Date(deps.clock.now().getTime() - DECOY_KEEP_MS));
 }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../../src/infra/clock.ts";
+import { forgetOldDecoys } from "../../../src/modules/trust/decoys.service.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
 import { expectLedgerBalanced, fundedUser } from "../../support/kudos.ts";
 import { count, createRequest, FEED, outcome, PNG_B64, POP, pop, resetQueue, SUBMIT } from "../../support/queue.ts";
@@ -79,13 +80,17 @@ describe("decoy jobs for paused workers", () => {
     await expectLedgerBalanced(ctx.db);
   });
 
-  it("a decoy submitted past its deadline is AbortedGen, like a real job", async () => {
+  it("a decoy submitted past its deadline is AbortedGen, like a real job; a day later it is forgotten", async () => {
     const requester = await fundedUser(ctx.db, 500);
     const w = await pausedWorker();
     await createRequest(ctx.t, requester.apiKey, { prompt: "late", models: SD });
     const [decoy] = (await pop(ctx.t, w.owner.apiKey, w.decl)).jobs;
     clock.advance((decoy!.ttl + 1) * 1000);
     expect(outcome(await submitRaw(w.owner.apiKey, decoy!.id))).toBe("AbortedGen");
+    expect(await forgetOldDecoys(ctx.t.deps)).toBe(0);
+    clock.advance(24 * 3600 * 1000);
+    expect(await forgetOldDecoys(ctx.t.deps)).toBeGreaterThanOrEqual(1);
+    expect(await count(ctx.db, "SELECT 1 FROM decoy_jobs WHERE id = $1", [decoy!.id])).toBe(0);
   });
 
   it("shows nothing the worker could not have been handed for real: no NSFW to a SFW worker, no trusted-only request to an untrusted owner, never the owner's own", async () => {
