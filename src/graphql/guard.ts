@@ -40,6 +40,10 @@ export const MULTILINE: ReadonlySet<string> = new Set([
   "CreateImageRequestInput.sourceImage",
   "CreateImageRequestInput.sourceMask",
   "SubmitImageJobInput.image",
+  // text (issue 12): prompts, stop sequences ("\n" is the usual one) and generated texts are multi-line
+  "CreateTextRequestInput.prompt",
+  "TextParamsInput.stopSequence",
+  "SubmitTextJobInput.text",
 ]);
 
 const SINGLE_LINE_BAD =

@@ -5,8 +5,14 @@ import { closableIterator } from "../../lib/iterators.ts";
 import { requestStatus } from "../queue/queue.rules.ts";
 import { type RequestRow, readRequests } from "./requests.sql.ts";
 
+/** The counts a request's status is derived from: what every kind's request row carries. */
+export type WatchableRow = Pick<
+  RequestRow,
+  "n" | "waiting" | "processing" | "finished" | "restarted" | "faulted_jobs" | "cancelled" | "faulted" | "expired"
+>;
+
 /** A request row's derived status (done, faulted, open), by the jobs rules. */
-export function statusOf(row: RequestRow) {
+export function statusOf(row: WatchableRow) {
   return requestStatus({
     n: row.n,
     waiting: row.waiting,
@@ -20,7 +26,7 @@ export function statusOf(row: RequestRow) {
 }
 
 /** Whether a request will change no more: done, cancelled with nothing in flight, or expired. */
-export function requestEnded(row: RequestRow): boolean {
+export function requestEnded(row: WatchableRow): boolean {
   return row.expired || statusOf(row).done;
 }
 
@@ -71,9 +77,16 @@ export class RequestWatchHub {
  * every change, then completion once the request has ended. Changes that arrive while a read is
  * in progress collapse into one more read, so a slow client gets the latest state, never a
  * backlog. Written as a plain iterator (not an async generator) so that `return()` from a
- * leaving client takes effect at once, even while waiting.
+ * leaving client takes effect at once, even while waiting. `read` reads the row of another kind
+ * (text: its own row type, other kinds not found); by default the image request row.
  */
-export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): AsyncIterableIterator<RequestRow> {
+export function watchRequest<T extends WatchableRow = RequestRow>(
+  deps: Deps,
+  id: string,
+  signal?: AbortSignal,
+  read: (id: string) => Promise<T | undefined> = async (rid) =>
+    (await readRequests(deps.db, [rid]))[0] as T | undefined,
+): AsyncIterableIterator<T> {
   if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
   let dirty = true;
   let checking = false;
@@ -101,14 +114,14 @@ export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): Asyn
   };
   signal?.addEventListener("abort", close, { once: true });
   const done = { value: undefined, done: true } as const;
-  return closableIterator<RequestRow>(async () => {
+  return closableIterator<T>(async () => {
     for (;;) {
       if (closed) return done;
       if (dirty || checking) {
         const quiet = !dirty;
         dirty = false;
         checking = false;
-        const row = (await readRequests(deps.db, [id]))[0];
+        const row = await read(id);
         if (closed) return done;
         if (!row) {
           close();
