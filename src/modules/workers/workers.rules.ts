@@ -3,7 +3,7 @@
  * online. Pure.
  */
 
-import { canonicalName, invisibleCharacter } from "../../lib/names.ts";
+import { canonicalName, invisibleCharacter, isProfane, truncateName } from "../../lib/names.ts";
 import { customModelNameProblem } from "../models/models.rules.ts";
 
 /** A worker is online while it checked in within this many seconds (or holds a live feed). */
@@ -165,7 +165,7 @@ export function refuseWorkerName(name: string): DeclarationResult | null {
       "name",
     );
   }
-  if (name.length > WORKER_LIMITS.maxNameLength) {
+  if ([...name].length > WORKER_LIMITS.maxNameLength) {
     return fail(
       "InvalidWorkerName",
       `A worker name may have at most ${WORKER_LIMITS.maxNameLength} characters`,
@@ -253,16 +253,20 @@ function declaredModels(
  * Validates a worker's declaration and applies the AI Horde defaults (max pixels 512², img2img,
  * painting and post-processing allowed; ControlNet, SDXL ControlNet, LoRA, extra-slow, step
  * limit and upfront kudos not). Models outside the reference are kept for a customizer's
- * worker, otherwise dropped and reported (`unknownModels`); see `declaredModels`.
+ * worker, otherwise dropped and reported (`unknownModels`); see `declaredModels`. A name over
+ * 100 characters is truncated to 100 (the AI Horde's rule; the check-in gate raises the
+ * suspicion); a profane one is refused.
  */
 export function checkDeclaration(
   input: PopInput,
   known: ReadonlyMap<string, unknown>,
   owner: { customizer: boolean } = { customizer: false },
 ): DeclarationResult {
-  const name = canonicalName(input.name);
+  // trust (issue 11): an overlong name is truncated, not refused; the gate raises its suspicion
+  const name = truncateName(canonicalName(input.name), WORKER_LIMITS.maxNameLength);
   const badName = refuseWorkerName(name);
   if (badName) return badName;
+  if (isProfane(name)) return fail("ProfaneWorkerName", "That worker name is not allowed", "name");
   const declared = declaredModels(input.models, known, owner.customizer);
   if (!declared.ok) return declared;
   const { models, dropped: unknownModels } = declared;

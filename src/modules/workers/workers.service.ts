@@ -50,6 +50,10 @@ export interface CheckInGate {
   beforeRegister(sql: Sql, name: string): Promise<void>;
   /** After a check-in that wrote the worker's row (not a debounced one). */
   after(worker: { id: string }, declaration: { maxPixels?: number }): Promise<void>;
+  /** trust: a declaration refused with this code (a profane name is a suspicion). */
+  refused?(code: string): Promise<void>;
+  /** trust: the name as sent, after any check-in (an overlong one was truncated: a suspicion). */
+  named?(worker: { id: string }, sentName: string): Promise<void>;
 }
 
 /** Who may run workers: a registered, unflagged user using their own key. */
@@ -113,9 +117,13 @@ export async function checkInImageWorker(
   // The owner's customizer role is read only when it matters: a model outside the reference.
   const customizer = input.models.some((m) => !known.has(m)) && (await isCustomizer(deps.db, viewer.userId));
   const checked = checkDeclaration(input, known, { customizer });
-  if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
+  if (!checked.ok) {
+    await gate?.refused?.(checked.code);
+    throw new ValidationError(checked.code, checked.message, checked.field);
+  }
   const row = { columns: imageWorkerColumns(checked.value), speed: IMAGE_INITIAL_SPEED };
   const worker = await checkInWorker(deps, viewer, checked.value, row, gate);
+  await gate?.named?.(worker, input.name);
   return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
 }
 
