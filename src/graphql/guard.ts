@@ -40,6 +40,9 @@ export const MULTILINE: ReadonlySet<string> = new Set([
   "CreateImageRequestInput.sourceImage",
   "CreateImageRequestInput.sourceMask",
   "SubmitImageJobInput.image",
+  "CreateAlchemyRequestInput.sourceImage",
+  // Captions and descriptions are text; a post-processor's base64 image may be wrapped.
+  "SubmitAlchemyJobInput.result",
 ]);
 
 const SINGLE_LINE_BAD =

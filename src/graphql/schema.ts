@@ -19,6 +19,7 @@ import "../modules/trust/trust.graphql.ts";
 import "../modules/teams/teams.graphql.ts";
 import "../modules/moderation/moderation.graphql.ts";
 import "../modules/workers/workers.admin.graphql.ts";
+import "../modules/alchemy/alchemy.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */
 export const schema = assertGuarded(builder.toSchema({ sortSchema: true }));
