@@ -6,10 +6,12 @@ import { isUuid } from "../../lib/ids.ts";
 import { aggregateState, type FormState, formKind, formStateOf } from "./alchemy.rules.ts";
 import {
   type AlchemyRow,
+  alchemyEnded,
   alchemyRequestsByIds,
   createAlchemyRequest,
   type FormRow,
   type CreateAlchemyRequestInput as ServiceInput,
+  watchAlchemyRequest,
 } from "./alchemy.service.ts";
 
 /** Per-operation loader: every alchemy request an operation names, read in one statement. */
@@ -32,12 +34,6 @@ export function loadAlchemyRequest(ctx: Context, id: string): Promise<AlchemyRow
 
 function statesOf(row: AlchemyRow): FormState[] {
   return row.forms.map((f) => formStateOf(f.state));
-}
-
-/** Whether an alchemy request will change no more: every form settled, or the request expired. */
-export function alchemyEnded(row: AlchemyRow): boolean {
-  const state = aggregateState(statesOf(row));
-  return row.expired || state === "done" || state === "faulted";
 }
 
 const AlchemyFormRef = builder.objectRef<FormRow>("AlchemyForm").implement({
@@ -150,5 +146,15 @@ builder.mutationField("createAlchemyRequest", (t) =>
     args: { input: t.arg({ type: CreateAlchemyRequestInput, required: true }) },
     errors: resultOf("CreateAlchemyRequest"),
     resolve: (_root, { input }, ctx) => createAlchemyRequest(ctx.deps, ctx.viewer, input as ServiceInput),
+  }),
+);
+
+builder.subscriptionField("alchemyRequestUpdated", (t) =>
+  t.field({
+    type: AlchemyRequestRef,
+    description: "The request's forms at once, then after every change; completes when every form has settled",
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_root, args, ctx) => watchAlchemyRequest(ctx.deps, String(args.id), ctx.signal),
+    resolve: (row) => row,
   }),
 );

@@ -5,18 +5,20 @@
  * submit) runs on the jobs engine through this kind's plug-in (alchemy.kind.ts).
  */
 import type { Deps } from "../../deps.ts";
-import { ForbiddenError, LimitError, ValidationError } from "../../errors.ts";
+import { ForbiddenError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents } from "../../lib/money.ts";
 import { assertAcceptingRequests, assertIpAllowed } from "../moderation/moderation.service.ts";
-import { ANONYMOUS_PRIORITY_FLOOR, REGISTERED_PRIORITY_FLOOR } from "../requests/requests.service.ts";
+import { ANONYMOUS_PRIORITY_FLOOR, REGISTERED_PRIORITY_FLOOR, watchRows } from "../requests/requests.service.ts";
 import { requestPriority } from "../trust/priority.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import {
   ALCHEMY_LIMITS,
   type AlchemyFailure,
+  aggregateState,
   checkForms,
   type FormInput,
+  formStateOf,
   requestPrice,
   withinConcurrency,
 } from "./alchemy.rules.ts";
@@ -149,4 +151,20 @@ export function alchemyRequestsByIds(deps: Deps, ids: readonly string[]): Promis
     deps.db,
     ids.filter(isUuid).map((id) => id.toLowerCase()),
   );
+}
+
+/** Whether an alchemy request will change no more: every form settled, or the request expired. */
+export function alchemyEnded(row: AlchemyRow): boolean {
+  const state = aggregateState(row.forms.map((f) => formStateOf(f.state)));
+  return row.expired || state === "done" || state === "faulted";
+}
+
+/**
+ * The stream behind `alchemyRequestUpdated`: the request at once, then after every change to
+ * any of its forms, completing once it has ended (the request watcher every kind shares).
+ */
+export function watchAlchemyRequest(deps: Deps, id: string, signal?: AbortSignal): AsyncIterableIterator<AlchemyRow> {
+  if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
+  const key = id.toLowerCase();
+  return watchRows(deps, key, async () => (await readAlchemyRequests(deps.db, [key]))[0], alchemyEnded, signal);
 }

@@ -39,6 +39,8 @@ import {
   readUserRequests,
 } from "./requests.sql.ts";
 
+/** The request watcher any kind's `…RequestUpdated` subscription streams through. */
+export { watchRows } from "./requests.watch.ts";
 export type { GenerationRow, RequestKey, RequestRow };
 
 /** The lowest priority a registered requester gets, whatever their balance (issue: kudos economy). */

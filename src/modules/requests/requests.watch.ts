@@ -68,13 +68,27 @@ export class RequestWatchHub {
 
 /**
  * The stream behind `imageRequestUpdated`: the current state at once, then the state after
- * every change, then completion once the request has ended. Changes that arrive while a read is
- * in progress collapse into one more read, so a slow client gets the latest state, never a
- * backlog. Written as a plain iterator (not an async generator) so that `return()` from a
- * leaving client takes effect at once, even while waiting.
+ * every change, then completion once the request has ended. See {@link watchRows}.
  */
 export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): AsyncIterableIterator<RequestRow> {
   if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
+  return watchRows(deps, id, async () => (await readRequests(deps.db, [id]))[0], requestEnded, signal);
+}
+
+/**
+ * A request's stream, for any kind (`read` reads its row, `ended` says when it will change no
+ * more): the current state at once, then the state after every change, then completion once it
+ * has ended. Changes that arrive while a read is in progress collapse into one more read, so a
+ * slow client gets the latest state, never a backlog. Written as a plain iterator (not an async
+ * generator) so that `return()` from a leaving client takes effect at once, even while waiting.
+ */
+export function watchRows<T>(
+  deps: Deps,
+  id: string,
+  read: () => Promise<T | undefined>,
+  ended: (row: T) => boolean,
+  signal?: AbortSignal,
+): AsyncIterableIterator<T> {
   let dirty = true;
   let checking = false;
   let last = "";
@@ -101,14 +115,14 @@ export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): Asyn
   };
   signal?.addEventListener("abort", close, { once: true });
   const done = { value: undefined, done: true } as const;
-  return closableIterator<RequestRow>(async () => {
+  return closableIterator<T>(async () => {
     for (;;) {
       if (closed) return done;
       if (dirty || checking) {
         const quiet = !dirty;
         dirty = false;
         checking = false;
-        const row = (await readRequests(deps.db, [id]))[0];
+        const row = await read();
         if (closed) return done;
         if (!row) {
           close();
@@ -119,7 +133,7 @@ export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): Asyn
         if (quiet && seen === last) continue;
         last = seen;
         started = true;
-        if (requestEnded(row)) close();
+        if (ended(row)) close();
         return { value: row, done: false };
       }
       await new Promise<void>((resolve) => {
