@@ -1,10 +1,10 @@
 /**
  * The settlement of an OK job exactly as `submitImageJob` runs it once the image is stored, for
  * the raw loops (no HTTP, no image check, no blob write): the price's basis read without a lock,
- * then the one settlement statement (jobs.sql.ts settleImageJob), autocommit.
+ * then the one settlement statement (jobs.sql.ts settleJob), autocommit.
  */
 import type { Db } from "../src/infra/db.ts";
-import { settleImageJob, settlementBasis } from "../src/modules/jobs/jobs.settle.sql.ts";
+import { settleJob, settlementBasis } from "../src/modules/jobs/jobs.settle.sql.ts";
 
 /** Settles a claimed job as OK for its worker's owner; throws if the job was lost. */
 export async function settleClaimedJob(db: Db, jobId: string, ownerId: number): Promise<void> {
@@ -12,7 +12,7 @@ export async function settleClaimedJob(db: Db, jobId: string, ownerId: number): 
   const basis = await settlementBasis(db, jobId);
   if (!basis) throw new Error("no such job");
   const kudos = Number(basis.job_kudos);
-  const f = await settleImageJob(db, {
+  const f = await settleJob(db, {
     jobId,
     ownerId,
     state: "ok",

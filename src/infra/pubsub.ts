@@ -17,6 +17,8 @@ export interface Channels {
 
 /** What a feed needs to decide cheaply whether a wake-up could concern it; SQL decides for real. */
 export interface WakeHint {
+  /** the request's kind: only feeds of that kind are woken */
+  kind: "image" | "text" | "alchemy";
   requestId: string;
   count: number;
   models: string[];

@@ -1,19 +1,21 @@
 import type { Deps } from "../../deps.ts";
 import type { WakeHint } from "../../infra/pubsub.ts";
-import type { ImageWorkerDeclaration } from "../workers/workers.rules.ts";
 import { markCheckedIn } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { heldJobsByWorker } from "./jobs.feed.sql.ts";
 import { claimFor } from "./jobs.service.ts";
 import { type ClaimedJob, outstandingJobs, requestsWithWaitingJobs, unclaimJobs } from "./jobs.sql.ts";
+import { kindOf, type WorkerDeclaration } from "./kinds.ts";
 
 /**
- * Worker feeds: each `imageJobAssigned` subscription is a {@link Feed} that claims a job when it
+ * Worker feeds, for every kind: each `imageJobAssigned` (`textJobAssigned`, `alchemyJobAssigned`)
+ * subscription is a {@link Feed} that claims a job when it
  * has a free slot and something may fit, and otherwise sleeps. The {@link FeedHub} of an
  * instance decides whom to wake:
  *
  * - a new request (or a released job) wakes at most as many parked feeds as it has jobs, in the
- *   order they parked, choosing only feeds whose declaration could fit (models, size, nsfw);
+ *   order they parked, choosing only feeds of the request's kind whose declaration could fit
+ *   (the kind's guess: models, size, nsfw);
  *   the claim's SQL decides for real. A woken feed that claims nothing hands the wake-up on to
  *   the next candidate, so a job is not stranded by a feed the hint misjudged;
  * - a submit or a TTL re-queue frees a slot of that worker's feed;
@@ -93,6 +95,15 @@ export class FeedHub {
     }
   }
 
+  /**
+   * Opens a worker's feed (any kind, its declaration checked and the worker checked in by its
+   * kind's module): the jobs it already holds count against its limit. On the hub so that every
+   * kind's module opens feeds through `deps.feeds`, not through this file.
+   */
+  open(worker: CheckedInWorker, declaration: WorkerDeclaration, signal?: AbortSignal): Promise<Feed> {
+    return new Feed(this.deps, this, worker, declaration, signal).init();
+  }
+
   /** Marks every worker with a live feed here as checked in (one statement). */
   async heartbeat(): Promise<void> {
     await markCheckedIn(this.deps, [...this.byWorker.keys()]);
@@ -108,7 +119,15 @@ export class FeedHub {
     const rows = await requestsWithWaitingJobs(this.deps.db, this.deps.clock.now());
     for (const r of rows) {
       this.wake(
-        { requestId: r.id, count: r.count, models: r.models, pixels: r.pixels, nsfw: r.nsfw, userId: r.user_id },
+        {
+          kind: r.kind,
+          requestId: r.id,
+          count: r.count,
+          models: r.models,
+          pixels: r.pixels,
+          nsfw: r.nsfw,
+          userId: r.user_id,
+        },
         new Set(),
       );
     }
@@ -160,7 +179,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     private readonly deps: Deps,
     private readonly hub: FeedHub,
     private readonly worker: CheckedInWorker,
-    private readonly declaration: ImageWorkerDeclaration,
+    private readonly declaration: WorkerDeclaration,
     private readonly signal?: AbortSignal,
   ) {
     signal?.addEventListener("abort", this.onAbort, { once: true });
@@ -193,10 +212,8 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   /** A cheap guess from the hint; the claim's SQL has the last word. */
   mightTake(h: WakeHint): boolean {
     if (this.closed || this.slots <= 0 || this.atLimit) return false;
-    if (h.pixels > this.declaration.maxPixels) return false;
-    if (h.nsfw && !this.declaration.nsfw) return false;
     if (this.worker.maintenance && h.userId !== this.worker.user_id) return false;
-    return h.models.length === 0 || h.models.some((m) => this.declaration.models.includes(m));
+    return kindOf(this.declaration.kind).mightTake(this.declaration, h);
   }
 
   poke(hint: WakeHint, tried: Set<Feed>): void {
@@ -364,9 +381,10 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     for (const [id, { job, count }] of byRequest) {
       this.deps.bus.publish("requestChanged", { id, ended: false });
       this.deps.bus.publish("jobsAvailable", {
+        kind: job.kind,
         requestId: id,
         count,
-        models: [],
+        models: job.kind === "alchemy" && job.model ? [job.model] : [],
         pixels: job.width * job.height,
         nsfw: false,
         userId: job.user_id,
@@ -375,12 +393,12 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   }
 }
 
-/** Opens a worker's feed: the jobs it already holds count against its limit. */
+/** Opens a worker's feed: the jobs it already holds count against its limit ({@link FeedHub.open}). */
 export function openFeed(
   deps: Deps,
   worker: CheckedInWorker,
-  declaration: ImageWorkerDeclaration,
+  declaration: WorkerDeclaration,
   signal?: AbortSignal,
 ): Promise<Feed> {
-  return new Feed(deps, deps.feeds, worker, declaration, signal).init();
+  return deps.feeds.open(worker, declaration, signal);
 }

@@ -50,7 +50,7 @@ export const ImageJobRef = builder.objectRef<ClaimedJob>("ImageJob").implement({
     model: t.exposeString("model"),
     params: t.field({
       type: ImageParamsRef,
-      resolve: (j) => ({ ...(j.params as unknown as ImageParams), jobSeed: j.seed }),
+      resolve: (j) => ({ ...(j.params as unknown as ImageParams), jobSeed: j.seed ?? "" }),
     }),
     sourceImageUrl: t.string({
       nullable: true,

@@ -17,6 +17,7 @@ function metadataJson(entries: readonly GenMetadataEntry[] | null | undefined): 
 /** A processing job's settlement facts, returned by {@link finishJob}. */
 export interface FinishedJob {
   id: string;
+  kind: "image" | "text" | "alchemy";
   request_id: string;
   worker_id: string;
   worker_owner: number;
@@ -30,7 +31,14 @@ export interface FinishedJob {
   params: Record<string, unknown>;
   models: string[];
   nsfw: boolean;
+  /** what the job counts for: pixelsteps, tokens or 1 form (null for a FAULTED job) */
+  things: number | null;
 }
+
+/** What a finished job's statements return (jobs j, requests r, workers w). */
+const FINISHED = `j.id, j.kind, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
+  r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params, r.models, r.nsfw,
+  j.things`;
 
 /**
  * Compare-and-set from PROCESSING to a final state: succeeds only for the worker holding the
@@ -43,21 +51,19 @@ export async function finishJob(
     ownerId: number;
     state: "ok" | "censored" | "csam" | "faulted";
     imageKey: string | null;
-    seed: string;
+    seed: string | null;
     genMetadata?: readonly GenMetadataEntry[] | null;
     now: Date;
   },
 ): Promise<FinishedJob | null> {
   const rows = await sql.query<FinishedJob>(
-    `UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6, gen_metadata = $7::jsonb,
+    `UPDATE jobs j SET state = $3, image_key = $4, seed = coalesce($5, j.seed), submitted_at = $6, gen_metadata = $7::jsonb,
             pixels = r.width * r.height, steps = r.steps,
             seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001)
        FROM requests r, workers w
       WHERE j.id = $1 AND j.state = 'processing' AND j.deadline >= $6
         AND r.id = j.request_id AND w.id = j.worker_id AND w.user_id = $2
-     RETURNING j.id, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
-               r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params,
-               r.models, r.nsfw`,
+     RETURNING ${FINISHED}`,
     [a.jobId, a.ownerId, a.state, a.imageKey, a.seed, a.now, metadataJson(a.genMetadata)],
   );
   return rows[0] ?? null;
@@ -92,9 +98,16 @@ export async function diagnoseSubmit(
 
 /** What a paid settlement's price is computed from, read before it (no lock). */
 export interface SettlementBasis {
+  kind: "image" | "text" | "alchemy";
   model: string | null;
   job_kudos: string;
   params: Record<string, unknown>;
+  prompt: string;
+  /** text: the request's longest generation; alchemy: the source image's tiles */
+  max_length: number;
+  image_tiles: number;
+  /** the job's claim time, for a kind whose price depends on how long it took */
+  claimed_at: Date | null;
   /** trust (issue 11): the surcharges the AI Horde burns (fast workers only, a worker blacklist) */
   fast_only: boolean;
   blacklist: boolean;
@@ -103,7 +116,8 @@ export interface SettlementBasis {
 /** A job's model and its request's price and parameters, for the price of its settlement. */
 export async function settlementBasis(sql: Sql, jobId: string): Promise<SettlementBasis | null> {
   const rows = await sql.query<SettlementBasis>(
-    `SELECT j.model, r.job_kudos::text AS job_kudos, r.params, NOT r.slow_workers AS fast_only,
+    `SELECT j.kind, j.model, r.job_kudos::text AS job_kudos, r.params, r.prompt, r.max_length, r.image_tiles,
+            j.claimed_at, NOT r.slow_workers AS fast_only,
             (r.worker_blacklist AND cardinality(r.worker_ids) > 0) AS blacklist
        FROM jobs j JOIN requests r ON r.id = j.request_id WHERE j.id = $1`,
     [jobId],
@@ -113,13 +127,15 @@ export async function settlementBasis(sql: Sql, jobId: string): Promise<Settleme
 }
 
 /**
- * A submitted job's whole settlement in one statement, run on its own (autocommit): the
- * compare-and-set from PROCESSING (only the holding worker's owner, before the deadline, once,
- * and only if the job still has the model its price was computed for), the job's price and
- * reward, the worker's statistics, the request's consumed kudos, expiry and finished-image counts
- * (User.stats reads those), the ledger rows and
- * balances (kudos.sql.ts ledgerCtes: the reward to the worker's owner, the charge to the
- * requester) and the shared key's spending. Returns null when the compare-and-set fails.
+ * A submitted job's whole settlement in one statement, for any kind, run on its own
+ * (autocommit): the compare-and-set from PROCESSING (only the holding worker's owner, before the
+ * deadline, once, and only if the job still has the model its price was computed for), the job's
+ * result, price, reward and `things` (what it counts for: pixelsteps, tokens or one form), the
+ * worker's statistics (its kind's counter and speed: pixelsteps or tokens per second, or seconds
+ * per form), the request's consumed kudos, expiry and finished counts (User.stats reads those),
+ * the ledger rows and balances (kudos.sql.ts ledgerCtes: the reward to the worker's owner, the
+ * charge to the requester) and the shared key's spending. Returns null when the compare-and-set
+ * fails.
  *
  * Why one statement: a settlement used to be BEGIN, four statements and COMMIT, and the request
  * row and both users' rows stayed locked across the round trips in between; a requester with
@@ -128,16 +144,20 @@ export async function settlementBasis(sql: Sql, jobId: string): Promise<Settleme
  * job row, then the worker's and the request's rows, then the users in id order, then the
  * shared key's row. Figures: bench/README.md (raw settlement loop, hot requester).
  */
-export async function settleImageJob(
+export async function settleJob(
   sql: Sql,
   a: {
     jobId: string;
     ownerId: number;
     state: "ok" | "censored" | "csam";
-    imageKey: string | null;
-    seed: string;
+    /** image: the stored image; text and alchemy: the result (a JSON value) */
+    imageKey?: string | null;
+    result?: unknown;
+    seed?: string | null;
     genMetadata?: readonly GenMetadataEntry[] | null;
     model: string | null;
+    /** what the job counts for; image: null (the request's pixels × steps) */
+    things?: number | null;
     kudos: number;
     reward: number;
     charge: number;
@@ -150,29 +170,32 @@ export async function settleImageJob(
 ): Promise<FinishedJob | null> {
   const rows = await sql.query<FinishedJob>(
     `WITH fin AS (
-       UPDATE jobs j SET state = $3, image_key = $4, seed = $5, submitted_at = $6,
+       UPDATE jobs j SET state = $3, image_key = $4, seed = coalesce($5, j.seed), submitted_at = $6,
               pixels = r.width * r.height, steps = r.steps,
+              things = coalesce($15::float8, r.width::float8 * r.height * r.steps),
+              result = $16::jsonb,
               seconds = greatest(extract(epoch FROM $6 - j.claimed_at), 0.001), kudos = $8, reward = $9,
               gen_metadata = $14::jsonb
          FROM requests r, workers w
         WHERE j.id = $1 AND j.state = 'processing' AND j.deadline >= $6 AND j.model IS NOT DISTINCT FROM $7
           AND r.id = j.request_id AND w.id = j.worker_id AND w.user_id = $2
-       RETURNING j.id, j.request_id, j.worker_id, w.user_id AS worker_owner, r.user_id AS requester,
-                 r.shared_key_id, j.model, r.job_kudos::text AS job_kudos, j.pixels, j.steps, j.seconds, r.params,
-                 r.models, r.nsfw
+       RETURNING ${FINISHED}
      ),
      wk AS (
        UPDATE workers w SET kudos = w.kudos + $9, fulfilments = w.fulfilments + 1,
-              megapixelsteps = w.megapixelsteps + f.pixels::float8 * f.steps / 1e6,
-              speed = CASE WHEN w.fulfilments = 0 THEN f.pixels::float8 * f.steps / f.seconds
-                           ELSE w.speed * 0.8 + (f.pixels::float8 * f.steps / f.seconds) * 0.2 END,
+              megapixelsteps = w.megapixelsteps + CASE WHEN f.kind = 'image' THEN f.things / 1e6 ELSE 0 END,
+              tokens = w.tokens + CASE WHEN f.kind = 'text' THEN f.things ELSE 0 END,
+              forms = w.forms + CASE WHEN f.kind = 'alchemy' THEN 1 ELSE 0 END,
+              speed = CASE WHEN w.fulfilments = 0 THEN s.sample ELSE w.speed * 0.8 + s.sample * 0.2 END,
               last_check_in = greatest(w.last_check_in, $6)
-         FROM fin f WHERE w.id = f.worker_id
+         FROM fin f
+        CROSS JOIN LATERAL (SELECT CASE WHEN f.kind = 'alchemy' THEN f.seconds ELSE f.things / f.seconds END AS sample) s
+        WHERE w.id = f.worker_id
      ),
      rq AS (
        UPDATE requests r SET consumed_kudos = r.consumed_kudos + $10, updated_at = $6,
               expires_at = greatest(r.expires_at, $11), finished_images = r.finished_images + 1,
-              finished_pixelsteps = r.finished_pixelsteps + f.pixels::float8 * f.steps
+              finished_pixelsteps = r.finished_pixelsteps + f.things
          FROM fin f WHERE r.id = f.request_id
      ),
      entries AS (
@@ -201,8 +224,8 @@ export async function settleImageJob(
       a.jobId,
       a.ownerId,
       a.state,
-      a.imageKey,
-      a.seed,
+      a.imageKey ?? null,
+      a.seed ?? null,
       a.now,
       a.model,
       a.kudos.toFixed(2),
@@ -212,8 +235,10 @@ export async function settleImageJob(
       (a.burned ?? 0).toFixed(2),
       (a.escrow ?? 0).toFixed(2),
       metadataJson(a.genMetadata),
+      a.things ?? null,
+      a.result === undefined ? null : JSON.stringify(a.result),
     ],
-    { name: "settle_image_job" },
+    { name: "settle_job" },
   );
   return rows[0] ?? null;
 }
@@ -259,4 +284,47 @@ export async function afterFault(
     [requestId, maxFaults, replace, now],
   );
   return rows[0] ?? { faulted: false, replaced: false };
+}
+
+/**
+ * After a job of a kind whose jobs stand alone (alchemy: one form each) was dropped. Timed out
+ * (`replace` false; the job is WAITING again, one more restart) or submitted FAULTED, a job
+ * already dropped more than `maxAborts` times before faults by itself (the AI Horde's
+ * `abort_count > 2` test before its increment: the fourth drop faults). Otherwise a FAULTED submit's (`replace` true) copy (its form,
+ * payload and drops so far, plus this one) waits in its place. The request never faults as
+ * a whole; `ended` says whether none of its jobs is left to do.
+ */
+export async function afterJobFault(
+  sql: Sql,
+  jobId: string,
+  replace: boolean,
+  maxAborts: number,
+  now: Date,
+): Promise<{ faulted: boolean; replaced: boolean; ended: boolean }> {
+  const rows = await sql.query<{ faulted: boolean; replaced: boolean; ended: boolean }>(
+    `WITH j AS (SELECT id, request_id, model, payload, restarts FROM jobs WHERE id = $1),
+     gone AS (
+       UPDATE jobs x SET state = 'faulted' FROM j
+        WHERE x.id = j.id AND NOT $3 AND x.state = 'waiting' AND x.restarts - 1 > $2
+       RETURNING x.id
+     ),
+     add AS (
+       INSERT INTO jobs (request_id, idx, model, payload, restarts, created_at)
+       SELECT j.request_id, (SELECT max(idx) + 1 FROM jobs WHERE request_id = j.request_id), j.model, j.payload,
+              j.restarts + 1, $4
+         FROM j JOIN requests r ON r.id = j.request_id
+        WHERE $3 AND j.restarts <= $2 AND ${LIVE}
+       RETURNING id
+     )
+     SELECT EXISTS (SELECT 1 FROM gone) OR ($3 AND NOT EXISTS (SELECT 1 FROM add)) AS faulted,
+            EXISTS (SELECT 1 FROM add) AS replaced,
+            NOT EXISTS (SELECT 1 FROM add)
+              AND NOT EXISTS (SELECT 1 FROM jobs x, j WHERE x.request_id = j.request_id AND x.id <> j.id
+                                 AND x.state IN ('waiting', 'processing'))
+              AND (EXISTS (SELECT 1 FROM gone) OR $3
+                   OR NOT EXISTS (SELECT 1 FROM jobs x WHERE x.id = $1 AND x.state IN ('waiting', 'processing')))
+              AS ended`,
+    [jobId, maxAborts, replace, now],
+  );
+  return rows[0] ?? { faulted: false, replaced: false, ended: false };
 }

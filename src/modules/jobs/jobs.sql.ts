@@ -1,14 +1,19 @@
 import type { Sql } from "../../infra/db.ts";
 import { LIVE, QUEUE_ORDER } from "../queue/queue.rules.ts";
 
-/** A job as handed to a worker. */
+/** The three kinds of work (the `worker_kind` enum). */
+export type Kind = "image" | "text" | "alchemy";
+
+/** A job as handed to a worker: the common fields and each kind's own (null or 0 for the others). */
 export interface ClaimedJob {
   id: string;
+  kind: Kind;
   request_id: string;
   prompt: string;
   params: Record<string, unknown>;
   model: string;
-  seed: string;
+  /** image only (null for text and alchemy) */
+  seed: string | null;
   ttl: number;
   deadline: Date;
   source_image_key: string | null;
@@ -17,6 +22,14 @@ export interface ClaimedJob {
   user_id: number;
   width: number;
   height: number;
+  /** text: the longest generation and context the request asks for, and its softprompt */
+  max_length: number;
+  max_context_length: number;
+  softprompt: string | null;
+  /** alchemy: the form's payload, the source image's tiles and the URL it was given by */
+  payload: unknown;
+  image_tiles: number;
+  source_image_url: string | null;
   /** When the job was created: the pickup latency's start (/metrics). */
   created_at: Date;
 }
@@ -25,8 +38,17 @@ const CLAIM_SET = `
   UPDATE jobs j SET state = 'processing', worker_id = $1, claimed_at = $2, model = p.model, seed = p.seed,
          ttl = p.ttl, deadline = $2 + make_interval(secs => p.ttl)
     FROM pick p WHERE j.id = p.id
-  RETURNING j.id, j.request_id, p.prompt, p.params, j.model, j.seed, j.ttl, j.deadline, p.source_image_key,
-            p.source_mask_key, p.source_processing, p.user_id, p.width, p.height, j.created_at`;
+  RETURNING j.id, j.kind, j.request_id, p.prompt, p.params, j.model, j.seed, j.ttl, j.deadline, p.source_image_key,
+            p.source_mask_key, p.source_processing, p.user_id, p.width, p.height, p.max_length,
+            p.max_context_length, p.softprompt, j.payload, p.image_tiles, p.source_image_url, j.created_at`;
+
+/** The request's columns every kind's job carries (pick's select list, after the job's id). */
+const REQUEST_FIELDS = `r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing, r.user_id,
+  r.width, r.height, r.max_length, r.max_context_length, r.softprompt, r.image_tiles, r.source_image_url`;
+
+/** An image job's seed: the request's, or a random 32-bit one per claim; none for other kinds. */
+const SEED = `CASE WHEN r.kind = 'image'
+  THEN coalesce(r.params->>'seed', floor(random() * 4294967296)::bigint::text) END`;
 
 /** How many requests with waiting jobs the claim walks in queue order before it looks by model. */
 export const CLAIM_WALK = 16;
@@ -47,10 +69,10 @@ export interface Claim {
   room: number;
 }
 
-/** The next request with waiting jobs after `after` in queue order: one probe of jobs_queue_idx. */
+/** The next request of the worker's kind ($4) with waiting jobs after `after` in queue order: one probe of jobs_queue_idx. */
 const nextWaiting = (after: string | null) => `
   SELECT j.queue_rank, j.request_created_at, j.request_id FROM jobs j
-   WHERE j.state = 'waiting'${after ? ` AND (j.queue_rank, j.request_created_at, j.request_id) > (${after})` : ""}
+   WHERE j.kind = $4 AND j.state = 'waiting'${after ? ` AND (j.queue_rank, j.request_created_at, j.request_id) > (${after})` : ""}
    ORDER BY j.queue_rank, j.request_created_at, j.request_id LIMIT 1`;
 
 /**
@@ -80,7 +102,13 @@ const nextWaiting = (after: string | null) => `
  * taken since this statement's snapshot fails FOR UPDATE's re-check of `state`). Only the chosen
  * job row is locked. Used by popImageJob and by every worker feed.
  */
-export async function claimNextJob(sql: Sql, workerId: string, now: Date, cap: number): Promise<Claim> {
+export async function claimNextJob(
+  sql: Sql,
+  workerId: string,
+  now: Date,
+  cap: number,
+  kind: Kind = "image",
+): Promise<Claim> {
   const rows = await sql.query<Omit<ClaimedJob, "id"> & { room: number | null; id: string | null }>(
     `WITH RECURSIVE me AS (
        SELECT w, o.trusted, claim_room(w.id, $3) AS room FROM workers w JOIN users o ON o.id = w.user_id WHERE w.id = $1
@@ -106,7 +134,7 @@ export async function claimNextJob(sql: Sql, workerId: string, now: Date, cap: n
        SELECT f.request_id, f.queue_rank, f.created_at
          FROM (SELECT j.request_id, min(j.queue_rank) AS queue_rank, min(j.request_created_at) AS created_at
                  FROM me, jobs j
-                WHERE j.state = 'waiting' AND (j.models && (me.w).models OR cardinality(j.models) = 0)
+                WHERE j.state = 'waiting' AND j.kind = $4 AND (j.models && (me.w).models OR cardinality(j.models) = 0)
                   AND (SELECT count(*) FROM walk) >= ${CLAIM_WALK} AND NOT EXISTS (SELECT 1 FROM walk WHERE ok)
                 GROUP BY j.request_id) f
         CROSS JOIN LATERAL (${eligibleAt("f.request_id")}) e
@@ -129,19 +157,20 @@ export async function claimNextJob(sql: Sql, workerId: string, now: Date, cap: n
         WHERE me.room > 0
      ),
      pick AS (
-       SELECT j.id, c.model, c.ttl, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing,
-              r.user_id, r.width, r.height,
-              coalesce(r.params->>'seed', floor(random() * 4294967296)::bigint::text) AS seed
+       SELECT j.id, CASE WHEN r.kind = 'alchemy' THEN j.model ELSE c.model END AS model, c.ttl, ${REQUEST_FIELDS},
+              ${SEED} AS seed
          FROM candidates c
          JOIN jobs j ON j.request_id = c.request_id AND j.state = 'waiting'
-         JOIN requests r ON r.id = c.request_id
+         JOIN requests r ON r.id = c.request_id, me
+        -- an alchemy job is one form: the worker must do that form
+        WHERE r.kind <> 'alchemy' OR j.model = ANY ((me.w).models)
         ORDER BY c.own DESC, c.queue_rank, c.created_at, c.request_id, j.idx
         LIMIT 1
         FOR UPDATE OF j SKIP LOCKED
      ),
      claimed AS (${CLAIM_SET})
      SELECT (SELECT room FROM me) AS room, c.* FROM (VALUES (1)) AS one (x) LEFT JOIN claimed c ON true`,
-    [workerId, now, cap],
+    [workerId, now, cap, kind],
     { name: "claim_next_job" },
   );
   const row = rows[0];
@@ -151,8 +180,13 @@ export async function claimNextJob(sql: Sql, workerId: string, now: Date, cap: n
 }
 
 /** {@link claimNextJob} with no cap on held jobs: the job, or null. */
-export async function claimImageJob(sql: Sql, workerId: string, now: Date): Promise<ClaimedJob | null> {
-  return (await claimNextJob(sql, workerId, now, NO_CAP)).job;
+export async function claimImageJob(
+  sql: Sql,
+  workerId: string,
+  now: Date,
+  kind: Kind = "image",
+): Promise<ClaimedJob | null> {
+  return (await claimNextJob(sql, workerId, now, NO_CAP, kind)).job;
 }
 
 /**
@@ -172,9 +206,7 @@ export async function claimMoreOfRequest(
   if (count <= 0) return [];
   return sql.query<ClaimedJob>(
     `WITH pick AS (
-       SELECT j.id, r.prompt, r.params, r.source_image_key, r.source_mask_key, r.source_processing, r.user_id,
-              r.width, r.height, $4::text AS model,
-              coalesce(r.params->>'seed', floor(random() * 4294967296)::bigint::text) AS seed,
+       SELECT j.id, ${REQUEST_FIELDS}, $4::text AS model, ${SEED} AS seed,
               r.job_ttl * CASE WHEN w.extra_slow THEN 3 ELSE 1 END AS ttl
          FROM workers w
          JOIN requests r ON r.id = $3 AND ${LIVE} AND r.expires_at > $2
@@ -188,9 +220,13 @@ export async function claimMoreOfRequest(
   );
 }
 
+/** A job back in the queue forgets its model (the next claim picks one), unless it is an alchemy form. */
+const KEPT_MODEL = "CASE WHEN kind = 'alchemy' THEN model END";
+
 /** A job taken back from its worker. */
 export interface ReleasedJob {
   id: string;
+  kind: Kind;
   request_id: string;
   worker_id: string;
 }
@@ -209,12 +245,12 @@ export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Prom
         ORDER BY deadline LIMIT $2 FOR UPDATE SKIP LOCKED
      ),
      rel AS (
-       UPDATE jobs j SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = NULL,
+       UPDATE jobs j SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = ${KEPT_MODEL},
               seed = NULL, ttl = 0, restarts = restarts + 1, released_from = released_from || stale.worker_id
          FROM stale WHERE j.id = stale.id
-       RETURNING j.id, j.request_id, stale.worker_id
+       RETURNING j.id, j.kind, j.request_id, stale.worker_id
      )
-     SELECT id, request_id, worker_id FROM rel`,
+     SELECT id, kind, request_id, worker_id FROM rel`,
     [now, limit],
   );
 }
@@ -223,7 +259,7 @@ export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Prom
 export async function unclaimJobs(sql: Sql, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await sql.query(
-    `UPDATE jobs SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = NULL,
+    `UPDATE jobs SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = ${KEPT_MODEL},
             seed = NULL, ttl = 0
       WHERE id = ANY($1::uuid[]) AND state = 'processing'`,
     [ids],
@@ -243,11 +279,11 @@ export async function requestsWithWaitingJobs(
   sql: Sql,
   now: Date,
   limit = 200,
-): Promise<{ id: string; count: number; models: string[]; pixels: number; nsfw: boolean; user_id: number }[]> {
+): Promise<({ id: string; count: number } & WakeFacts)[]> {
   return sql.query(
-    `SELECT r.id, count(*)::int AS count, r.models, r.width * r.height AS pixels, r.nsfw, r.user_id
+    `SELECT r.id, count(*)::int AS count, r.kind, r.models, r.width * r.height AS pixels, r.nsfw, r.user_id
        FROM requests r JOIN jobs j ON j.request_id = r.id AND j.state = 'waiting'
-      WHERE r.kind = 'image' AND ${LIVE} AND r.expires_at > $1
+      WHERE ${LIVE} AND r.expires_at > $1
       GROUP BY r.id ORDER BY ${QUEUE_ORDER} LIMIT $2`,
     [now, limit],
   );
@@ -255,6 +291,7 @@ export async function requestsWithWaitingJobs(
 
 /** What a feed's wake-up needs to know of a request (models, size, nsfw, requester). */
 export interface WakeFacts {
+  kind: Kind;
   models: string[];
   pixels: number;
   nsfw: boolean;
@@ -264,7 +301,7 @@ export interface WakeFacts {
 /** The wake-up facts of a request, or null when it is gone. */
 export async function readWakeFacts(sql: Sql, requestId: string): Promise<WakeFacts | null> {
   const rows = await sql.query<WakeFacts>(
-    "SELECT models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
+    "SELECT kind, models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
     [requestId],
   );
   return rows[0] ?? null;

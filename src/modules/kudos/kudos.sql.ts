@@ -51,7 +51,7 @@ export async function applyLedger(sql: Sql, entries: LedgerEntry[], now: Date): 
 
 /**
  * The ledger write as CTEs, for {@link applyLedger} and for a statement that settles a job in
- * one round trip (jobs.sql.ts, settleImageJob): appends the rows of CTE `src` (columns user_id,
+ * one round trip (jobs.sql.ts, settleJob): appends the rows of CTE `src` (columns user_id,
  * kind, amount, counterpart_id, request_id, job_id, transfer_id, shared_key_id, worker_id; no
  * zero amounts) stamped `now`, and adds their sums to the balances, the users locked in id order
  * first. The one text that writes `users.kudos`, and `users.evaluating_kudos` (the escrow, which

@@ -283,9 +283,9 @@ export function workerGate(deps: Deps, viewer: Viewer) {
         throw new ForbiddenError("TooManySameIPs", `This address already hosts ${limit} workers`);
       }
     },
-    after: async (worker: { id: string }, d: { maxPixels: number }) => {
+    after: async (worker: { id: string }, d: { maxPixels?: number }) => {
       if (viewer.ip) await q.recordWorkerIp(deps.db, worker.id, viewer.ip);
-      if (!viewer.trusted && d.maxPixels > 3072 * 3072) {
+      if (!viewer.trusted && (d.maxPixels ?? 0) > 3072 * 3072) {
         await suspectWorkerOnce(deps, worker.id, "EXTREME_MAX_PIXELS");
       }
     },

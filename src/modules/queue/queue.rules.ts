@@ -68,6 +68,12 @@ export function jobTtlSeconds(input: JobTtlInput): number {
  */
 export const MAX_FAULTED_JOBS = 2;
 
+/**
+ * A job of a kind whose jobs stand alone (alchemy forms): dropped (timed out or FAULTED) more
+ * than this many times, it faults by itself (the AI Horde's `abort_count > 2`, §3.6).
+ */
+export const MAX_JOB_ABORTS = 2;
+
 /** A request's job counts, as the services read them. */
 export interface RequestCounts {
   /** Images asked for. */

@@ -233,6 +233,7 @@ export async function createImageRequest(
     const requestId = await storeRequest(deps, viewer, admitted, row, downgraded);
     const { params } = req;
     deps.bus.publish("jobsAvailable", {
+      kind: "image",
       requestId,
       count: params.n,
       models: req.models,

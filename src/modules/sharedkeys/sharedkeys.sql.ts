@@ -99,7 +99,7 @@ export async function spendSharedKey(sql: Sql, id: string, amount: number): Prom
 
 /**
  * The spending of a shared key as one UPDATE, for {@link spendSharedKey} and for a settlement
- * statement that spends inside itself (jobs.sql.ts, settleImageJob): `id` and `amount` are SQL
+ * statement that spends inside itself (jobs.sql.ts, settleJob): `id` and `amount` are SQL
  * expressions; the amount is added to `utilized` and taken off the budget unless it is -1,
  * never below 0.
  */

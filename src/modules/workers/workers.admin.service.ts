@@ -135,6 +135,7 @@ export async function deleteWorker(deps: Deps, viewer: Viewer, id: string): Prom
     const f = await wakeFacts(deps.db, r.request_id);
     if (f) {
       deps.bus.publish("jobsAvailable", {
+        kind: f.kind,
         requestId: r.request_id,
         count: r.count,
         models: f.models,

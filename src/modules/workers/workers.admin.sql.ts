@@ -114,12 +114,18 @@ export async function deleteWorkerRow(sql: Sql, workerId: string): Promise<{ req
 }
 
 /** What a feed needs to hear that a request's jobs are claimable again. */
-export async function wakeFacts(
-  sql: Sql,
-  requestId: string,
-): Promise<{ models: string[]; pixels: number; nsfw: boolean; user_id: number } | null> {
-  const rows = await sql.query<{ models: string[]; pixels: number; nsfw: boolean; user_id: number }>(
-    "SELECT models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
+/** What a feed's wake-up needs to know of a request. */
+interface WakeFacts {
+  kind: "image" | "text" | "alchemy";
+  models: string[];
+  pixels: number;
+  nsfw: boolean;
+  user_id: number;
+}
+
+export async function wakeFacts(sql: Sql, requestId: string): Promise<WakeFacts | null> {
+  const rows = await sql.query<WakeFacts>(
+    "SELECT kind, models, width * height AS pixels, nsfw, user_id FROM requests WHERE id = $1",
     [requestId],
   );
   return rows[0] ?? null;

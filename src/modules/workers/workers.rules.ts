@@ -13,8 +13,53 @@ export function maxWorkers(owner: { trusted: boolean; workerInvited: number }): 
   return Math.max(owner.trusted ? 20 : 3, owner.workerInvited);
 }
 
+/** The columns of a workers row that a check-in may write (besides its name, owner and time). */
+export const WORKER_COLUMNS = [
+  "models",
+  "nsfw",
+  "threads",
+  "bridge_agent",
+  "blacklist",
+  "blacklist_pattern",
+  "max_pixels",
+  "allow_img2img",
+  "allow_painting",
+  "allow_post_processing",
+  "allow_controlnet",
+  "allow_lora",
+  "extra_slow",
+  "max_length",
+  "max_context_length",
+  "softprompts",
+  "max_tiles",
+] as const;
+
+export type WorkerColumn = (typeof WORKER_COLUMNS)[number];
+
+/** A check-in's values for the workers row, by column. */
+export type WorkerColumns = Partial<Record<WorkerColumn, unknown>>;
+
+/** An image worker's declaration as workers-row columns. */
+export function imageWorkerColumns(d: ImageWorkerDeclaration): WorkerColumns {
+  return {
+    models: d.models,
+    nsfw: d.nsfw,
+    threads: d.threads,
+    bridge_agent: d.bridgeAgent,
+    blacklist: d.blacklist,
+    blacklist_pattern: blacklistPattern(d.blacklist),
+    max_pixels: d.maxPixels,
+    allow_img2img: d.allowImg2img,
+    allow_painting: d.allowPainting,
+    allow_post_processing: d.allowPostProcessing,
+    allow_controlnet: d.allowControlnet,
+    allow_lora: d.allowLora,
+  };
+}
+
 /** What an image worker declares (the pop / subscription input, defaults applied). */
 export interface ImageWorkerDeclaration {
+  kind: "image";
   name: string;
   models: string[];
   maxPixels: number;
@@ -157,6 +202,7 @@ export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unk
     ok: true,
     unknownModels,
     value: {
+      kind: "image",
       name,
       models,
       maxPixels,

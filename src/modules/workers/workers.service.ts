@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
+import type { WorkerDeclaration } from "../jobs/kinds.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import {
@@ -9,11 +10,13 @@ import {
   checkDeclaration,
   checkMaintenanceMessage,
   type ImageWorkerDeclaration,
+  imageWorkerColumns,
   MAX_ABORTED_JOBS_PER_HOUR,
   MAX_ABORTED_JOBS_PER_HOUR_IN_RAID,
   maxWorkers,
   type PopInput,
   TOO_MANY_ABORTED_MESSAGE,
+  type WorkerColumns,
 } from "./workers.rules.ts";
 import {
   type AbortedJobs,
@@ -25,8 +28,8 @@ import {
   recordAbortedJobs,
   setMaintenance,
   touchWorkers,
-  updateImageWorker,
-  upsertImageWorker,
+  updateWorker,
+  upsertWorker,
 } from "./workers.sql.ts";
 
 const DIAGNOSIS_MESSAGES = {
@@ -45,7 +48,7 @@ export interface CheckInGate {
   /** Inside the registration's transaction, before a name is registered or checked in. */
   beforeRegister(sql: Sql, name: string): Promise<void>;
   /** After a check-in that wrote the worker's row (not a debounced one). */
-  after(worker: { id: string }, declaration: { maxPixels: number }): Promise<void>;
+  after(worker: { id: string }, declaration: { maxPixels?: number }): Promise<void>;
 }
 
 /** Who may run workers: a registered, unflagged user using their own key. */
@@ -89,12 +92,12 @@ function rememberCheckIn(deps: Deps, key: string, entry: RecentCheckIn): void {
   m.set(key, entry);
 }
 
+/** An image worker's speed before its first job: 1 megapixelstep per second (the AI Horde's baseline). */
+export const IMAGE_INITIAL_SPEED = 1_000_000;
+
 /**
- * Registers an image worker on first use, or checks it in (at most every
- * {@link CHECK_IN_DEBOUNCE_SECONDS} for an unchanged declaration): validates the declaration, then one
- * update for a worker the owner already runs (every pop but the first). A new name is
- * registered in a transaction holding the owner's registration lock, so concurrent first pops
- * cannot take an owner past `maxWorkers`. Returns the worker and the declaration with defaults
+ * Registers an image worker on first use, or checks it in: validates the declaration (image
+ * rules), then {@link checkInWorker}. Returns the worker and the declaration with defaults
  * applied.
  */
 export async function checkInImageWorker(
@@ -107,26 +110,48 @@ export async function checkInImageWorker(
   await gate?.before();
   const checked = checkDeclaration(input, modelCatalog(deps).byName);
   if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
+  const row = { columns: imageWorkerColumns(checked.value), speed: IMAGE_INITIAL_SPEED };
+  const worker = await checkInWorker(deps, viewer, checked.value, row, gate);
+  return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
+}
+
+/**
+ * The engine's check-in, for a worker of any kind whose declaration its kind's module has
+ * validated (call {@link assertCanRunWorkers} and the gate's `before` first): registers it on
+ * first use, or checks it in (at most every {@link CHECK_IN_DEBOUNCE_SECONDS} for an unchanged
+ * declaration). One update for a worker the owner already runs (every pop but the first). A new
+ * name is registered in a transaction holding the owner's registration lock, so concurrent first
+ * pops cannot take an owner past `maxWorkers`. A name another kind's worker has is refused
+ * (`PolymorphicNameConflict`): a worker's kind is fixed when it registers.
+ */
+export async function checkInWorker(
+  deps: Deps,
+  viewer: Viewer,
+  d: WorkerDeclaration & { maxPixels?: number },
+  a: { columns: WorkerColumns /** its kind's `speed` before its first job */; speed: number },
+  gate?: CheckInGate,
+): Promise<CheckedInWorker> {
   const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
   const now = deps.clock.now();
-  const cacheKey = `${viewer.userId}:${checked.value.name}`;
-  const declared = JSON.stringify(checked.value);
+  const cacheKey = `${viewer.userId}:${d.kind}:${d.name}`;
+  const declared = JSON.stringify(d);
   const cached = recentCheckIn(deps, cacheKey, declared, now.getTime());
-  if (cached) return { worker: cached, declaration: checked.value, unknownModels: checked.unknownModels };
+  if (cached) return cached;
+  const row = { kind: d.kind, name: d.name, columns: a.columns };
   const worker =
-    (await updateImageWorker(deps.db, viewer.userId, checked.value, now)) ??
+    (await updateWorker(deps.db, viewer.userId, row, now)) ??
     (await deps.db.tx(async (sql) => {
       await lockWorkerRegistration(sql, viewer.userId);
-      await gate?.beforeRegister(sql, checked.value.name);
-      return upsertImageWorker(sql, viewer.userId, checked.value, now, limit);
+      await gate?.beforeRegister(sql, d.name);
+      return upsertWorker(sql, viewer.userId, { ...row, speed: a.speed }, now, limit);
     }));
   if (!worker) {
-    const code = await diagnoseCheckIn(deps.db, viewer.userId, checked.value.name);
+    const code = await diagnoseCheckIn(deps.db, viewer.userId, d.name);
     throw new ForbiddenError(code, DIAGNOSIS_MESSAGES[code]);
   }
-  await gate?.after(worker, checked.value);
+  await gate?.after(worker, d);
   rememberCheckIn(deps, cacheKey, { worker, declaration: declared, at: now.getTime() });
-  return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
+  return worker;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Sql } from "../../infra/db.ts";
-import { blacklistPattern, type ImageWorkerDeclaration } from "./workers.rules.ts";
+import type { Kind } from "../jobs/kinds.ts";
+import { WORKER_COLUMNS, type WorkerColumns } from "./workers.rules.ts";
 
 /** The worker fields the claim and the feeds need after a check-in. */
 export interface CheckedInWorker {
@@ -12,46 +13,36 @@ export interface CheckedInWorker {
   extra_slow: boolean;
 }
 
-/** The declaration as statement parameters, shared by the check-in and the registration. */
-function declared(ownerId: number, d: ImageWorkerDeclaration, now: Date): unknown[] {
-  return [
-    ownerId,
-    d.name,
-    d.models,
-    d.blacklist,
-    d.nsfw,
-    d.maxPixels,
-    d.allowImg2img,
-    d.allowPainting,
-    d.allowPostProcessing,
-    d.allowControlnet,
-    d.allowLora,
-    d.threads,
-    d.bridgeAgent,
-    now,
-    blacklistPattern(d.blacklist),
-  ];
-}
-
 const CHECKED_IN = "id, user_id, name, maintenance, maintenance_msg, paused, extra_slow";
 
 /**
- * The check-in of a worker this owner already runs: records its declaration, in one statement.
- * No row back means the name is new, or not this owner's image worker. Locks the worker's row.
+ * The statement parts for a check-in's columns: `$5…` placeholders in {@link WORKER_COLUMNS}
+ * order (a fixed allowlist: no column name ever comes from input), and their values.
  */
-export async function updateImageWorker(
+function columnsOf(columns: WorkerColumns): { names: string[]; values: unknown[] } {
+  const names = WORKER_COLUMNS.filter((c) => columns[c] !== undefined);
+  return { names, values: names.map((c) => columns[c]) };
+}
+
+/**
+ * The check-in of a worker this owner already runs: records its declaration, in one statement.
+ * No row back means the name is new, or not this owner's worker of this kind. Locks the
+ * worker's row.
+ */
+export async function updateWorker(
   sql: Sql,
   ownerId: number,
-  d: ImageWorkerDeclaration,
+  w: { kind: Kind; name: string; columns: WorkerColumns },
   now: Date,
 ): Promise<CheckedInWorker | null> {
+  const { names, values } = columnsOf(w.columns);
+  const sets = names.map((c, i) => `${c} = $${i + 5}`).join(", ");
   const rows = await sql.query<CheckedInWorker>(
-    `UPDATE workers SET models = $3, blacklist = $4, blacklist_pattern = $15, nsfw = $5, max_pixels = $6,
-            allow_img2img = $7, allow_painting = $8, allow_post_processing = $9, allow_controlnet = $10,
-            allow_lora = $11, threads = $12, bridge_agent = $13, last_check_in = $14
-      WHERE name = $2 AND user_id = $1 AND kind = 'image'
+    `UPDATE workers SET ${sets}${sets ? ", " : ""}last_check_in = $4
+      WHERE name = $2 AND user_id = $1 AND kind = $3
      RETURNING ${CHECKED_IN}`,
-    declared(ownerId, d, now),
+    [ownerId, w.name, w.kind, now, ...values],
+    { name: `update_worker_${w.kind}_${names.length}` },
   );
   return rows[0] ?? null;
 }
@@ -69,35 +60,32 @@ export async function lockWorkerRegistration(sql: Sql, ownerId: number): Promise
  * only while the owner is under `maxWorkers`; an existing worker is updated only when it belongs
  * to this owner and kind. No row back means one of those failed; {@link diagnoseCheckIn} says
  * which. Names are unique by their key (`name_key`, src/lib/names.ts): a look-alike of another
- * owner's name is that name. Locks: the worker's row (an upsert). The owner count is only safe from concurrent
- * registrations under {@link lockWorkerRegistration}, taken in an earlier statement of the same
- * transaction (a statement's snapshot predates any lock it waits for).
+ * owner's name is that name. A new worker starts at its kind's `speed`. Locks: the worker's row
+ * (an upsert). The owner count is only safe from concurrent registrations under
+ * {@link lockWorkerRegistration}, taken in an earlier statement of the same transaction (a
+ * statement's snapshot predates any lock it waits for).
  */
-export async function upsertImageWorker(
+export async function upsertWorker(
   sql: Sql,
   ownerId: number,
-  d: ImageWorkerDeclaration,
+  w: { kind: Kind; name: string; columns: WorkerColumns; speed: number },
   now: Date,
   maxWorkers: number,
 ): Promise<CheckedInWorker | null> {
+  const { names, values } = columnsOf(w.columns);
+  const cols = names.join(", ");
+  const params = names.map((_, i) => `$${i + 7}`).join(", ");
+  const sets = names.map((c) => `${c} = EXCLUDED.${c}`).join(", ");
   const rows = await sql.query<CheckedInWorker>(
-    `INSERT INTO workers (kind, user_id, name, models, blacklist, blacklist_pattern, nsfw, max_pixels, allow_img2img,
-        allow_painting, allow_post_processing, allow_controlnet, allow_lora, threads, bridge_agent,
-        last_check_in)
-     SELECT 'image', $1, $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+    `INSERT INTO workers (kind, user_id, name, last_check_in, speed${cols ? `, ${cols}` : ""})
+     SELECT $3, $1, $2, $4, $6${params ? `, ${params}` : ""}
       WHERE EXISTS (SELECT 1 FROM workers WHERE name_key = lower(normalize($2, NFKC)))
-         OR (SELECT count(*) FROM workers WHERE user_id = $1) < $16
-     ON CONFLICT (name_key) DO UPDATE SET
-        models = EXCLUDED.models, blacklist = EXCLUDED.blacklist, blacklist_pattern = EXCLUDED.blacklist_pattern,
-        nsfw = EXCLUDED.nsfw,
-        max_pixels = EXCLUDED.max_pixels, allow_img2img = EXCLUDED.allow_img2img,
-        allow_painting = EXCLUDED.allow_painting, allow_post_processing = EXCLUDED.allow_post_processing,
-        allow_controlnet = EXCLUDED.allow_controlnet, allow_lora = EXCLUDED.allow_lora,
-        threads = EXCLUDED.threads, bridge_agent = EXCLUDED.bridge_agent,
-        last_check_in = EXCLUDED.last_check_in
+         OR (SELECT count(*) FROM workers WHERE user_id = $1) < $5
+     ON CONFLICT (name_key) DO UPDATE SET ${sets}${sets ? ", " : ""}last_check_in = EXCLUDED.last_check_in
       WHERE workers.user_id = EXCLUDED.user_id AND workers.kind = EXCLUDED.kind
      RETURNING ${CHECKED_IN}`,
-    [...declared(ownerId, d, now), maxWorkers],
+    [ownerId, w.name, w.kind, now, maxWorkers, w.speed, ...values],
+    { name: `upsert_worker_${w.kind}_${names.length}` },
   );
   return rows[0] ?? null;
 }

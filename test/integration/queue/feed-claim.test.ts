@@ -91,7 +91,15 @@ describe("a feed's claim", () => {
     const id = await quietRequest(requester.apiKey, "wake me");
     const stats = ctx.t.deps.db.stats;
     const before = stats.statements;
-    const hint: WakeHint = { requestId: id, count: 1, models: [], pixels: 64 * 64, nsfw: false, userId: 0 };
+    const hint: WakeHint = {
+      kind: "image",
+      requestId: id,
+      count: 1,
+      models: [],
+      pixels: 64 * 64,
+      nsfw: false,
+      userId: 0,
+    };
     ctx.t.deps.bus.publish("jobsAvailable", hint);
     const job = await first;
     expect(job.done).toBe(false);

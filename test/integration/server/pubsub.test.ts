@@ -18,6 +18,7 @@ import { useTestDb } from "../../support/app.ts";
 const SAMPLES: { [K in ChannelName]: Channels[K] } = {
   requestChanged: { id: "8d5c8f7e-4d7f-4a43-9d0a-6f8f1d0a0b11", ended: true },
   jobsAvailable: {
+    kind: "image",
     requestId: "8d5c8f7e-4d7f-4a43-9d0a-6f8f1d0a0b11",
     count: 3,
     models: ["stable_diffusion", "Deliberate"],
