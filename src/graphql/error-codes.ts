@@ -191,7 +191,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ValidationError: [...GUARD, "MissingAlchemyResult", "InvalidAlchemyResult", "InvalidImage", "ImageTooLarge"],
     NotFoundError: ["InvalidJobID"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
-    ConflictError: ["AbortedGen", "DuplicateGen"],
+    ConflictError: ["AbortedGen", "DuplicateGen", "WrongKind"],
   },
   cancelImageRequest: {
     ValidationError: [...GUARD],

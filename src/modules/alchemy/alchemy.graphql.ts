@@ -3,6 +3,8 @@ import { builder } from "../../graphql/builder.ts";
 import { blobUrl, type Context, perRequest } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import type { ClaimedJob } from "../jobs/jobs.service.ts";
+import { GenerationState } from "../requests/requests.graphql.ts";
 import { aggregateState, type FormState, formKind, formStateOf } from "./alchemy.rules.ts";
 import {
   type AlchemyRow,
@@ -13,6 +15,7 @@ import {
   type CreateAlchemyRequestInput as ServiceInput,
   watchAlchemyRequest,
 } from "./alchemy.service.ts";
+import { cancelAlchemyRequest, openAlchemyFeed, popAlchemyJobs, submitAlchemyJob } from "./alchemy.workers.service.ts";
 
 /** Per-operation loader: every alchemy request an operation names, read in one statement. */
 function alchemyLoader(ctx: Context) {
@@ -156,5 +159,121 @@ builder.subscriptionField("alchemyRequestUpdated", (t) =>
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_root, args, ctx) => watchAlchemyRequest(ctx.deps, String(args.id), ctx.signal),
     resolve: (row) => row,
+  }),
+);
+
+// ───────────────────────────── cancel ─────────────────────────────
+
+const CancelAlchemyRequestPayload = builder.objectRef<{ requestId: string }>("CancelAlchemyRequestPayload").implement({
+  fields: (t) => ({
+    request: t.field({
+      type: AlchemyRequestRef,
+      resolve: async (p, _a, ctx) => (await loadAlchemyRequest(ctx, p.requestId)) as AlchemyRow,
+    }),
+  }),
+});
+
+builder.mutationField("cancelAlchemyRequest", (t) =>
+  t.field({
+    type: CancelAlchemyRequestPayload,
+    description:
+      "Cancels the waiting forms; forms a worker already holds are paid now as if delivered (reference §3.6)",
+    args: { id: t.arg.id({ required: true }) },
+    errors: resultOf("CancelAlchemyRequest"),
+    resolve: async (_root, args, ctx) => ({
+      requestId: await cancelAlchemyRequest(ctx.deps, ctx.viewer, String(args.id)),
+    }),
+  }),
+);
+
+// ───────────────────────────── workers ─────────────────────────────
+
+export const AlchemyJobRef = builder.objectRef<ClaimedJob>("AlchemyJob").implement({
+  description:
+    "One form to do on one image, already claimed for the worker that receives it (no request id: a worker has no business with the request)",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    form: t.string({ resolve: (j) => j.model }),
+    payload: t.field({
+      type: "JSON",
+      description: "The requester's payload for this form ({} when none)",
+      resolve: (j) => j.payload ?? {},
+    }),
+    sourceImageUrl: t.string({
+      description: "Where to fetch the image: the requester's URL, or where the upload is served",
+      resolve: (j, _a, ctx) => j.source_image_url ?? (j.source_image_key ? blobUrl(ctx, j.source_image_key) : ""),
+    }),
+    imageTiles: t.exposeInt("image_tiles"),
+    width: t.exposeInt("width"),
+    height: t.exposeInt("height"),
+    ttl: t.exposeInt("ttl", { description: "Seconds the worker has before the form goes back to the queue" }),
+    deadline: t.expose("deadline", { type: "DateTime" }),
+  }),
+});
+
+const PopAlchemyJobInput = builder.inputType("PopAlchemyJobInput", {
+  fields: (t) => ({
+    name: t.string({
+      required: true,
+      description: "The worker's name; first use by a user registers it as an alchemist",
+    }),
+    forms: t.stringList({ required: true, description: "The forms it does; unknown names are ignored" }),
+    maxTiles: t.int({ description: "Largest image in 512×512 tiles, 1–255 (default 80)" }),
+    amount: t.int({ description: "Forms a pop may return, 1–20 (default 1)" }),
+    threads: t.int(),
+    bridgeAgent: t.string(),
+    maxConcurrentJobs: t.int({ description: "Subscription only: forms out unsubmitted at a time, 1–20 (default 1)" }),
+  }),
+});
+
+const PopAlchemyJobPayload = builder.objectRef<{ jobs: ClaimedJob[] }>("PopAlchemyJobPayload").implement({
+  fields: (t) => ({
+    jobs: t.field({ type: [AlchemyJobRef], description: "Empty: nothing fits now", resolve: (p) => p.jobs }),
+  }),
+});
+
+builder.mutationField("popAlchemyJob", (t) =>
+  t.field({
+    type: PopAlchemyJobPayload,
+    args: { input: t.arg({ type: PopAlchemyJobInput, required: true }) },
+    errors: resultOf("PopAlchemyJob"),
+    resolve: async (_root, { input }, ctx) => ({ jobs: await popAlchemyJobs(ctx.deps, ctx.viewer, input) }),
+  }),
+);
+
+builder.subscriptionField("alchemyJobAssigned", (t) =>
+  t.field({
+    type: AlchemyJobRef,
+    description:
+      "The alchemist's feed: each event is a form already claimed for it; at most maxConcurrentJobs are out unsubmitted",
+    args: { input: t.arg({ type: PopAlchemyJobInput, required: true }) },
+    subscribe: (_root, { input }, ctx) => openAlchemyFeed(ctx.deps, ctx.viewer, input, ctx.signal),
+    resolve: (job) => job,
+  }),
+);
+
+const SubmitAlchemyJobInput = builder.inputType("SubmitAlchemyJobInput", {
+  fields: (t) => ({
+    id: t.id({ required: true, description: "The form's job id" }),
+    result: t.field({
+      type: "JSON",
+      description:
+        "{caption}, {nsfw}, {interrogation: {<category>: [{text, confidence}]}}, … or {image: base64} for a post-processor; omitted only when FAULTED",
+    }),
+    state: t.field({ type: GenerationState, description: "OK (default) or FAULTED" }),
+  }),
+});
+
+const SubmitAlchemyJobPayload = builder.objectRef<{ reward: number }>("SubmitAlchemyJobPayload").implement({
+  fields: (t) => ({ reward: t.exposeFloat("reward", { description: "Kudos the worker's owner earned" }) }),
+});
+
+builder.mutationField("submitAlchemyJob", (t) =>
+  t.field({
+    type: SubmitAlchemyJobPayload,
+    args: { input: t.arg({ type: SubmitAlchemyJobInput, required: true }) },
+    errors: resultOf("SubmitAlchemyJob"),
+    resolve: (_root, { input }, ctx) =>
+      submitAlchemyJob(ctx.deps, ctx.viewer, { id: String(input.id), result: input.result, state: input.state }),
   }),
 );

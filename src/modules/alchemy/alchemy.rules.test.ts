@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   ALCHEMY_FORMS,
-  afterFormTimeout,
   aggregateState,
   checkDeclaration,
   checkForms,
@@ -100,17 +99,33 @@ describe("prices (§4.4)", () => {
 
 describe("worker declaration", () => {
   it("keeps known forms once, defaults maxTiles to 80", () => {
-    expect(checkDeclaration({ forms: ["caption", "caption", "future_form", "GFPGAN"] })).toEqual({
+    expect(checkDeclaration({ name: "alchemist", forms: ["caption", "caption", "future_form", "GFPGAN"] })).toEqual({
       ok: true,
-      value: { forms: ["caption", "GFPGAN"], maxTiles: 80 },
+      value: {
+        kind: "alchemy",
+        name: "alchemist",
+        models: ["caption", "GFPGAN"],
+        maxTiles: 80,
+        nsfw: false,
+        amount: 1,
+        threads: 1,
+        bridgeAgent: "unknown:0:unknown",
+        maxConcurrentJobs: 1,
+      },
     });
   });
 
-  it("refuses no known form, and maxTiles outside 1–255", () => {
-    expect(checkDeclaration({ forms: ["nope"] })).toMatchObject({ ok: false, code: "NoValidForms" });
-    expect(checkDeclaration({ forms: [] })).toMatchObject({ ok: false, code: "NoValidForms" });
-    expect(checkDeclaration({ forms: ["nsfw"], maxTiles: 0 })).toMatchObject({ ok: false, code: "InvalidMaxTiles" });
-    expect(checkDeclaration({ forms: ["nsfw"], maxTiles: 256 })).toMatchObject({ ok: false, code: "InvalidMaxTiles" });
+  it("refuses a bad name, no known form, and numbers out of range", () => {
+    const d = (o: object) => checkDeclaration({ name: "alchemist", forms: ["nsfw"], ...o });
+    expect(d({ name: "" })).toMatchObject({ ok: false, code: "InvalidWorkerName", field: "name" });
+    expect(d({ name: "my colab box" })).toMatchObject({ ok: false, code: "InvalidWorkerName" });
+    expect(d({ forms: ["nope"] })).toMatchObject({ ok: false, code: "NoValidForms" });
+    expect(d({ forms: [] })).toMatchObject({ ok: false, code: "NoValidForms" });
+    expect(d({ maxTiles: 0 })).toMatchObject({ ok: false, code: "InvalidMaxTiles" });
+    expect(d({ maxTiles: 256 })).toMatchObject({ ok: false, code: "InvalidMaxTiles" });
+    expect(d({ amount: 21 })).toMatchObject({ ok: false, code: "InvalidAmount" });
+    expect(d({ threads: 0 })).toMatchObject({ ok: false, code: "InvalidThreads" });
+    expect(d({ maxConcurrentJobs: 21 })).toMatchObject({ ok: false, code: "InvalidMaxConcurrentJobs" });
   });
 });
 
@@ -156,12 +171,6 @@ describe("eligibility (§3.3 interrogation pop)", () => {
 });
 
 describe("form timeouts and state", () => {
-  it("returns a form to WAITING twice, and faults it on the third timeout", () => {
-    expect(afterFormTimeout(0)).toEqual({ state: "waiting", aborts: 1 });
-    expect(afterFormTimeout(1)).toEqual({ state: "waiting", aborts: 2 });
-    expect(afterFormTimeout(2)).toEqual({ state: "faulted", aborts: 3 });
-  });
-
   it("maps job states to form states", () => {
     expect(formStateOf("waiting")).toBe("WAITING");
     expect(formStateOf("processing")).toBe("PROCESSING");

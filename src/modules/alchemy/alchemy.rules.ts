@@ -5,16 +5,20 @@
  * Form state machine (one job per form; the engine's job states in brackets):
  *
  *   WAITING [waiting] ──pop──▶ PROCESSING [processing] ──submit──▶ DONE [ok]
- *      ▲                            │  │
- *      └──── TTL ran out (≤2 aborts)┘  ├─ TTL ran out a 3rd time ──▶ FAULTED [faulted]
- *                                      └─ submit FAULTED ───────────▶ FAULTED [faulted]
- *   WAITING ──cancel──▶ CANCELLED [cancelled];  PROCESSING ──cancel──▶ DONE (paid as delivered)
+ *      ▲                            │
+ *      └── TTL ran out, or FAULTED ─┤  (the engine's per-job fault policy, jobs.settle.sql.ts
+ *          (a form dropped 3 times  │   afterJobFault: the AI Horde's abort_count > 2 test
+ *          so far goes back)        └─▶ FAULTED [faulted] on the 4th drop)
+ *   WAITING ──cancel──▶ CANCELLED [cancelled]
+ *   PROCESSING ──cancel──▶ paid as if delivered, shown CANCELLED (no result) [ok]
  *
  * A form's fault never faults its siblings: the request is done when every form is DONE,
  * CANCELLED or FAULTED.
  */
 import { type Cents, toCents } from "../../lib/money.ts";
+import { canonicalName } from "../../lib/names.ts";
 import { POST_PROCESSORS } from "../models/models.rules.ts";
+import { refuseWorkerName, WORKER_LIMITS } from "../workers/workers.rules.ts";
 
 // ───────────────────────────── forms ─────────────────────────────
 
@@ -65,8 +69,6 @@ export const ALCHEMY_LIMITS = {
   defaultMaxTiles: 80,
   /** A form's TTL after pop (§2.7). */
   formTtlSeconds: 180,
-  /** A form whose TTL ran out more than this many times faults (§3.6). */
-  maxFormAborts: 2,
   /** A worker slower than this many seconds per form is "slow" (§3.3). */
   slowSecondsPerForm: 10,
   /** `count + forms > concurrency × this` refuses a request (§3.7). */
@@ -189,33 +191,82 @@ export function withinConcurrency(active: number, adding: number, concurrency: n
 
 // ───────────────────────────── worker side ─────────────────────────────
 
-/** What an alchemist declares on pop or feed, checked. */
-export interface AlchemyDeclaration {
-  forms: string[];
+/** What an alchemist declares on pop or feed (the engine's common fields, plus its max tiles). */
+export interface AlchemyWorkerDeclaration {
+  kind: "alchemy";
+  name: string;
+  /** the forms it does (the engine keeps them in the workers row's `models`) */
+  models: string[];
   maxTiles: number;
+  nsfw: boolean;
+  amount: number;
+  threads: number;
+  bridgeAgent: string;
+  maxConcurrentJobs: number;
+}
+
+/** `popAlchemyJob` / `alchemyJobAssigned` input. */
+export interface PopAlchemyInput {
+  name: string;
+  forms: readonly string[];
+  maxTiles?: number | null;
+  amount?: number | null;
+  threads?: number | null;
+  bridgeAgent?: string | null;
+  maxConcurrentJobs?: number | null;
+}
+
+function intIn(v: number, min: number, max: number): boolean {
+  return Number.isInteger(v) && v >= min && v <= max;
 }
 
 /**
- * A pop's forms and max tiles: at least one known form (unknown names are dropped, so a newer
- * worker can list forms this server does not have; none left is `NoValidForms`), duplicates
- * dropped; `maxTiles` 1–255, default 80.
+ * A pop's declaration: the name by the workers rules; at least one known form (unknown names are
+ * dropped, so a newer worker can list forms this server does not have; none left is
+ * `NoValidForms`), duplicates dropped; `maxTiles` 1–255, default 80 (the AI Horde's parser);
+ * `amount` 1–20 (forms per pop), `threads` 1–100, `maxConcurrentJobs` 1–20.
  */
-export function checkDeclaration(input: {
-  forms: readonly string[];
-  maxTiles?: number | null;
-}): AlchemyResult<AlchemyDeclaration> {
+export function checkDeclaration(input: PopAlchemyInput): AlchemyResult<AlchemyWorkerDeclaration> {
+  const name = canonicalName(input.name);
+  const badName = refuseWorkerName(name);
+  if (badName && !badName.ok) return fail(badName.code, badName.message, "name");
   if (input.forms.length > ALCHEMY_LIMITS.maxForms) {
     return fail("TooManyForms", `A worker may list at most ${ALCHEMY_LIMITS.maxForms} forms.`, "forms");
   }
-  const forms = [...new Set(input.forms.filter(isAlchemyForm))];
-  if (forms.length === 0) {
+  const models = [...new Set(input.forms.filter(isAlchemyForm))];
+  if (models.length === 0) {
     return fail("NoValidForms", `None of the forms listed is known; known: ${ALCHEMY_FORMS.join(", ")}.`, "forms");
   }
   const maxTiles = input.maxTiles ?? ALCHEMY_LIMITS.defaultMaxTiles;
-  if (!Number.isInteger(maxTiles) || maxTiles < 1 || maxTiles > ALCHEMY_LIMITS.maxTiles) {
+  if (!intIn(maxTiles, 1, ALCHEMY_LIMITS.maxTiles)) {
     return fail("InvalidMaxTiles", `maxTiles must be an integer from 1 to ${ALCHEMY_LIMITS.maxTiles}.`, "maxTiles");
   }
-  return { ok: true, value: { forms, maxTiles } };
+  const amount = input.amount ?? 1;
+  if (!intIn(amount, 1, WORKER_LIMITS.maxAmount)) {
+    return fail("InvalidAmount", `amount must be between 1 and ${WORKER_LIMITS.maxAmount}.`, "amount");
+  }
+  const threads = input.threads ?? 1;
+  if (!intIn(threads, 1, WORKER_LIMITS.maxThreads)) {
+    return fail("InvalidThreads", `threads must be between 1 and ${WORKER_LIMITS.maxThreads}.`, "threads");
+  }
+  const maxConcurrentJobs = input.maxConcurrentJobs ?? 1;
+  if (!intIn(maxConcurrentJobs, 1, WORKER_LIMITS.maxConcurrentJobs)) {
+    const message = `maxConcurrentJobs must be between 1 and ${WORKER_LIMITS.maxConcurrentJobs}.`;
+    return fail("InvalidMaxConcurrentJobs", message, "maxConcurrentJobs");
+  }
+  const bridgeAgent = (input.bridgeAgent ?? "unknown:0:unknown").slice(0, WORKER_LIMITS.maxBridgeAgentLength);
+  const value: AlchemyWorkerDeclaration = {
+    kind: "alchemy",
+    name,
+    models,
+    maxTiles,
+    nsfw: false,
+    amount,
+    threads,
+    bridgeAgent,
+    maxConcurrentJobs,
+  };
+  return { ok: true, value };
 }
 
 /** The facts eligibility reads about one form and one worker (the SQL says the same, §3.3). */
@@ -248,15 +299,6 @@ export function mayTakeForm(f: EligibilityFacts): boolean {
 /** A worker is slow at ≥ 10 seconds per form (§3.3). */
 export function isSlowAlchemist(secondsPerForm: number): boolean {
   return secondsPerForm >= ALCHEMY_LIMITS.slowSecondsPerForm;
-}
-
-/**
- * What a form whose TTL ran out becomes (§3.6): back to WAITING with one more abort, or FAULTED
- * once it has been aborted more than twice.
- */
-export function afterFormTimeout(abortsBefore: number): { state: "waiting" | "faulted"; aborts: number } {
-  const aborts = abortsBefore + 1;
-  return { state: aborts > ALCHEMY_LIMITS.maxFormAborts ? "faulted" : "waiting", aborts };
 }
 
 // ───────────────────────────── request status ─────────────────────────────

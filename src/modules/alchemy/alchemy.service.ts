@@ -126,10 +126,11 @@ export async function createAlchemyRequest(
       return insertAlchemyRequest(sql, row, priority);
     });
     deps.bus.publish("jobsAvailable", {
+      kind: "alchemy",
       requestId,
       count: row.forms.length,
       models: row.forms.map((f) => f.name),
-      pixels: 0,
+      pixels: row.width * row.height,
       nsfw: false,
       userId: viewer.userId,
     });
