@@ -13,7 +13,14 @@
  * - its fault policy, {@link JobKind.faults};
  * - its price, reward and what a job counts for: a callback the kind's submit passes to
  *   `submitJob` (the engine reads the {@link SettlementBasis} and asks it);
- * - its payload: the GraphQL type it exposes a {@link ClaimedJob} as, and its submit's result.
+ * - its payload: the GraphQL type it exposes a `ClaimedJob` as, and its submit's result;
+ * - its admission: validation and price, then requests.service.ts `storeRequest` (the engine's
+ *   admission: concurrency, upfront, priority, insert of the request and its jobs, horde tax,
+ *   shared key, feeds woken).
+ *
+ * The engine's entry points for a kind's module (all through jobs.service.ts): `checkInWorker`
+ * (workers.service.ts), `claimJobs` / `heldJobLimit` for a pop, `deps.feeds.open` for a feed,
+ * `submitJob` with a {@link PriceJob} for a submit, `storeRequest` for a request.
  *
  * The image kind is defined here (it is the engine's first user and its batch claim lives in
  * jobs.service.ts); text and alchemy register theirs from their own modules.

@@ -26,9 +26,10 @@ import {
   cancelRequest,
   existingWorkerIds,
   type GenerationRow,
-  insertImageRequest,
+  insertRequest,
   lockRequester,
   type NewImageRequest,
+  type NewRequest,
   type RequestKey,
   type RequestRow,
   readActiveThreads,
@@ -102,6 +103,7 @@ function newRequestRow(
   const { params } = req;
   const steps = accurateSteps(params.samplerName, params.steps);
   return {
+    kind: "image",
     userId: viewer.userId,
     sharedKeyId: viewer.sharedKeyId,
     prompt: req.prompt,
@@ -138,47 +140,70 @@ function newRequestRow(
   };
 }
 
+/** What a request's admission charges and requires, in hundredths of kudos. */
+export interface AdmissionMoney {
+  /** the horde tax, charged when the request is stored (never refunded) */
+  taxCents: number;
+  /** what the whole request is estimated to cost */
+  totalCents: number;
+  /** why the requester must hold `totalCents` now, or null when they need not */
+  upfront: string | null;
+}
+
 /**
- * Stores an admitted request in one transaction: under the requester's lock, the concurrency
- * limit and the upfront balance are checked again, then the request and its n WAITING jobs are
- * inserted and the horde tax is charged (through the kudos module).
+ * Stores an admitted request of any kind in one transaction (the engine's admission, issue 12):
+ * under the requester's lock, the concurrency limit (jobs waiting or processing, every kind) and
+ * the upfront balance are checked again, then the request and its WAITING jobs are inserted and
+ * the horde tax is charged (through the kudos module) and spent from the shared key. After
+ * commit, idle feeds of the request's kind are woken. Each kind's module validates and prices
+ * first, then calls this.
  */
-async function storeRequest(
+export async function storeRequest(
   deps: Deps,
   viewer: Viewer,
-  admitted: Admitted,
-  row: NewImageRequest,
+  row: NewRequest,
+  money: AdmissionMoney,
   downgraded: boolean,
 ): Promise<string> {
-  const { price, upfront } = admitted;
-  return deps.db.tx(async (sql) => {
+  const jobs = row.jobs ? row.jobs.length : row.n;
+  const id = await deps.db.tx(async (sql) => {
     const requester = await lockRequester(sql, viewer.userId);
-    if (requester.active + row.n > requester.concurrency) {
+    if (requester.active + jobs > requester.concurrency) {
       throw new LimitError(
         "TooManyPrompts",
         viewer.anonymous
-          ? `Anonymous requests are limited to ${requester.concurrency} images in the queue; register for your own limit`
-          : `You have ${requester.active} images queued or generating; your limit is ${requester.concurrency}`,
+          ? `Anonymous requests are limited to ${requester.concurrency} jobs in the queue; register for your own limit`
+          : `You have ${requester.active} jobs queued or generating; your limit is ${requester.concurrency}`,
       );
     }
-    if (upfront && toCents(requester.kudos) < price.total) {
+    if (money.upfront && toCents(requester.kudos) < money.totalCents) {
       throw new KudosError(
         "KudosUpfront",
-        `${upfront} It costs ${fromCents(price.total)} kudos and you have ${requester.kudos}. Set allowDowngrade to run it smaller.`,
+        `${money.upfront} It costs ${fromCents(money.totalCents)} kudos and you have ${requester.kudos}. Set allowDowngrade to run it smaller.`,
       );
     }
     const floor = viewer.anonymous ? ANONYMOUS_PRIORITY_FLOOR : REGISTERED_PRIORITY_FLOOR;
     const priority = requestPriority({ kudos: requester.kudos, floor, flagged: viewer.flagged, downgraded });
-    const id = await insertImageRequest(sql, row, priority);
-    const tax = fromCents(price.tax);
+    const requestId = await insertRequest(sql, row, priority);
+    const tax = fromCents(money.taxCents);
     await chargeHordeTax(
       sql,
-      { userId: viewer.userId, requestId: id, sharedKeyId: viewer.sharedKeyId, amount: tax },
+      { userId: viewer.userId, requestId, sharedKeyId: viewer.sharedKeyId, amount: tax },
       row.now,
     );
     await spendSharedKey(sql, viewer.sharedKeyId, tax);
-    return id;
+    return requestId;
   });
+  deps.bus.publish("jobsAvailable", {
+    kind: row.kind,
+    requestId: id,
+    count: jobs,
+    models: row.jobs ? [...new Set(row.jobs.map((j) => j.model))] : row.models,
+    pixels: (row.width ?? 0) * (row.height ?? 0),
+    nsfw: row.nsfw,
+    userId: viewer.userId,
+  });
+  return id;
 }
 
 /**
@@ -230,17 +255,8 @@ export async function createImageRequest(
     };
     const keys = { sourceImageKey: await put(req.sourceImage), sourceMaskKey: await put(req.sourceMask) };
     const row = newRequestRow(deps, viewer, admitted, keys, now);
-    const requestId = await storeRequest(deps, viewer, admitted, row, downgraded);
-    const { params } = req;
-    deps.bus.publish("jobsAvailable", {
-      kind: "image",
-      requestId,
-      count: params.n,
-      models: req.models,
-      pixels: params.width * params.height,
-      nsfw: req.nsfw,
-      userId: viewer.userId,
-    });
+    const money = { taxCents: price.tax, totalCents: price.total, upfront: admitted.upfront };
+    const requestId = await storeRequest(deps, viewer, row, money, downgraded);
     const queue = await readOnlineCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000));
     // raid mode suppresses the warning, as the AI Horde does (it would tell a raider what is served)
     if (queue && !queue.possible && !(await hordeModes(deps)).raid) {

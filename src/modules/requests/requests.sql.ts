@@ -2,36 +2,53 @@ import type { Sql } from "../../infra/db.ts";
 import type { GenMetadataEntry } from "../jobs/gen-metadata.rules.ts";
 import { LIVE } from "../queue/queue.rules.ts";
 
-/** What createImageRequest stores. */
-export interface NewImageRequest {
+/**
+ * What a request of any kind stores (issue 12: one engine). The common columns, then each kind's
+ * own: image (size, steps, sources, needs), text (lengths, softprompt), alchemy (tiles, source
+ * URL, and one job per form).
+ */
+export interface NewRequest {
+  kind: "image" | "text" | "alchemy";
   userId: number;
   sharedKeyId: string | null;
   prompt: string;
   params: unknown;
   models: string[];
+  /** how many jobs: images, texts, or forms */
   n: number;
-  width: number;
-  height: number;
-  steps: number;
   nsfw: boolean;
   trustedWorkers: boolean;
   slowWorkers: boolean;
   workerIds: string[];
   workerBlacklist: boolean;
-  sourceImageKey: string | null;
-  sourceMaskKey: string | null;
-  sourceProcessing: string | null;
-  needsImg2img: boolean;
-  needsPainting: boolean;
-  needsPostProc: boolean;
-  needsControlnet: boolean;
-  needsLora: boolean;
   jobTtl: number;
   shared: boolean;
+  /** one job's price (image: before the model's multiplier); text and alchemy price at submit */
   jobKudos: number;
   expiresAt: Date;
   now: Date;
+  width?: number;
+  height?: number;
+  steps?: number;
+  sourceImageKey?: string | null;
+  sourceMaskKey?: string | null;
+  sourceProcessing?: string | null;
+  needsImg2img?: boolean;
+  needsPainting?: boolean;
+  needsPostProc?: boolean;
+  needsControlnet?: boolean;
+  needsLora?: boolean;
+  maxLength?: number;
+  maxContextLength?: number;
+  softprompt?: string | null;
+  imageTiles?: number;
+  sourceImageUrl?: string | null;
+  /** one job per entry with this model (an alchemy form) and payload; without it, `n` plain jobs */
+  jobs?: { model: string; payload: unknown }[];
 }
+
+/** What createImageRequest stores. */
+export type NewImageRequest = NewRequest & { kind: "image" };
 
 /**
  * Serialises a user's request admissions (transaction-scoped), so the concurrency check and the
@@ -55,20 +72,26 @@ export async function lockRequester(
   return { active: r.active, kudos: Number(r.kudos), trusted: r.trusted, concurrency: r.concurrency };
 }
 
-/** Inserts a request and its n WAITING jobs in one statement; returns the request id. */
-export async function insertImageRequest(sql: Sql, q: NewImageRequest, priority: number): Promise<string> {
+/**
+ * Inserts a request of any kind and its WAITING jobs in one statement: `n` plain jobs, or one per
+ * entry of `q.jobs` (an alchemy form: its model and payload, in order). Returns the request id.
+ */
+export async function insertRequest(sql: Sql, q: NewRequest, priority: number): Promise<string> {
+  const jobs = q.jobs
+    ? `INSERT INTO jobs (request_id, idx, model, payload, created_at)
+       SELECT r.id, f.i - 1, f.model, f.payload, $28 FROM r, unnest($35::text[], $36::jsonb[]) WITH ORDINALITY f (model, payload, i)`
+    : "INSERT INTO jobs (request_id, idx, created_at) SELECT r.id, g, $28 FROM r, generate_series(0, $6 - 1) g";
   const rows = await sql.query<{ id: string }>(
     `WITH r AS (
        INSERT INTO requests (kind, user_id, shared_key_id, prompt, params, models, n, width, height, steps,
          nsfw, trusted_workers, slow_workers, worker_ids, worker_blacklist, source_image_key, source_mask_key,
          source_processing, needs_img2img, needs_painting, needs_post_processing, needs_controlnet, needs_lora,
-         job_ttl, shared, job_kudos, priority, expires_at, created_at, updated_at)
-       VALUES ('image', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-         $20, $21, $22, $23, $24, $25, $26, $27, $28, $28)
+         job_ttl, shared, job_kudos, priority, expires_at, created_at, updated_at, max_length, max_context_length,
+         softprompt, image_tiles, source_image_url)
+       VALUES ($29, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+         $20, $21, $22, $23, $24, $25, $26, $27, $28, $28, $30, $31, $32, $33, $34)
        RETURNING id
-     ), j AS (
-       INSERT INTO jobs (request_id, idx, created_at) SELECT r.id, g, $28 FROM r, generate_series(0, $6 - 1) g
-     )
+     ), j AS (${jobs})
      SELECT id FROM r`,
     [
       q.userId,
@@ -76,29 +99,36 @@ export async function insertImageRequest(sql: Sql, q: NewImageRequest, priority:
       q.prompt,
       JSON.stringify(q.params),
       q.models,
-      q.n,
-      q.width,
-      q.height,
-      q.steps,
+      q.jobs ? q.jobs.length : q.n,
+      q.width ?? 0,
+      q.height ?? 0,
+      q.steps ?? 0,
       q.nsfw,
       q.trustedWorkers,
       q.slowWorkers,
       q.workerIds,
       q.workerBlacklist,
-      q.sourceImageKey,
-      q.sourceMaskKey,
-      q.sourceProcessing,
-      q.needsImg2img,
-      q.needsPainting,
-      q.needsPostProc,
-      q.needsControlnet,
-      q.needsLora,
+      q.sourceImageKey ?? null,
+      q.sourceMaskKey ?? null,
+      q.sourceProcessing ?? null,
+      q.needsImg2img ?? false,
+      q.needsPainting ?? false,
+      q.needsPostProc ?? false,
+      q.needsControlnet ?? false,
+      q.needsLora ?? false,
       q.jobTtl,
       q.shared,
       q.jobKudos.toFixed(2),
       priority.toFixed(2),
       q.expiresAt,
       q.now,
+      q.kind,
+      q.maxLength ?? 0,
+      q.maxContextLength ?? 0,
+      q.softprompt ?? null,
+      q.imageTiles ?? 0,
+      q.sourceImageUrl ?? null,
+      ...(q.jobs ? [q.jobs.map((j) => j.model), q.jobs.map((j) => JSON.stringify(j.payload ?? null))] : []),
     ],
   );
   return rows[0]!.id;
