@@ -2,6 +2,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { apiKey, describeError, fail, gql, WS_URL, wsClient } from "./lib.ts";
 
+// `--kind alchemy` runs the alchemy example instead (its own file, so each kind stays small).
+const kindAt = process.argv.indexOf("--kind");
+if (kindAt >= 0 && process.argv[kindAt + 1] === "alchemy") {
+  process.argv.splice(kindAt, 2);
+  await import("./client-example-alchemy.ts");
+  await new Promise(() => {}); // the alchemy example exits by itself
+}
+
 /**
  * A requester: creates an image request, follows its progress live over a subscription (no
  * polling), saves each image in OUT_DIR (default ./out) as it arrives, and prints `done` once

@@ -1,6 +1,14 @@
 import { makePng } from "../src/modules/requests/test-images.ts";
 import { apiKey, describeError, envNumber, fail, gql, WS_URL, wsClient } from "./lib.ts";
 
+// `--kind alchemy` runs the alchemy example instead (its own file, so each kind stays small).
+const kindAt = process.argv.indexOf("--kind");
+if (kindAt >= 0 && process.argv[kindAt + 1] === "alchemy") {
+  process.argv.splice(kindAt, 2);
+  await import("./worker-sim-alchemy.ts");
+  await new Promise(() => {}); // the alchemy example exits by itself
+}
+
 /**
  * A simulated image worker (no GPU): holds one `imageJobAssigned` subscription, "generates" a
  * gradient PNG of the requested size per job after a delay proportional to the work (pixels ×
