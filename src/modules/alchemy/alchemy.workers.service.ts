@@ -159,11 +159,16 @@ export async function cancelAlchemyRequest(deps: Deps, viewer: Viewer, id: strin
   const held = (await cancelAlchemy(deps.db, key, deps.clock.now())) ?? [];
   for (const form of held) {
     const owner = { trusted: form.owner_trusted, anonymous: false };
-    const ownerViewer = {
-      ...viewer,
+    // The settlement is the worker owner's, as if their worker had submitted: the engine checks
+    // that a worker of `userId` holds the job, and credits that user.
+    const ownerViewer: Viewer = {
       userId: form.owner_id,
-      trusted: form.owner_trusted,
+      username: "",
       anonymous: false,
+      trusted: form.owner_trusted,
+      moderator: false,
+      flagged: false,
+      workerInvited: 0,
       sharedKeyId: null,
     };
     try {
