@@ -170,6 +170,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "TooManyForms",
       "NoValidForms",
       "InvalidMaxTiles",
+      "InvalidPriorityUsername",
       "InvalidAmount",
       "InvalidThreads",
       "InvalidMaxConcurrentJobs",

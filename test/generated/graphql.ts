@@ -186,6 +186,8 @@ export type PopAlchemyJobInput = {
   maxTiles?: number | null | undefined;
   /** The worker's name; first use by a user registers it as an alchemist */
   name: string;
+  /** alias#id names; checked, then unused, as in the AI Horde (its interrogation pop never applies them) */
+  priorityUsernames?: Array<string> | null | undefined;
   threads?: number | null | undefined;
 };
 

@@ -223,6 +223,10 @@ const PopAlchemyJobInput = builder.inputType("PopAlchemyJobInput", {
     threads: t.int(),
     bridgeAgent: t.string(),
     maxConcurrentJobs: t.int({ description: "Subscription only: forms out unsubmitted at a time, 1–20 (default 1)" }),
+    priorityUsernames: t.stringList({
+      description:
+        "alias#id names; checked, then unused, as in the AI Horde (its interrogation pop never applies them)",
+    }),
   }),
 });
 

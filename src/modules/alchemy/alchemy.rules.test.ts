@@ -126,6 +126,8 @@ describe("worker declaration", () => {
     expect(d({ amount: 21 })).toMatchObject({ ok: false, code: "InvalidAmount" });
     expect(d({ threads: 0 })).toMatchObject({ ok: false, code: "InvalidThreads" });
     expect(d({ maxConcurrentJobs: 21 })).toMatchObject({ ok: false, code: "InvalidMaxConcurrentJobs" });
+    expect(d({ priorityUsernames: ["db0"] })).toMatchObject({ ok: false, code: "InvalidPriorityUsername" });
+    expect(d({ priorityUsernames: ["db0#1"] })).toMatchObject({ ok: true });
   });
 });
 

@@ -214,7 +214,12 @@ export interface PopAlchemyInput {
   threads?: number | null;
   bridgeAgent?: string | null;
   maxConcurrentJobs?: number | null;
+  /** Checked (`alias#id`) and then unused: the AI Horde builds this filter and never applies it (§3.3). */
+  priorityUsernames?: readonly string[] | null;
 }
+
+/** At most this many priority usernames (the image pop's limit). */
+const MAX_PRIORITY_USERNAMES = 100;
 
 function intIn(v: number, min: number, max: number): boolean {
   return Number.isInteger(v) && v >= min && v <= max;
@@ -253,6 +258,11 @@ export function checkDeclaration(input: PopAlchemyInput): AlchemyResult<AlchemyW
   if (!intIn(maxConcurrentJobs, 1, WORKER_LIMITS.maxConcurrentJobs)) {
     const message = `maxConcurrentJobs must be between 1 and ${WORKER_LIMITS.maxConcurrentJobs}.`;
     return fail("InvalidMaxConcurrentJobs", message, "maxConcurrentJobs");
+  }
+  const priority = input.priorityUsernames ?? [];
+  if (priority.length > MAX_PRIORITY_USERNAMES || priority.some((u) => !/^.{1,100}#\d{1,10}$/.test(u))) {
+    const message = `priorityUsernames lists at most ${MAX_PRIORITY_USERNAMES} names like alias#id.`;
+    return fail("InvalidPriorityUsername", message, "priorityUsernames");
   }
   const bridgeAgent = (input.bridgeAgent ?? "unknown:0:unknown").slice(0, WORKER_LIMITS.maxBridgeAgentLength);
   const value: AlchemyWorkerDeclaration = {
