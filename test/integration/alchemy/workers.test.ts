@@ -10,6 +10,7 @@ import {
   SubmitAlchemyJobDocument,
 } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
+import { CREATE_KEY } from "../../support/kudos.ts";
 import { createRequest, outcome, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -189,6 +190,32 @@ describe("eligibility", () => {
     expect(outcome(await popAlchemy(c.owner.apiKey, { name: c.name, forms: ["caption"] }))).toBe("WorkerMaintenance");
     await request(c.owner.apiKey, ["caption"]);
     expect(await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] })).toHaveLength(1);
+  });
+});
+
+describe("who may run an alchemist", () => {
+  it("refuses Anonymous, a shared key, and another user's worker name", async () => {
+    const c = await cast();
+    expect(outcome(await popAlchemy("0000000000", { name: "anon-alchemist", forms: ["caption"] }))).toBe(
+      "AnonForbidden",
+    );
+    const made = await ctx.t.gql(CREATE_KEY, { input: { name: "alchemy worker key" } }, { apikey: c.owner.apiKey });
+    const key = made.data.createSharedKey.key as string;
+    expect(outcome(await popAlchemy(key, { name: c.name, forms: ["caption"] }))).toBe("SharedKeyForbidden");
+    expect(outcome(await popAlchemy(c.owner.apiKey, { name: c.name, forms: ["caption"] }))).toBe(
+      "PopAlchemyJobPayload",
+    );
+    expect(outcome(await popAlchemy(c.requester.apiKey, { name: c.name, forms: ["caption"] }))).toBe(
+      "WrongCredentials",
+    );
+  });
+
+  it("gives a paused alchemist nothing", async () => {
+    const c = await cast();
+    await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] });
+    await ctx.db.query("UPDATE workers SET paused = true WHERE name = $1", [c.name]);
+    await request(c.requester.apiKey, ["caption"]);
+    expect(await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] })).toEqual([]);
   });
 });
 
