@@ -165,10 +165,10 @@ describe("eligibility (§3.3 interrogation pop)", () => {
     expect(mayTakeForm({ ...base, secondsPerForm: 9, slowWorkers: false })).toBe(true);
   });
 
-  it("serves only its owner's requests while paused or in maintenance", () => {
+  it("serves only its owner's requests in maintenance, and nothing while paused", () => {
     expect(mayTakeForm({ ...base, maintenance: true })).toBe(false);
-    expect(mayTakeForm({ ...base, paused: true })).toBe(false);
     expect(mayTakeForm({ ...base, maintenance: true, ownRequest: true })).toBe(true);
+    expect(mayTakeForm({ ...base, paused: true, ownRequest: true })).toBe(false);
   });
 });
 

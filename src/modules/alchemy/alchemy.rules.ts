@@ -290,6 +290,7 @@ export interface EligibilityFacts {
   ownerTrusted: boolean;
   /** The worker's average seconds per form. */
   secondsPerForm: number;
+  /** A paused worker gets nothing (alchemy_eligible: `NOT w.paused`). */
   paused: boolean;
   maintenance: boolean;
   /** Whether the request's requester owns the worker (maintenance then still serves it). */
@@ -302,7 +303,8 @@ export function mayTakeForm(f: EligibilityFacts): boolean {
   if (f.imageTiles > f.workerMaxTiles) return false;
   if (f.trustedWorkers && !f.ownerTrusted) return false;
   if (isSlowAlchemist(f.secondsPerForm) && !f.slowWorkers) return false;
-  if ((f.paused || f.maintenance) && !f.ownRequest) return false;
+  if (f.paused) return false;
+  if (f.maintenance && !f.ownRequest) return false;
   return true;
 }
 
