@@ -312,4 +312,20 @@ describe("cancelAlchemyRequest", () => {
       { user_id: c.requester.id, kind: "request_charge", amount: "-2.00" },
     ]);
   });
+
+  it("pays a form once when its worker submits while the request is cancelled", async () => {
+    const c = await cast();
+    const id = await request(c.requester.apiKey, ["caption"]);
+    const [held] = await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] });
+    const before = await kudosOf(c.requester.id);
+    const [cancelled, submitted] = await Promise.all([
+      ctx.t.gql(CancelAlchemyRequestDocument, { id }, { apikey: c.requester.apiKey }),
+      submit(c.owner.apiKey, { id: held!.id, result: { caption: "raced" } }),
+    ]);
+    expect(cancelled.data.cancelAlchemyRequest.__typename).toBe("CancelAlchemyRequestPayload");
+    expect(["SubmitAlchemyJobPayload", "DuplicateGen"]).toContain(outcome(submitted));
+    const rewards = (await ledgerOf(held!.id)).filter((r) => r.kind === "generation_reward");
+    expect(rewards).toEqual([{ user_id: c.owner.id, kind: "generation_reward", amount: "1.00" }]);
+    expect(await kudosOf(c.requester.id)).toBe(before - 3);
+  });
 });
