@@ -7,6 +7,7 @@ for (const args of [
   ["bench/queue.ts", "queue-size"],
   ["bench/queue.ts", "progress"],
   ["--expose-gc", "bench/queue.ts", "scale"],
+  ["bench/kinds.ts"],
   ["bench/kudos.ts"],
   ["bench/stats-entities.ts"],
   ["bench/stats-horde.ts"],

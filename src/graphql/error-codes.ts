@@ -348,7 +348,8 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     ],
     NotFoundError: ["InvalidJobID"],
     ForbiddenError: ["AnonForbidden", "SharedKeyForbidden", "WrongCredentials"],
-    ConflictError: ["AbortedGen", "DuplicateGen"],
+    // WrongKind: the job is a text or alchemy job (the engine settles each kind's own only)
+    ConflictError: ["AbortedGen", "DuplicateGen", "WrongKind"],
   },
 };
 

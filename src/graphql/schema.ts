@@ -14,6 +14,7 @@ import "../modules/stats/horde-status.graphql.ts";
 import "../modules/stats/entity-stats.graphql.ts";
 import "../modules/stats/entity-requests.graphql.ts";
 import "../modules/stats/horde-stats.graphql.ts";
+import "../modules/stats/kind-stats.graphql.ts";
 import "../modules/ratings/ratings.graphql.ts";
 import "../modules/trust/trust.graphql.ts";
 import "../modules/teams/teams.graphql.ts";

@@ -3,6 +3,7 @@ import { GraphQLError } from "graphql";
 import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
 import { seesPrivateOf } from "../users/users.rules.ts";
+import { WorkerKindEnum } from "../workers/workers.graphql.ts";
 import { kudosDetailsLoader, ledgerPageLoader } from "./kudos.loaders.ts";
 import type { KudosDetails } from "./kudos.rules.ts";
 import { awardKudos, type TransferResult, transferKudos } from "./kudos.service.ts";
@@ -63,6 +64,12 @@ const LedgerEntryRef = builder.objectRef<LedgerRow>("KudosLedgerEntry").implemen
     transferId: t.id({ nullable: true, resolve: (r) => r.transfer_id }),
     sharedKeyId: t.id({ nullable: true, description: "The shared key that spent it", resolve: (r) => r.shared_key_id }),
     workerId: t.id({ nullable: true, resolve: (r) => r.worker_id }),
+    workKind: t.field({
+      type: WorkerKindEnum,
+      nullable: true,
+      description: "The kind of work (image, text, alchemy) of the request the entry is for; null for other entries",
+      resolve: (r) => r.work_kind,
+    }),
     createdAt: t.field({ type: "DateTime", resolve: (r) => r.created_at }),
   }),
 });

@@ -199,6 +199,8 @@ export interface LedgerRow {
   transfer_id: string | null;
   shared_key_id: string | null;
   worker_id: string | null;
+  /** the kind of work of the entry's request (image, text, alchemy), or null */
+  work_kind: "image" | "text" | "alchemy" | null;
   created_at: Date;
 }
 
@@ -215,7 +217,8 @@ export async function ledgerPages(
 ): Promise<LedgerRow[]> {
   return sql.query<LedgerRow>(
     `SELECT l.id::text, l.user_id, l.kind, l.amount::text, l.counterpart_id, l.request_id, l.job_id, l.transfer_id,
-            l.shared_key_id, l.worker_id, l.created_at
+            l.shared_key_id, l.worker_id, (SELECT r.kind FROM requests r WHERE r.id = l.request_id) AS work_kind,
+            l.created_at
        FROM unnest($1::int[]) AS u(id)
       CROSS JOIN LATERAL (
         SELECT * FROM kudos_ledger k

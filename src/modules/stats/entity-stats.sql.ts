@@ -39,9 +39,9 @@ export async function workerActivity(
             count(*) FILTER (WHERE submitted_at > $3)::int AS jobs_hour,
             count(*) FILTER (WHERE submitted_at > $4)::int AS jobs_day,
             count(*)::int AS jobs_month,
-            coalesce(sum(pixels::float8 * steps) FILTER (WHERE submitted_at > $3), 0)::float8 AS pixelsteps_hour,
-            coalesce(sum(pixels::float8 * steps) FILTER (WHERE submitted_at > $4), 0)::float8 AS pixelsteps_day,
-            coalesce(sum(pixels::float8 * steps), 0)::float8 AS pixelsteps_month
+            coalesce(sum(coalesce(things, pixels::float8 * steps)) FILTER (WHERE submitted_at > $3), 0)::float8 AS pixelsteps_hour,
+            coalesce(sum(coalesce(things, pixels::float8 * steps)) FILTER (WHERE submitted_at > $4), 0)::float8 AS pixelsteps_day,
+            coalesce(sum(coalesce(things, pixels::float8 * steps)), 0)::float8 AS pixelsteps_month
        FROM jobs
       WHERE worker_id = ANY($1::uuid[]) AND ${FINISHED} AND submitted_at > $5 AND submitted_at <= $2
       GROUP BY worker_id, model`,
@@ -70,10 +70,10 @@ export async function workerRecentPerformance(
 ): Promise<WorkerRecentRow[]> {
   return sql.query<WorkerRecentRow>(
     `SELECT w.id AS worker_id, count(*)::int AS jobs,
-            avg(j.pixels::float8 * j.steps / j.seconds)::float8 AS pixelsteps_per_second
+            avg(coalesce(j.things, j.pixels::float8 * j.steps) / j.seconds)::float8 AS pixelsteps_per_second
        FROM unnest($1::uuid[]) AS w(id)
       CROSS JOIN LATERAL (
-        SELECT pixels, steps, seconds FROM jobs
+        SELECT pixels, steps, things, seconds FROM jobs
          WHERE worker_id = w.id AND ${FINISHED} AND submitted_at <= $2 AND seconds > 0
          ORDER BY submitted_at DESC LIMIT $3) j
       GROUP BY w.id`,

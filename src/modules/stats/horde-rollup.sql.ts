@@ -17,6 +17,14 @@ export const MINUTE_BUCKETS_KEPT_MS = 2 * 3_600_000;
 export const HOUR_BUCKETS_KEPT_MS = 32 * 86_400_000;
 
 /**
+ * What a finished job counts for, every kind (issue 12): its `things` (pixelsteps for an image,
+ * tokens for a text, 1 for an alchemy form); jobs settled before that column existed have their
+ * pixelsteps. So for text the buckets' `images` are texts and `pixelsteps` tokens; for alchemy,
+ * forms and forms.
+ */
+const THINGS = "coalesce(j.things, j.pixels::float8 * j.steps)";
+
+/**
  * Folds the jobs that generated an image with `watermark <= submitted_at < upto` into the
  * buckets and totals, and moves the watermark to `upto`. Idempotent: a job is folded once,
  * because the watermark only moves forward in the same statement that folds the jobs below it
@@ -34,11 +42,11 @@ export async function foldFinishedJobs(
        SELECT watermark FROM stats_rollup WHERE id = 1 FOR UPDATE
      ),
      src AS (
-       SELECT r.kind, coalesce(j.model, '') AS model, date_trunc('minute', j.submitted_at, 'UTC') AS minute,
-              count(*) AS images, sum(j.pixels::float8 * j.steps) AS ps,
-              coalesce(sum(j.pixels::float8 * j.steps / j.seconds) FILTER (WHERE j.seconds > 0), 0) AS perf_sum,
+       SELECT j.kind, coalesce(j.model, '') AS model, date_trunc('minute', j.submitted_at, 'UTC') AS minute,
+              count(*) AS images, sum(${THINGS}) AS ps,
+              coalesce(sum(${THINGS} / j.seconds) FILTER (WHERE j.seconds > 0), 0) AS perf_sum,
               count(*) FILTER (WHERE j.seconds > 0) AS perf_n
-         FROM st, jobs j JOIN requests r ON r.id = j.request_id
+         FROM st, jobs j
         WHERE j.submitted_at >= st.watermark AND j.submitted_at < $1 AND j.state IN ${GENERATED_STATES}
         GROUP BY 1, 2, 3
      ),

@@ -13,7 +13,13 @@ import {
   pruneBuckets,
   refreshModelWindows,
 } from "./horde-rollup.sql.ts";
-import { type ImageTotals, type ModelGenerationRow, readImageTotals, readModelGenerations } from "./horde-stats.sql.ts";
+import {
+  type ImageTotals,
+  type ModelGenerationRow,
+  readImageTotals,
+  readKindTotals,
+  readModelGenerations,
+} from "./horde-stats.sql.ts";
 import { type HordeStatusRow, readHordeStatus } from "./horde-status.sql.ts";
 
 /**
@@ -63,6 +69,11 @@ export function readImageTotalsNow(deps: Pick<Deps, "db" | "clock">): Promise<Im
   return readImageTotals(deps.db, deps.clock.now());
 }
 
+/** One kind's totals now (text: texts and tokens; alchemy: forms). */
+export function readKindTotalsNow(deps: Pick<Deps, "db" | "clock">, kind: "text" | "alchemy"): Promise<ImageTotals> {
+  return readKindTotals(deps.db, kind, deps.clock.now());
+}
+
 /** Which models `imageStats.models` lists: those of the reference, the others, or all. */
 export type ModelState = "known" | "custom" | "all";
 
@@ -75,6 +86,11 @@ export async function listModelGenerations(
   if (state === "all") return rows;
   const known = deps.catalog.current.byName;
   return rows.filter((r) => known.has(r.name) === (state === "known"));
+}
+
+/** Every text model's (or alchemy form's) generations from the roll-up, most first. */
+export function listKindGenerations(deps: Pick<Deps, "db">, kind: "text" | "alchemy"): Promise<ModelGenerationRow[]> {
+  return readModelGenerations(deps.db, kind);
 }
 
 /** The most used LoRAs (at most 100). */

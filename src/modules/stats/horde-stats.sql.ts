@@ -25,26 +25,35 @@ export interface ImageTotals {
 }
 
 /** Reads the horde's image totals as of `now` (one statement). */
-export async function readImageTotals(sql: Sql, now: Date): Promise<ImageTotals> {
+export function readImageTotals(sql: Sql, now: Date): Promise<ImageTotals> {
+  return readKindTotals(sql, "image", now);
+}
+
+/**
+ * Reads one kind's totals as of `now` (one statement). Each window's `images` counts the kind's
+ * finished jobs (images, texts, forms) and `pixelsteps` what they counted for (pixelsteps,
+ * tokens, forms): the roll-up folds every kind the same way.
+ */
+export async function readKindTotals(sql: Sql, kind: "image" | "text" | "alchemy", now: Date): Promise<ImageTotals> {
   const rows = await sql.query<Record<string, number> & { rolled_up_to: Date | null }>(
     `WITH live AS (
-       SELECT count(*)::float8 AS images, coalesce(sum(j.pixels::float8 * j.steps), 0) AS ps
-         FROM jobs j JOIN requests r ON r.id = j.request_id AND r.kind = 'image'
-        WHERE j.submitted_at > $1 AND j.submitted_at <= $2 AND j.state IN ${GENERATED_STATES}
+       SELECT count(*)::float8 AS images, coalesce(sum(coalesce(j.things, j.pixels::float8 * j.steps)), 0) AS ps
+         FROM jobs j
+        WHERE j.submitted_at > $1 AND j.submitted_at <= $2 AND j.state IN ${GENERATED_STATES} AND j.kind = $3
      ),
      sums AS (
        SELECT coalesce(sum(hour_images), 0)::float8 AS hi, coalesce(sum(hour_pixelsteps), 0) AS hp,
               coalesce(sum(day_images), 0)::float8 AS di, coalesce(sum(day_pixelsteps), 0) AS dp,
               coalesce(sum(month_images), 0)::float8 AS mi, coalesce(sum(month_pixelsteps), 0) AS mp,
               coalesce(sum(total_images), 0)::float8 AS ti, coalesce(sum(total_pixelsteps), 0) AS tp
-         FROM stats_models WHERE kind = 'image'
+         FROM stats_models WHERE kind = $3
      )
      SELECT live.images AS li, live.ps AS lp, sums.*,
             (SELECT CASE WHEN watermark = '-infinity' THEN NULL ELSE watermark END FROM stats_rollup WHERE id = 1)
               AS rolled_up_to
        FROM live, sums`,
-    [new Date(now.getTime() - 60_000), now],
-    { name: "image_totals" },
+    [new Date(now.getTime() - 60_000), now, kind],
+    { name: "kind_totals" },
   );
   const r = rows[0];
   if (!r) throw new Error("imageStats: the totals statement returned no row");

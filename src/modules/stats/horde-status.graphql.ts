@@ -35,6 +35,19 @@ export const HordeStatusRef = builder.objectRef<HordeStatusRow>("HordeStatus").i
     pastMinuteMegapixelsteps: t.exposeFloat("pastMinuteMegapixelsteps", {
       description: `Megapixelsteps of the images generated in the last 60 s. ${LIVE}`,
     }),
+    queuedTextRequests: t.exposeInt("queuedTextRequests", {
+      description: `Text requests with jobs waiting for a worker. ${LIVE}`,
+    }),
+    queuedTextJobs: t.exposeInt("queuedTextJobs", { description: `Text jobs waiting for a worker. ${LIVE}` }),
+    queuedTokens: t.exposeFloat("queuedTokens", {
+      description: `Tokens asked by the waiting text jobs (their max length). ${LIVE}`,
+    }),
+    pastMinuteTexts: t.exposeInt("pastMinuteTexts", { description: `Texts generated in the last 60 s. ${LIVE}` }),
+    pastMinuteTokens: t.exposeFloat("pastMinuteTokens", {
+      description: `Tokens generated in the last 60 s, as rewards counted them. ${LIVE}`,
+    }),
+    queuedForms: t.exposeInt("queuedForms", { description: `Alchemy forms waiting for a worker. ${LIVE}` }),
+    pastMinuteForms: t.exposeInt("pastMinuteForms", { description: `Alchemy forms done in the last 60 s. ${LIVE}` }),
     maintenance: t.exposeBoolean("maintenance", {
       description: "Maintenance mode: no new requests are accepted. Live.",
     }),

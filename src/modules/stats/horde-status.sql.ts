@@ -26,6 +26,15 @@ export interface HordeStatusRow {
   interrogatorThreadsOnline: number;
   pastMinuteImages: number;
   pastMinuteMegapixelsteps: number;
+  /** text (issue 12): requests and jobs waiting, their tokens asked (max length), last minute's texts and tokens */
+  queuedTextRequests: number;
+  queuedTextJobs: number;
+  queuedTokens: number;
+  pastMinuteTexts: number;
+  pastMinuteTokens: number;
+  /** alchemy: forms waiting, and done in the last minute */
+  queuedForms: number;
+  pastMinuteForms: number;
   maintenance: boolean;
   inviteOnly: boolean;
   raid: boolean;
@@ -40,11 +49,16 @@ export async function readHordeStatus(sql: Sql, now: Date): Promise<HordeStatusR
   const rows = await sql.query<Omit<HordeStatusRow, "at">>(
     `WITH q AS (
        -- jobs counted per request from the waiting index alone (an index-only scan)
-       SELECT count(*)::int AS requests, coalesce(sum(w.n), 0)::int AS jobs,
-              coalesce(sum(w.n * r.width::float8 * r.height * r.steps), 0) / 1e6 AS mps
+       SELECT count(*) FILTER (WHERE r.kind = 'image')::int AS requests,
+              coalesce(sum(w.n) FILTER (WHERE r.kind = 'image'), 0)::int AS jobs,
+              coalesce(sum(w.n * r.width::float8 * r.height * r.steps) FILTER (WHERE r.kind = 'image'), 0) / 1e6 AS mps,
+              count(*) FILTER (WHERE r.kind = 'text')::int AS text_requests,
+              coalesce(sum(w.n) FILTER (WHERE r.kind = 'text'), 0)::int AS text_jobs,
+              coalesce(sum(w.n * r.max_length) FILTER (WHERE r.kind = 'text'), 0)::float8 AS tokens,
+              coalesce(sum(w.n) FILTER (WHERE r.kind = 'alchemy'), 0)::int AS forms
          FROM (SELECT request_id, count(*) AS n FROM jobs WHERE state = 'waiting' GROUP BY request_id) w
          JOIN requests r ON r.id = w.request_id
-        WHERE r.kind = 'image' AND ${LIVE}
+        WHERE ${LIVE}
      ),
      w AS (
        SELECT count(*) FILTER (WHERE kind = 'image')::int AS image_workers,
@@ -56,7 +70,11 @@ export async function readHordeStatus(sql: Sql, now: Date): Promise<HordeStatusR
          FROM workers WHERE last_check_in >= $1
      ),
      m AS (
-       SELECT count(*)::int AS images, coalesce(sum(j.pixels::float8 * j.steps), 0) / 1e6 AS mps
+       SELECT count(*) FILTER (WHERE j.kind = 'image')::int AS images,
+              coalesce(sum(coalesce(j.things, j.pixels::float8 * j.steps)) FILTER (WHERE j.kind = 'image'), 0) / 1e6 AS mps,
+              count(*) FILTER (WHERE j.kind = 'text')::int AS texts,
+              coalesce(sum(j.things) FILTER (WHERE j.kind = 'text'), 0)::float8 AS tokens,
+              count(*) FILTER (WHERE j.kind = 'alchemy')::int AS forms
          FROM jobs j
         WHERE j.submitted_at > $2 AND j.submitted_at <= $3 AND j.state IN ${GENERATED_STATES}
      )
@@ -66,6 +84,9 @@ export async function readHordeStatus(sql: Sql, now: Date): Promise<HordeStatusR
             w.text_workers AS "textWorkersOnline", w.text_threads AS "textThreadsOnline",
             w.alchemists AS "interrogatorsOnline", w.alchemy_threads AS "interrogatorThreadsOnline",
             m.images AS "pastMinuteImages", m.mps AS "pastMinuteMegapixelsteps",
+            q.text_requests AS "queuedTextRequests", q.text_jobs AS "queuedTextJobs", q.tokens AS "queuedTokens",
+            m.texts AS "pastMinuteTexts", m.tokens AS "pastMinuteTokens",
+            q.forms AS "queuedForms", m.forms AS "pastMinuteForms",
             coalesce(s.maintenance, false) AS maintenance, coalesce(s.invite_only, false) AS "inviteOnly",
             coalesce(s.raid, false) AS raid
        FROM q, w, m LEFT JOIN horde_settings s ON s.id = 1`,

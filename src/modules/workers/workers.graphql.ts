@@ -10,6 +10,9 @@ import { setWorkerMaintenance } from "./workers.service.ts";
 /** What `WorkerStats` resolves from: the worker's counters, read with the worker's row. */
 export interface WorkerStatsParent {
   workerId: string;
+  kind: "image" | "text" | "alchemy";
+  tokens: number;
+  forms: number;
   fulfilments: number;
   kudos: number;
   uptimeKudos: number;
@@ -45,11 +48,16 @@ export const WorkerStatsRef = builder.objectRef<WorkerStatsParent>("WorkerStats"
       description: "kudosRewarded split into jobs and uptime. Live counters.",
       resolve: (s) => ({ generated: Math.round((s.kudos - s.uptimeKudos) * 100) / 100, uptime: s.uptimeKudos }),
     }),
-    megapixelsteps: t.exposeFloat("megapixelsteps", { description: "Megapixelsteps generated, ever. Live counter." }),
+    megapixelsteps: t.exposeFloat("megapixelsteps", {
+      description: "Megapixelsteps generated, ever (image workers; 0 for others). Live counter.",
+    }),
+    tokens: t.exposeFloat("tokens", { description: "Tokens generated, ever (text workers). Live counter." }),
+    forms: t.exposeFloat("forms", { description: "Alchemy forms done, ever (alchemy workers). Live counter." }),
     uptime: t.exposeInt("uptime", { description: "Seconds online, ever. Counted by the uptime sweep (every minute)." }),
     performance: t.float({
-      description: "Megapixelsteps per second: a rolling average (each finished job weighs 20%), updated with each job",
-      resolve: (s) => s.speed / 1e6,
+      description:
+        "A rolling average (each finished job weighs 20%), updated with each job: megapixelsteps per second for an image worker, tokens per second for a text worker, seconds per form for an alchemy worker",
+      resolve: (s) => (s.kind === "image" ? s.speed / 1e6 : s.speed),
     }),
     uncompletedJobs: t.exposeInt("uncompleted", {
       description: "Jobs dropped, ever: timed out plus submitted FAULTED. Live counter.",
@@ -89,12 +97,21 @@ builder.prismaObject("Worker", {
     postProcessing: t.exposeBoolean("allowPostProcessing"),
     controlnet: t.exposeBoolean("allowControlnet"),
     lora: t.exposeBoolean("allowLora"),
+    maxLength: t.exposeInt("maxLength", { description: "Text workers: the longest generation they take, in tokens" }),
+    maxContextLength: t.exposeInt("maxContextLength", { description: "Text workers: the longest context they take" }),
+    softprompts: t.exposeStringList("softprompts", { description: "Text workers: the softprompts they have" }),
+    maxTiles: t.exposeInt("maxTiles", {
+      description: "Alchemy workers: the largest source image they take, in 512×512 tiles (their forms are `models`)",
+    }),
     lastCheckIn: t.expose("lastCheckIn", { type: "DateTime" }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     stats: t.field({
       type: WorkerStatsRef,
       select: {
         id: true,
+        kind: true,
+        tokens: true,
+        forms: true,
         fulfilments: true,
         kudos: true,
         uptimeKudos: true,
@@ -107,6 +124,9 @@ builder.prismaObject("Worker", {
       },
       resolve: (w) => ({
         workerId: w.id,
+        kind: w.kind,
+        tokens: w.tokens,
+        forms: Number(w.forms),
         fulfilments: w.fulfilments,
         kudos: Number(w.kudos),
         uptimeKudos: Number(w.uptimeKudos),
