@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { apiKey, describeError, fail, gql, WS_URL, wsClient } from "./lib.ts";
+import { runTextClient } from "./client-example-text.ts";
+import { apiKey, describeError, fail, gql, kindArg, WS_URL, wsClient } from "./lib.ts";
 
 // `--kind alchemy` runs the alchemy example instead (its own file, so each kind stays small).
 const kindAt = process.argv.indexOf("--kind");
@@ -17,6 +18,7 @@ if (kindAt >= 0 && process.argv[kindAt + 1] === "alchemy") {
  *
  *   npm run client:example -- "a lighthouse at dusk" 2            # prompt, number of images
  *   npm run client:example -- "a lighthouse at dusk" 2 768x512    # and a size (default 512x512)
+ *   npm run client:example -- --kind text "Once upon a time" 2     # texts instead
  */
 const USAGE =
   'usage: npm run client:example -- ["prompt"] [images, a whole number ≥ 1] [WIDTHxHEIGHT, multiples of 64]';
@@ -33,7 +35,10 @@ function parseArgs(argv: string[]) {
   return { prompt, n: Number(count), width: Number(m[1]), height: Number(m[2]) };
 }
 
-const { prompt, n, width, height } = parseArgs(process.argv.slice(2));
+const args = kindArg(process.argv.slice(2), ["image", "text"]);
+// `--kind text` asks for texts instead (scripts/client-example-text.ts)
+if (args.kind === "text") await runTextClient(args.rest);
+const { prompt, n, width, height } = parseArgs(args.rest);
 const key = process.env.HORDE_API_KEY ? await apiKey("client") : undefined; // Anonymous unless a key is set
 
 const created = await gql(

@@ -107,3 +107,15 @@ export function envNumber(name: string, fallback: number, opts: { integer?: bool
     fail(`${name} must be a positive ${opts.integer ? "whole " : ""}number, not ${JSON.stringify(raw)}`);
   return n;
 }
+
+/**
+ * `--kind <kind>` among a script's arguments (default `image`), and the other arguments: how
+ * `npm run worker:sim -- --kind text` and `npm run client:example -- --kind text` pick a kind.
+ */
+export function kindArg(argv: readonly string[], kinds: readonly string[]): { kind: string; rest: string[] } {
+  const at = argv.indexOf("--kind");
+  if (at < 0) return { kind: "image", rest: [...argv] };
+  const kind = argv[at + 1] ?? "";
+  if (!kinds.includes(kind)) fail(`--kind must be one of ${kinds.join(", ")}, not ${JSON.stringify(kind)}`);
+  return { kind, rest: [...argv.slice(0, at), ...argv.slice(at + 2)] };
+}

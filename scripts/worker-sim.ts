@@ -1,5 +1,6 @@
 import { makePng } from "../src/modules/requests/test-images.ts";
-import { apiKey, describeError, envNumber, fail, gql, WS_URL, wsClient } from "./lib.ts";
+import { apiKey, describeError, envNumber, fail, gql, kindArg, WS_URL, wsClient } from "./lib.ts";
+import { runTextWorker } from "./worker-sim-text.ts";
 
 // `--kind alchemy` runs the alchemy example instead (its own file, so each kind stays small).
 const kindAt = process.argv.indexOf("--kind");
@@ -18,7 +19,9 @@ if (kindAt >= 0 && process.argv[kindAt + 1] === "alchemy") {
  *
  *   npm run worker:sim            # registers a user when HORDE_API_KEY is not set
  *   WORKER_NAME=my-gpu WORKER_CONCURRENCY=2 npm run worker:sim
+ *   npm run worker:sim -- --kind text   # a text worker instead (scripts/worker-sim-text.ts)
  */
+if (kindArg(process.argv.slice(2), ["image", "text"]).kind === "text") await runTextWorker();
 const speed = envNumber("WORKER_SPEED", 20) * 1e6;
 const concurrency = envNumber("WORKER_CONCURRENCY", 1, { integer: true });
 const models = (process.env.WORKER_MODELS ?? "stable_diffusion")

@@ -1,4 +1,5 @@
 import type { DomainError } from "../errors.ts";
+import { TEXT_MUTATION_ERRORS } from "./error-codes.text.ts";
 
 /**
  * The error types and codes each mutation can return, kept apart from the types themselves so
@@ -351,6 +352,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
     // WrongKind: the job is a text or alchemy job (the engine settles each kind's own only)
     ConflictError: ["AbortedGen", "DuplicateGen", "WrongKind"],
   },
+  ...TEXT_MUTATION_ERRORS,
 };
 
 /** A mutation's declared errors as class name → codes, for guard.ts; undefined if undeclared. */

@@ -40,6 +40,10 @@ export const MULTILINE: ReadonlySet<string> = new Set([
   "CreateImageRequestInput.sourceImage",
   "CreateImageRequestInput.sourceMask",
   "SubmitImageJobInput.image",
+  // text (issue 12): prompts, stop sequences ("\n" is the usual one) and generated texts are multi-line
+  "CreateTextRequestInput.prompt",
+  "TextParamsInput.stopSequence",
+  "SubmitTextJobInput.text",
   "CreateAlchemyRequestInput.sourceImage",
   // Captions and descriptions are text; a post-processor's base64 image may be wrapped.
   "SubmitAlchemyJobInput.result",

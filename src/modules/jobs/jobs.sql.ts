@@ -152,18 +152,19 @@ export async function claimNextJob(
      candidates AS (
        SELECT c.*, r.job_ttl * CASE WHEN (me.w).extra_slow THEN 3 ELSE 1 END AS ttl,
               (SELECT m FROM unnest((me.w).models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
-                ORDER BY random() LIMIT 1) AS model
+                ORDER BY random() LIMIT 1) AS model,
+              (me.w).models AS worker_models
          FROM ranked c JOIN requests r ON r.id = c.request_id, me
         WHERE me.room > 0
      ),
      pick AS (
-       SELECT j.id, CASE WHEN r.kind = 'alchemy' THEN j.model ELSE c.model END AS model, c.ttl, ${REQUEST_FIELDS},
+       SELECT j.id, CASE WHEN j.kind = 'alchemy' THEN j.model ELSE c.model END AS model, c.ttl, ${REQUEST_FIELDS},
               ${SEED} AS seed
          FROM candidates c
+         -- an alchemy job is one form: the worker must do that form
          JOIN jobs j ON j.request_id = c.request_id AND j.state = 'waiting'
-         JOIN requests r ON r.id = c.request_id, me
-        -- an alchemy job is one form: the worker must do that form
-        WHERE r.kind <> 'alchemy' OR j.model = ANY ((me.w).models)
+                    AND (j.kind <> 'alchemy' OR j.model = ANY (c.worker_models))
+         JOIN requests r ON r.id = c.request_id
         ORDER BY c.own DESC, c.queue_rank, c.created_at, c.request_id, j.idx
         LIMIT 1
         FOR UPDATE OF j SKIP LOCKED

@@ -37,7 +37,15 @@ const ModelRef = builder.objectRef<ModelRow>("Model").implement({
       description:
         "Waiting jobs whose request names it (a request naming several models counts for each; one that accepts any model for none). Live.",
     }),
-    queued: t.exposeFloat("queued", { description: "Megapixelsteps of those waiting jobs (AI Horde queued). Live." }),
+    queued: t.exposeFloat("queued", {
+      description: "Megapixelsteps of those waiting jobs (text: the tokens they ask for; AI Horde queued). Live.",
+    }),
+    parameters: t.float({
+      nullable: true,
+      description:
+        "Text models: its size in parameters, as workers declared it (its name's size tag, e.g. 13B); null when unknown or not text",
+      resolve: (m) => m.parameters ?? null,
+    }),
     eta: t.int({
       nullable: true,
       description:

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Deps } from "../../deps.ts";
 import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
 import { BUNDLED_MODELS, indexModels, type ModelInfo, parseModelReference } from "./models.rules.ts";
-import { type ModelFigures, readModelFigures } from "./models.sql.ts";
+import { type ModelFigures, readModelFigures, readTextModels } from "./models.sql.ts";
 
 /** The image models this instance knows, by name; replaced whole on every refresh. */
 export interface ModelCatalog {
@@ -67,21 +67,48 @@ export async function syncModelReference(deps: Deps): Promise<ModelCatalog> {
 }
 
 /** A model of the reference with its live load and rolled-up history. */
-export type ModelRow = ModelInfo & ModelFigures & { kind: "image" | "text" | "alchemy" };
+export type ModelRow = ModelInfo &
+  ModelFigures & {
+    kind: "image" | "text" | "alchemy";
+    /** text models: the size workers declared it with (its name's size tag); null when unknown */
+    parameters?: number | null;
+  };
+
+/** The text models workers declared (the model table), as catalog entries of no image baseline. */
+async function textCatalog(
+  deps: Pick<Deps, "db">,
+  name?: string,
+): Promise<(ModelInfo & { parameters: number | null })[]> {
+  const rows = await readTextModels(deps.db, name);
+  return rows.map((r) => ({
+    name: r.name,
+    baseline: "text" as ModelInfo["baseline"],
+    nsfw: false,
+    inpainting: false,
+    description: "",
+    requirements: {} as ModelInfo["requirements"],
+    parameters: r.parameters === null ? null : Number(r.parameters),
+  }));
+}
 
 /**
  * The known models of a kind with their figures, in reference order (one statement); only
- * `name` when given. Image models come from the reference; other kinds have none yet, so the
- * list is empty. A name outside the reference is answered without touching the database.
+ * `name` when given. Image models come from the reference; text models from the model table
+ * workers fill when they declare them (issue 12); alchemy has none yet, so the list is empty. A name outside the reference is answered without touching the database.
  */
 export async function listModels(
   deps: Pick<Deps, "db" | "clock" | "catalog">,
   kind: "image" | "text" | "alchemy",
   name?: string,
 ): Promise<ModelRow[]> {
-  if (kind !== "image") return [];
+  if (kind === "alchemy") return [];
   const catalog = modelCatalog(deps);
-  const known = name === undefined ? catalog.list : [catalog.byName.get(name)].filter((m) => m !== undefined);
+  const known: (ModelInfo & { parameters?: number | null })[] =
+    kind === "text"
+      ? await textCatalog(deps, name)
+      : name === undefined
+        ? [...catalog.list]
+        : [catalog.byName.get(name)].filter((m) => m !== undefined);
   if (known.length === 0) return [];
   const onlineSince = new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
   const figures = await readModelFigures(deps.db, { kind, names: known.map((m) => m.name), onlineSince });

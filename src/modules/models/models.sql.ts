@@ -47,7 +47,10 @@ export async function readModelFigures(
      ),
      waiting AS (
        -- jobs counted per request from the waiting index alone, then spread over the request's models
-       SELECT m AS name, sum(w.n)::int AS jobs, sum(w.n * r.width::float8 * r.height * r.steps) / 1e6 AS mps
+       -- text: the tokens asked for (maxLength per job), not millions of them
+       SELECT m AS name, sum(w.n)::int AS jobs,
+              sum(w.n * CASE WHEN r.kind = 'text' THEN r.max_length::float8 * 1e6
+                             ELSE r.width::float8 * r.height * r.steps END) / 1e6 AS mps
          FROM (SELECT request_id, count(*) AS n FROM jobs WHERE state = 'waiting' GROUP BY request_id) w
          JOIN requests r ON r.id = w.request_id, unnest(r.models) AS m
         WHERE r.kind = $1::worker_kind AND ${LIVE} AND m = ANY ($2::text[])
@@ -63,5 +66,14 @@ export async function readModelFigures(
        LEFT JOIN stats_models st ON st.kind = $1::worker_kind AND st.model = n.name`,
     [a.kind, a.names, a.onlineSince],
     { name: "model_figures" },
+  );
+}
+
+/** The text models workers declared (issue 12), by name, with their sizes (null: unknown). */
+export async function readTextModels(sql: Sql, name?: string): Promise<{ name: string; parameters: string | null }[]> {
+  return sql.query<{ name: string; parameters: string | null }>(
+    `SELECT name, parameters::text AS parameters FROM known_models
+      WHERE kind = 'text' AND ($1::text IS NULL OR name = $1) ORDER BY name`,
+    [name ?? null],
   );
 }

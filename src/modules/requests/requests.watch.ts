@@ -5,8 +5,14 @@ import { closableIterator } from "../../lib/iterators.ts";
 import { requestStatus } from "../queue/queue.rules.ts";
 import { type RequestRow, readRequests } from "./requests.sql.ts";
 
+/** The counts a request's status is derived from: what every kind's request row carries. */
+export type WatchableRow = Pick<
+  RequestRow,
+  "n" | "waiting" | "processing" | "finished" | "restarted" | "faulted_jobs" | "cancelled" | "faulted" | "expired"
+>;
+
 /** A request row's derived status (done, faulted, open), by the jobs rules. */
-export function statusOf(row: RequestRow) {
+export function statusOf(row: WatchableRow) {
   return requestStatus({
     n: row.n,
     waiting: row.waiting,
@@ -20,7 +26,7 @@ export function statusOf(row: RequestRow) {
 }
 
 /** Whether a request will change no more: done, cancelled with nothing in flight, or expired. */
-export function requestEnded(row: RequestRow): boolean {
+export function requestEnded(row: WatchableRow): boolean {
   return row.expired || statusOf(row).done;
 }
 
@@ -67,20 +73,28 @@ export class RequestWatchHub {
 }
 
 /**
- * The stream behind `imageRequestUpdated`: the current state at once, then the state after
- * every change, then completion once the request has ended. See {@link watchRows}.
+ * The stream behind `imageRequestUpdated` (and `textRequestUpdated`): see {@link watchRows}.
+ * `read` reads the row of another kind (text: its own row type, other kinds not found); by
+ * default the image request row. It ends when {@link requestEnded} says so.
  */
-export function watchRequest(deps: Deps, id: string, signal?: AbortSignal): AsyncIterableIterator<RequestRow> {
+export function watchRequest<T extends WatchableRow = RequestRow>(
+  deps: Deps,
+  id: string,
+  signal?: AbortSignal,
+  read: (id: string) => Promise<T | undefined> = async (rid) =>
+    (await readRequests(deps.db, [rid]))[0] as T | undefined,
+): AsyncIterableIterator<T> {
   if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
-  return watchRows(deps, id, async () => (await readRequests(deps.db, [id]))[0], requestEnded, signal);
+  return watchRows(deps, id, () => read(id), requestEnded, signal);
 }
 
 /**
  * A request's stream, for any kind (`read` reads its row, `ended` says when it will change no
- * more): the current state at once, then the state after every change, then completion once it
- * has ended. Changes that arrive while a read is in progress collapse into one more read, so a
- * slow client gets the latest state, never a backlog. Written as a plain iterator (not an async
- * generator) so that `return()` from a leaving client takes effect at once, even while waiting.
+ * more; alchemy's rows end by their forms, not by these counts): the current state at once, then
+ * the state after every change, then completion once it has ended. Changes that arrive while a
+ * read is in progress collapse into one more read, so a slow client gets the latest state, never
+ * a backlog. Written as a plain iterator (not an async generator) so that `return()` from a
+ * leaving client takes effect at once, even while waiting.
  */
 export function watchRows<T>(
   deps: Deps,

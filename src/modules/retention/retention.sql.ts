@@ -75,7 +75,8 @@ export async function purgeEnded(
        UNION ALL SELECT source_mask_key FROM due WHERE source_mask_key IS NOT NULL
      ),
      jb AS (
-       UPDATE jobs j SET image_key = NULL, seed = NULL FROM due WHERE j.request_id = due.id
+       -- result: a text job's generated text, an alchemy form's result (user content, as images are)
+       UPDATE jobs j SET image_key = NULL, seed = NULL, result = NULL FROM due WHERE j.request_id = due.id
      ),
      rq AS (
        UPDATE requests r SET prompt = '', params = '{}'::jsonb, source_image_key = NULL, source_mask_key = NULL,

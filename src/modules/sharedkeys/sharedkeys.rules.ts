@@ -11,6 +11,7 @@
  *     ├──budget 0?──▶ SharedKeyEmpty
  *     ├──image larger than maxImagePixels?──▶ SharedKeyMaxPixels
  *     ├──more steps than maxImageSteps?──▶ SharedKeyMaxSteps
+ *     ├──longer text (maxLength) than maxTextTokens?──▶ SharedKeyMaxTextTokens
  *     ├──budget below the request's price?──▶ SharedKeyInsufficientKudos
  *     ▼ accepted
  */
@@ -132,6 +133,8 @@ export interface SharedKeyState {
   expiresAt: Date | null;
   maxImagePixels: number;
   maxImageSteps: number;
+  /** −1 unlimited; absent on keys read before text existed (unlimited). */
+  maxTextTokens?: number;
 }
 
 /** What a request asks of a key. */
@@ -139,6 +142,8 @@ export interface SharedKeyUse {
   pixels: number;
   /** The steps the requester asked for. */
   steps: number;
+  /** A text request's maxLength (0 or absent for images). */
+  tokens?: number;
   /** The request's whole estimated price (jobs and tax). */
   kudos: number;
   now: Date;
@@ -171,6 +176,14 @@ export function checkSharedKeyUse(key: SharedKeyState, use: SharedKeyUse): Share
       kind: "validation",
       code: "SharedKeyMaxSteps",
       message: `This shared key allows at most ${key.maxImageSteps} steps; this request has ${use.steps}`,
+    };
+  }
+  const maxTokens = key.maxTextTokens ?? -1;
+  if (maxTokens !== -1 && (use.tokens ?? 0) > maxTokens) {
+    return {
+      kind: "validation",
+      code: "SharedKeyMaxTextTokens",
+      message: `This shared key allows texts of at most ${maxTokens} tokens; this request asks for ${use.tokens}`,
     };
   }
   if (key.kudos !== -1 && key.kudos < use.kudos) {

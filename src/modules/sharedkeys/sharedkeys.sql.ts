@@ -77,7 +77,11 @@ export async function readSharedKey(sql: Sql, id: string): Promise<SharedKeyStat
     expires_at: Date | null;
     max_image_pixels: number;
     max_image_steps: number;
-  }>("SELECT kudos::text, expires_at, max_image_pixels, max_image_steps FROM shared_keys WHERE id = $1", [id]);
+    max_text_tokens: number;
+  }>(
+    "SELECT kudos::text, expires_at, max_image_pixels, max_image_steps, max_text_tokens FROM shared_keys WHERE id = $1",
+    [id],
+  );
   const r = rows[0];
   if (!r) return null;
   return {
@@ -85,6 +89,7 @@ export async function readSharedKey(sql: Sql, id: string): Promise<SharedKeyStat
     expiresAt: r.expires_at,
     maxImagePixels: r.max_image_pixels,
     maxImageSteps: r.max_image_steps,
+    maxTextTokens: r.max_text_tokens,
   };
 }
 

@@ -32,6 +32,7 @@ export const WORKER_COLUMNS = [
   "max_context_length",
   "softprompts",
   "max_tiles",
+  "fast_speed",
 ] as const;
 
 export type WorkerColumn = (typeof WORKER_COLUMNS)[number];
