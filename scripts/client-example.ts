@@ -35,7 +35,7 @@ function parseArgs(argv: string[]) {
   return { prompt, n: Number(count), width: Number(m[1]), height: Number(m[2]) };
 }
 
-const args = kindArg(process.argv.slice(2), ["image", "text"]);
+const args = kindArg(process.argv.slice(2), ["image", "text", "alchemy"]);
 // `--kind text` asks for texts instead (scripts/client-example-text.ts)
 if (args.kind === "text") await runTextClient(args.rest);
 const { prompt, n, width, height } = parseArgs(args.rest);

@@ -21,7 +21,7 @@ if (kindAt >= 0 && process.argv[kindAt + 1] === "alchemy") {
  *   WORKER_NAME=my-gpu WORKER_CONCURRENCY=2 npm run worker:sim
  *   npm run worker:sim -- --kind text   # a text worker instead (scripts/worker-sim-text.ts)
  */
-if (kindArg(process.argv.slice(2), ["image", "text"]).kind === "text") await runTextWorker();
+if (kindArg(process.argv.slice(2), ["image", "text", "alchemy"]).kind === "text") await runTextWorker();
 const speed = envNumber("WORKER_SPEED", 20) * 1e6;
 const concurrency = envNumber("WORKER_CONCURRENCY", 1, { integer: true });
 const models = (process.env.WORKER_MODELS ?? "stable_diffusion")
