@@ -34,6 +34,8 @@ describe("loadConfig", () => {
       corsOrigins: "*",
       metrics: true,
       kudosTrustThreshold: null,
+      unsafeIps: [],
+      hordeAdmins: [],
       maxWorkersPerIp: 3,
       suspicionMaxMps: 20,
       ipBlockCacheMs: 5000,
@@ -54,6 +56,18 @@ describe("loadConfig", () => {
       "http://b.example:8080",
     ]);
     expect(loadConfig({ MAX_SUBSCRIPTIONS_PER_SOCKET: "0" }).subscriptions.perSocket).toBe(0);
+  });
+
+  it("reads UNSAFE_IPS as addresses or networks and HORDE_ADMINS as user ids, refusing anything else", () => {
+    expect(loadConfig({ UNSAFE_IPS: " 10.0.0.0/8, 2001:db8::1 ,203.0.113.7" }).unsafeIps).toEqual([
+      "10.0.0.0/8",
+      "2001:db8::1",
+      "203.0.113.7",
+    ]);
+    expect(() => loadConfig({ UNSAFE_IPS: "10.0.0.0/33" })).toThrow(/UNSAFE_IPS/);
+    expect(() => loadConfig({ UNSAFE_IPS: "example.com" })).toThrow(/UNSAFE_IPS/);
+    expect(loadConfig({ HORDE_ADMINS: "1, 42" }).hordeAdmins).toEqual([1, 42]);
+    expect(() => loadConfig({ HORDE_ADMINS: "1,x" })).toThrow(/HORDE_ADMINS/);
   });
 
   it("treats an empty variable as unset", () => {

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -74,6 +75,30 @@ const schema = z.object({
     )
     .transform((list) => (list.includes("*") ? ("*" as const) : list)),
   KUDOS_TRUST_THRESHOLD: z.coerce.number().int().min(0).max(100_000_000).optional(),
+  // trust (issue 11): the operator's unsafe-IP list (the AI Horde asks an external IP checker;
+  // without network, addresses or CIDR networks listed here are the unsafe ones)
+  UNSAFE_IPS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isNetwork), "each entry must be an IP address or a CIDR network"),
+  // trust (issue 11): user ids of the horde's admins, who alone set maintenance mode once listed
+  HORDE_ADMINS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((n) => /^\d{1,9}$/.test(n)), "a comma-separated list of user ids")
+    .transform((list) => list.map(Number)),
   MAX_WORKERS_PER_IP: z.coerce.number().int().min(0).max(10_000).default(3),
   SUSPICION_MAX_MPS: z.coerce.number().min(0).max(1_000_000).default(20),
   IP_BLOCK_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
@@ -116,6 +141,10 @@ export interface Config {
   trustProxy: boolean;
   /** Escrow above which an account becomes trusted automatically; null: never (reference §3.10). */
   kudosTrustThreshold: number | null;
+  /** Addresses and CIDR networks the operator lists as unsafe (VPNs, proxies; reference §3.3, §3.10). */
+  unsafeIps: readonly string[];
+  /** User ids of the admins; when any, only they (as moderators) set maintenance mode. */
+  hordeAdmins: readonly number[];
   /** Workers of an untrusted owner one IP may host (trusted: 20, or the owner's invite count); 0: no limit. */
   maxWorkersPerIp: number;
   /** Megapixelsteps per second above which a job raises UNREASONABLY_FAST; 0: never. */
@@ -173,6 +202,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimit: { perIpPerMinute: e.RATE_LIMIT_PER_MINUTE, perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE },
     requestExpirySeconds: e.REQUEST_EXPIRY_SECONDS,
     kudosTrustThreshold: e.KUDOS_TRUST_THRESHOLD ?? null,
+    unsafeIps: e.UNSAFE_IPS,
+    hordeAdmins: e.HORDE_ADMINS,
     maxWorkersPerIp: e.MAX_WORKERS_PER_IP,
     suspicionMaxMps: e.SUSPICION_MAX_MPS,
     ipBlockCacheMs: e.IP_BLOCK_CACHE_MS,
@@ -185,4 +216,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: e.METRICS,
     sourceUrlAllowPrivate: e.SOURCE_URL_ALLOW_PRIVATE,
   };
+}
+
+/** An IP address, or a network `address/prefix` of a valid length for its family. */
+function isNetwork(raw: string): boolean {
+  const [addr = "", bits, extra] = raw.split("/");
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+  return n >= 0 && n <= (family === 4 ? 32 : 128);
 }

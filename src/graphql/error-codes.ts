@@ -31,14 +31,7 @@ const SHARED_KEY_LIMITS = ["SharedKeyMaxPixels", "SharedKeyMaxSteps"] as const;
  */
 export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   registerUser: {
-    ValidationError: [
-      ...GUARD,
-      "InvalidUsername",
-      "UsernameTooLong",
-      "InvisibleCharacters",
-      "ProfaneUsername",
-      "UsernameTaken",
-    ],
+    ValidationError: [...GUARD, "InvalidUsername", "InvisibleCharacters", "ProfaneUsername", "UsernameTaken"],
     ForbiddenError: ["TimeoutIP", "RaidMode"],
   },
   transferKudos: {
@@ -136,7 +129,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "WorkerNotFound",
       "CorruptPrompt",
     ],
-    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired", "TimeoutIP", "MaintenanceMode"],
+    ForbiddenError: ["InvalidAPIKey", "SharedKeyExpired", "TimeoutIP", "MaintenanceMode", "UnsafeIP"],
     KudosError: ["KudosUpfront", "SharedKeyEmpty", "SharedKeyInsufficientKudos"],
     LimitError: ["TooManyPrompts"],
   },
@@ -291,7 +284,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   },
   setHordeModes: {
     ValidationError: [...GUARD],
-    ForbiddenError: ["NotModerator"],
+    ForbiddenError: ["NotModerator", "NotAdmin"],
   },
   setUserRoles: {
     ValidationError: [...GUARD, "NoUserModSelected", "InvalidWorkerInvited", "AnonymousRoles", "ModeratorFlagged"],
@@ -303,6 +296,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       ...GUARD,
       "InvalidWorkerName",
       "InvisibleCharacters",
+      "ProfaneWorkerName",
       "TooManyModels",
       "NoValidModels",
       "InvalidMaxPixels",
@@ -323,11 +317,31 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "TimeoutIP",
       "WorkerInviteOnly",
       "TooManySameIPs",
+      "UnsafeIP",
     ],
   },
   rateImage: {
     ValidationError: [...GUARD, "InvalidAesthetic", "InvalidArtifacts"],
     NotFoundError: ["GenerationNotFound"],
+    ForbiddenError: [
+      "AnonForbidden",
+      "SharedKeyForbidden",
+      "RequestNotShared",
+      "RequestNotFinished",
+      "RatingWindowClosed",
+    ],
+    ConflictError: ["AlreadyRated"],
+  },
+  rateImageRequest: {
+    ValidationError: [
+      ...GUARD,
+      "InvalidAesthetic",
+      "InvalidArtifacts",
+      "NothingToRate",
+      "TooManyRatings",
+      "DuplicateRating",
+    ],
+    NotFoundError: ["RequestNotFound", "GenerationNotFound"],
     ForbiddenError: [
       "AnonForbidden",
       "SharedKeyForbidden",

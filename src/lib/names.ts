@@ -31,3 +31,21 @@ export function canonicalName(raw: string): string {
 export function nameKey(name: string): string {
   return name.normalize("NFKC").toLowerCase();
 }
+
+/**
+ * The built-in profanity list (no network, no dictionary package): substrings matched case
+ * insensitively after NFKC. Usernames, worker names and the trust rules share it.
+ */
+export const PROFANE_WORDS = ["fuck", "shit", "cunt", "nigger", "faggot", "retard", "whore"] as const;
+
+/** Whether a name or text contains a word of {@link PROFANE_WORDS}. */
+export function isProfane(text: string): boolean {
+  const lower = text.normalize("NFKC").toLowerCase();
+  return PROFANE_WORDS.some((w) => lower.includes(w));
+}
+
+/** The first `max` code points of `name` (never half a surrogate pair). */
+export function truncateName(name: string, max: number): string {
+  const points = [...name];
+  return points.length <= max ? name : points.slice(0, max).join("");
+}

@@ -5,6 +5,9 @@ import { rewardUptime } from "../modules/kudos/kudos.service.ts";
 import { syncModelReference } from "../modules/models/models.service.ts";
 import { expireRequests } from "../modules/requests/requests.sql.ts";
 import { RETENTION_BATCH, type RetentionBatch, retentionBatch } from "../modules/retention/retention.service.ts";
+import { forgetOldDecoys } from "../modules/trust/decoys.service.ts";
+import { uptimeEscrowOf } from "../modules/trust/escrow.rules.ts";
+import { checkAutoTrust } from "../modules/trust/roles.service.ts";
 import { exclusive } from "./lock.ts";
 import { ROLLUP_INTERVAL_MS, rollUpStats } from "./stats-rollup.ts";
 
@@ -46,10 +49,19 @@ export async function sweepExpiredRequests(deps: Deps): Promise<number> {
   return ids.length;
 }
 
-/** Counts workers' uptime and pays each 10 minutes online once, whichever instance runs it. */
+/**
+ * Counts workers' uptime and pays each 10 minutes online once, whichever instance runs it. An
+ * untrusted owner's reward goes to escrow; the automatic trust check then runs for those owners
+ * (after the payment committed, as after a settlement).
+ */
 export async function sweepUptime(deps: Deps): Promise<{ workers: number; kudos: number }> {
-  const paid = await exclusive(deps, LOCKS.uptime, (sql) => rewardUptime(sql, deps.clock.now()));
-  return paid ?? { workers: 0, kudos: 0 };
+  const paid = await exclusive(deps, LOCKS.uptime, (sql) => rewardUptime(sql, deps.clock.now(), uptimeEscrowOf));
+  for (const userId of paid?.escrowed ?? []) {
+    await checkAutoTrust(deps, userId).catch((err) =>
+      deps.logger.error({ err, user: userId }, "automatic trust check after uptime failed"),
+    );
+  }
+  return paid ? { workers: paid.workers, kudos: paid.kudos } : { workers: 0, kudos: 0 };
 }
 
 /**
@@ -133,6 +145,11 @@ export function startTasks(deps: Deps): Tasks {
     ),
     setInterval(
       guard("models", () => syncModelReference(deps)),
+      3_600_000,
+    ),
+    // trust: decoys handed to paused workers are forgotten a day later (their ttl is long over)
+    setInterval(
+      guard("decoys", () => forgetOldDecoys(deps)),
       3_600_000,
     ),
   ];

@@ -19,7 +19,7 @@ import {
 } from "../jobs/jobs.service.ts";
 import { workerGate } from "../moderation/moderation.service.ts";
 import { mayCancelRequest } from "../queue/queue.rules.ts";
-import { escrowOf } from "../trust/escrow.rules.ts";
+import { rewardEscrow } from "../trust/escrow.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { assertCanRunWorkers, assertNotInMaintenance, checkInWorker } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
@@ -79,13 +79,13 @@ export async function openAlchemyFeed(deps: Deps, viewer: Viewer, input: PopAlch
 /**
  * A form's money (§4.4, §3.8): the worker earns 1, 3 or 3 × tiles; the requester pays that + 1,
  * + 2 when the request accepts slow workers; an untrusted owner's reward is half in escrow, as
- * for images (only while automatic trust is configured). It counts for one form.
+ * for images and text. It counts for one form.
  */
-function formMoney(deps: Deps, owner: { trusted: boolean; anonymous: boolean }, basis: SettlementBasis): JobMoney {
+function formMoney(owner: { trusted: boolean; anonymous: boolean }, basis: SettlementBasis): JobMoney {
   const form = basis.model ?? "";
   const reward = fromCents(formReward(form, basis.image_tiles));
   const charge = fromCents(formCharge(form, basis.image_tiles, !basis.fast_only));
-  const escrow = deps.config.kudosTrustThreshold === null ? 0 : escrowOf(reward, owner);
+  const escrow = rewardEscrow(owner)(reward); // trust: always, as for images and text (docs/KUDOS.md)
   return { price: charge, reward, escrow, charge, burned: 0, things: 1 };
 }
 
@@ -108,7 +108,7 @@ export async function submitAlchemyJob(
   input: SubmitAlchemyInput,
 ): Promise<{ reward: number }> {
   assertCanSubmit(viewer, input.id);
-  const price = (basis: SettlementBasis) => formMoney(deps, viewer, basis);
+  const price = (basis: SettlementBasis) => formMoney(viewer, basis);
   if (input.state === "faulted") {
     const { reward } = await submitJob(
       deps,
@@ -173,7 +173,7 @@ export async function cancelAlchemyRequest(deps: Deps, viewer: Viewer, id: strin
     };
     try {
       await submitJob(deps, ownerViewer, { kind: "alchemy", jobId: form.id, state: "ok", genMetadata: null }, (basis) =>
-        formMoney(deps, owner, basis),
+        formMoney(owner, basis),
       );
     } catch (err) {
       // the worker's own submit (or its TTL) got there first: that settlement stands

@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import type { WakeHint } from "../../infra/pubsub.ts";
+import { handDecoy } from "../trust/decoys.service.ts";
 import { markCheckedIn } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { heldJobsByWorker } from "./jobs.feed.sql.ts";
@@ -294,6 +295,13 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
         if (woken) {
           woken.tried.add(this);
           this.hub.wake({ ...woken.hint, count: 1 }, woken.tried);
+        }
+        // trust (issue 11): a paused worker gets a decoy once the wake went on to the others
+        const decoy = this.worker.paused && this.slots > 0 ? await handDecoy(this.deps, this.worker.id) : null;
+        if (decoy && !this.closed) {
+          this.outstanding.add(decoy.id);
+          this.ready.push(decoy);
+          continue;
         }
       }
       if (this.signalled) continue;

@@ -13,7 +13,8 @@ import type { Sql } from "../../infra/db.ts";
 import { baselineMultiplier } from "../models/models.rules.ts";
 import { modelCatalog } from "../models/models.service.ts";
 import { workerGate } from "../moderation/moderation.service.ts";
-import { escrowOf } from "../trust/escrow.rules.ts";
+import { answerIfDecoy, handDecoy } from "../trust/decoys.service.ts";
+import { rewardEscrow } from "../trust/escrow.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import type { ImageWorkerDeclaration, PopInput } from "../workers/workers.rules.ts";
 import { assertNotInMaintenance, checkInImageWorker } from "../workers/workers.service.ts";
@@ -166,6 +167,9 @@ export async function popImageJobs(
     want: declaration.amount,
     limit: heldJobLimit("pop", declaration),
   });
+  // trust (issue 11): a paused worker is handed a decoy, not nothing (reference §3.3 step 8)
+  const decoy = jobs.length === 0 && worker.paused ? await handDecoy(deps, worker.id) : null;
+  if (decoy) return { jobs: [decoy], worker };
   if (jobs.length === 0) await assertNotInMaintenance(deps, worker.id);
   return { jobs, worker };
 }
@@ -209,6 +213,9 @@ export async function submitImageJob(deps: Deps, viewer: Viewer, input: SubmitIn
     return { reward };
   } catch (err) {
     if (imageKey) await dropBlob(deps, imageKey);
+    // trust (issue 11): no such job may be a paused worker's decoy, answered like a job
+    const decoy = await answerIfDecoy(deps, viewer, err, { jobId: input.id, state });
+    if (decoy) return decoy;
     throw err;
   }
 }
@@ -222,9 +229,7 @@ function imagePrice(deps: Deps, viewer: Viewer, basis: SettlementBasis, state: S
     jobKudos: Number(basis.job_kudos),
     multiplier: baseline ? baselineMultiplier(baseline, { hiresFix }) : 1,
     surcharges: { fastOnly: basis.fast_only, blacklist: basis.blacklist },
-    // Escrow is part of the automatic trust path: without KUDOS_TRUST_THRESHOLD nothing would
-    // ever pay it out, so owners are then credited in full (docs/KUDOS.md).
-    escrowOf: deps.config.kudosTrustThreshold === null ? undefined : (reward) => escrowOf(reward, viewer),
+    escrowOf: rewardEscrow(viewer), // trust: always, as the AI Horde (docs/KUDOS.md)
   });
   return { ...money, things: null };
 }

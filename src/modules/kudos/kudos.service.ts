@@ -232,26 +232,38 @@ export async function creditRatingReward(
  * worker's own kudos statistic too. Runs inside the caller's transaction; the task holds an
  * advisory lock so that however many instances run it, each period is paid once.
  *
- * Untrusted owners are paid in full: the AI Horde's escrow (`evaluating_kudos`) guards its
- * automatic trust promotion, which this project does not have (docs/KUDOS.md).
+ * `escrowOf` (the trust rule, trust/escrow.rules.ts uptimeEscrowOf, passed in by the task: trust
+ * uses this module) is the part of each reward held in escrow: an `escrow_hold` row of that
+ * amount follows the reward. `escrowed` lists those owners, so the caller can run the automatic
+ * trust check once this transaction committed.
  */
-export async function rewardUptime(sql: Sql, now: Date): Promise<{ workers: number; kudos: number }> {
+export async function rewardUptime(
+  sql: Sql,
+  now: Date,
+  escrowOf: (amount: number, owner: { trusted: boolean; anonymous: boolean }, kind: "image") => number = () => 0,
+): Promise<{ workers: number; kudos: number; escrowed: number[] }> {
   const due = await accrueUptime(sql, now, { onlineSeconds: ONLINE_SECONDS, periodSeconds: UPTIME_PERIOD_SECONDS });
   const paid = due
     .filter((w) => w.periods > 0)
-    .map((w) => ({
-      workerId: w.id,
-      userId: w.user_id,
-      amount: w.periods * imageUptimeReward({ models: w.models, allowLora: w.allow_lora }),
-    }));
-  if (paid.length === 0) return { workers: 0, kudos: 0 };
+    .map((w) => {
+      const amount = w.periods * imageUptimeReward({ models: w.models, allowLora: w.allow_lora });
+      const owner = { trusted: w.owner_trusted, anonymous: w.user_id === ANONYMOUS_ID };
+      return { workerId: w.id, userId: w.user_id, amount, escrow: escrowOf(amount, owner, "image") };
+    });
+  if (paid.length === 0) return { workers: 0, kudos: 0, escrowed: [] };
   await applyLedger(
     sql,
-    paid.map((p) => ({ userId: p.userId, kind: "uptime_reward" as const, amount: p.amount, workerId: p.workerId })),
+    paid.flatMap((p) => [
+      { userId: p.userId, kind: "uptime_reward" as const, amount: p.amount, workerId: p.workerId },
+      ...(p.escrow > 0
+        ? [{ userId: p.userId, kind: "escrow_hold" as const, amount: -p.escrow, workerId: p.workerId }]
+        : []),
+    ]),
     now,
   );
   await creditWorkers(sql, paid);
-  return { workers: paid.length, kudos: paid.reduce((s, p) => s + p.amount, 0) };
+  const escrowed = [...new Set(paid.filter((p) => p.escrow > 0).map((p) => p.userId))];
+  return { workers: paid.length, kudos: paid.reduce((s, p) => s + p.amount, 0), escrowed };
 }
 
 /**

@@ -234,6 +234,8 @@ export interface UptimeDue {
   user_id: number;
   models: number;
   allow_lora: boolean;
+  /** Whether the owner is trusted (trust: an untrusted owner's uptime reward goes to escrow). */
+  owner_trusted: boolean;
   /** How many reward periods it completed (1 unless sweeps were far apart). */
   periods: number;
 }
@@ -288,7 +290,8 @@ export async function accrueUptime(
             last_reward_uptime = CASE WHEN p.counting THEN p.last_reward_uptime + $3::int * p.periods ELSE p.uptime END
        FROM p
       WHERE w.id = p.id
-      RETURNING w.id, w.user_id, cardinality(w.models) AS models, w.allow_lora, p.periods`,
+      RETURNING w.id, w.user_id, cardinality(w.models) AS models, w.allow_lora, p.periods,
+                coalesce((SELECT u.trusted FROM users u WHERE u.id = w.user_id), false) AS owner_trusted`,
     [now, o.onlineSeconds, o.periodSeconds],
   );
 }

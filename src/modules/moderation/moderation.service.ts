@@ -2,8 +2,9 @@ import type { Deps } from "../../deps.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { usernameSuspicions, workerNameSuspicions } from "../trust/names.rules.ts";
 import { assertModerator } from "../trust/roles.service.ts";
-import { suspectUser, suspectWorkerOnce } from "../trust/suspicion.service.ts";
+import { suspectUser, suspectUserOnce, suspectWorkerOnce } from "../trust/suspicion.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { blockListOf, listed, parseNetwork, workerBlockNetwork } from "./moderation.addresses.ts";
 import { compileFilter, corruptPromptTimeoutMinutes, type PromptFilter, screenPrompt } from "./moderation.rules.ts";
@@ -40,6 +41,23 @@ async function snapshot(deps: Deps): Promise<Snapshot> {
   const s = { at: now, blocks: blockListOf(blocks.map((b) => b.network)), filters: compiled, modes };
   snapshots.set(deps, s);
   return s;
+}
+
+const unsafeLists = new WeakMap<Deps, ReturnType<typeof blockListOf>>();
+
+/**
+ * Whether an address is unsafe (a VPN or proxy): listed in UNSAFE_IPS, the operator's list. The
+ * AI Horde asks an external IP checker instead; this project makes no network calls at run time,
+ * so the operator keeps the list (docs/PROTOCOL.md).
+ */
+export function isUnsafeIp(deps: Deps, ip: string | undefined): boolean {
+  if (!ip || deps.config.unsafeIps.length === 0) return false;
+  let list = unsafeLists.get(deps);
+  if (!list) {
+    list = blockListOf(deps.config.unsafeIps.map((n) => (n.includes("/") ? n : (workerBlockNetwork(n) ?? n))));
+    unsafeLists.set(deps, list);
+  }
+  return listed(list, ip);
 }
 
 /** Forgets this instance's copy, after a change made through it. */
@@ -234,6 +252,11 @@ export async function setHordeModes(
   m: { maintenance?: boolean | null; inviteOnly?: boolean | null; raid?: boolean | null },
 ): Promise<string[]> {
   assertModerator(viewer);
+  // maintenance is the admins' (reference §3.10) once HORDE_ADMINS names any; else moderators'
+  const admins = deps.config.hordeAdmins;
+  if (m.maintenance != null && admins.length > 0 && !admins.includes(viewer.userId)) {
+    throw new ForbiddenError("NotAdmin", "Only an admin sets maintenance mode");
+  }
   const withdrawn = await deps.db.tx(async (sql) => {
     const { before, after } = await q.writeModes(sql, {
       maintenance: m.maintenance ?? null,
@@ -247,11 +270,18 @@ export async function setHordeModes(
   return withdrawn;
 }
 
-/** Refuses new requests in maintenance mode (`MaintenanceMode`); moderators still may. */
+/**
+ * Refuses new requests in maintenance mode (`MaintenanceMode`), and in raid mode an untrusted
+ * requester's from an unsafe address (`UnsafeIP`, reference §3.10); moderators still may.
+ */
 export async function assertAcceptingRequests(deps: Deps, viewer: Viewer): Promise<void> {
   if (viewer.moderator) return;
-  if ((await snapshot(deps)).modes.maintenance) {
+  const { modes } = await snapshot(deps);
+  if (modes.maintenance) {
     throw new ForbiddenError("MaintenanceMode", "The horde is in maintenance; no new requests are accepted");
+  }
+  if (modes.raid && !viewer.trusted && isUnsafeIp(deps, viewer.ip)) {
+    throw new ForbiddenError("UnsafeIP", "Requests from VPNs and proxies are refused while the horde is under a raid");
   }
 }
 
@@ -264,11 +294,20 @@ export async function assertAcceptingRequests(deps: Deps, viewer: Viewer): Promi
  *   may host MAX_WORKERS_PER_IP workers of an untrusted owner (20 trusted, or the owner's invite
  *   count; `TooManySameIPs`);
  * - `after`: records the address and raises `EXTREME_MAX_PIXELS` for an untrusted owner's worker
- *   declaring more than 3072² pixels.
+ *   declaring more than 3072² pixels, and `WORKER_NAME_LONG` / `WORKER_NAME_EXTREME` for a name
+ *   sent over 100 / 200 characters (it was truncated);
+ * - `refused`: a profane name raises `WORKER_PROFANITY` against the owner who tried it.
  */
 export function workerGate(deps: Deps, viewer: Viewer) {
   return {
-    before: () => assertIpAllowed(deps, viewer.ip),
+    before: async () => {
+      await assertIpAllowed(deps, viewer.ip);
+      // an untrusted owner's worker on an unsafe address: refused, except in raid mode (then
+      // accepted silently and suspected in `after`), as the AI Horde
+      if (!viewer.trusted && isUnsafeIp(deps, viewer.ip) && !(await snapshot(deps)).modes.raid) {
+        throw new ForbiddenError("UnsafeIP", "Workers of untrusted owners may not run behind a VPN or proxy");
+      }
+    },
     beforeRegister: async (sql: Sql, name: string) => {
       if (await q.ownsWorkerNamed(sql, viewer.userId, name)) return;
       // Inside the registration's transaction: everything here reads through `sql` (on PGlite's
@@ -288,8 +327,28 @@ export function workerGate(deps: Deps, viewer: Viewer) {
       if (!viewer.trusted && (d.maxPixels ?? 0) > 3072 * 3072) {
         await suspectWorkerOnce(deps, worker.id, "EXTREME_MAX_PIXELS");
       }
+      if (!viewer.trusted && isUnsafeIp(deps, viewer.ip)) await suspectWorkerOnce(deps, worker.id, "UNSAFE_IP");
+    },
+    // Runs on every check-in, debounced or not: only an overlong name costs a query (once-only check).
+    named: async (worker: { id: string }, sentName: string) => {
+      for (const reason of workerNameSuspicions(sentName)) await suspectWorkerOnce(deps, worker.id, reason);
+    },
+    refused: async (code: string) => {
+      if (code === "ProfaneWorkerName") await suspectUserOnce(deps, viewer.userId, "WORKER_PROFANITY");
     },
   };
+}
+
+/**
+ * After a sign-up: a username sent over 30 characters was registered under its first 30 and
+ * raises `USERNAME_LONG` (reference §2.1, §3.10). A failure is logged: the account stands.
+ */
+export async function afterRegistration(deps: Deps, userId: number, sentName: string): Promise<void> {
+  try {
+    for (const reason of usernameSuspicions(sentName)) await suspectUserOnce(deps, userId, reason);
+  } catch (err) {
+    deps.logger.error({ err, user: userId }, "suspicion after a sign-up failed");
+  }
 }
 
 /** The hooks {@link workerGate} returns. */

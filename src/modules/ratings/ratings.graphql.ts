@@ -1,7 +1,9 @@
 import { builder } from "../../graphql/builder.ts";
 import { blobUrl } from "../../graphql/context.ts";
 import { resultOf } from "../../graphql/errors.ts";
+import { MAX_REQUEST_RATINGS } from "./ratings.rules.ts";
 import { imagesToRate, MAX_IMAGES_TO_RATE, type RatableRow, rateImage } from "./ratings.service.ts";
+import { rateImageRequest } from "./request-rating.service.ts";
 
 const RatableImageRef = builder.objectRef<RatableRow>("RatableImage").implement({
   description: "A shared image of the ratings dataset, offered for rating",
@@ -54,6 +56,56 @@ builder.mutationField("rateImage", (t) =>
         generationId: String(input.generationId),
         aesthetic: input.aesthetic,
         artifacts: input.artifacts ?? null,
+      }),
+  }),
+);
+
+const RequestScoreInput = builder.inputType("RequestScoreInput", {
+  fields: (t) => ({
+    generationId: t.id({ required: true, description: "An image of the request" }),
+    aesthetic: t.int({ required: true, description: "1 (worst) to 10 (best)" }),
+    artifacts: t.int({ description: "0 (none) to 5 (ruined); rating it earns 5 kudos more" }),
+  }),
+});
+
+const RateImageRequestInput = builder.inputType("RateImageRequestInput", {
+  fields: (t) => ({
+    requestId: t.id({ required: true, description: "Your finished, shared request" }),
+    best: t.id({ description: "The best image of the batch" }),
+    ratings: t.field({
+      type: [RequestScoreInput],
+      description: `Scores for some of its images (at most ${MAX_REQUEST_RATINGS})`,
+    }),
+  }),
+});
+
+const RateImageRequestPayload = builder.objectRef<{ reward: number }>("RateImageRequestPayload").implement({
+  fields: (t) => ({
+    reward: t.exposeFloat("reward", {
+      description:
+        "Kudos earned: 5 a score, +5 each with artifacts; best alone 15; one image scored below 7 with a different best +15; " +
+        "capped at what the request paid other users' workers, less 1",
+    }),
+  }),
+});
+
+builder.mutationField("rateImageRequest", (t) =>
+  t.field({
+    type: RateImageRequestPayload,
+    description:
+      "Rates a whole request of yours (the AI Horde's POST /generate/rate): the best image of the batch, scores for " +
+      "some images, or both, once per request, while it is finished, shared and kept (RETENTION_SECONDS after it ended).",
+    args: { input: t.arg({ type: RateImageRequestInput, required: true }) },
+    errors: resultOf("RateImageRequest"),
+    resolve: (_root, { input }, ctx) =>
+      rateImageRequest(ctx.deps, ctx.viewer, {
+        requestId: String(input.requestId),
+        best: input.best == null ? null : String(input.best),
+        ratings: (input.ratings ?? []).map((r) => ({
+          generationId: String(r.generationId),
+          aesthetic: r.aesthetic,
+          artifacts: r.artifacts ?? null,
+        })),
       }),
   }),
 );

@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   CONSISTENCY,
   checkRating,
+  checkRequestRating,
   judgeRating,
   ownRatingRefusal,
   PAIR_DAILY_CAP,
   RATER_DAILY_CAP,
   type RatingHistory,
   ratingReward,
+  requestRatingAmount,
   suspicionOf,
   TOO_FAST,
 } from "./ratings.rules.ts";
@@ -103,5 +105,47 @@ describe("ownRatingRefusal", () => {
     expect(ownRatingRefusal({ ...fine, shared: false })?.code).toBe("RequestNotShared");
     expect(ownRatingRefusal({ ...fine, finished: false })?.code).toBe("RequestNotFinished");
     expect(ownRatingRefusal({ ...fine, ok: false })?.code).toBe("GenerationNotFound");
+  });
+});
+
+describe("requestRatingAmount (whole-request rating, §3.11)", () => {
+  const s = (id: string, aesthetic: number, artifacts: number | null = null) => ({
+    generationId: id,
+    aesthetic,
+    artifacts,
+  });
+  it("pays 5 a score and 5 more for each with artifacts", () => {
+    expect(requestRatingAmount({ scores: [s("a", 8), s("b", 3, 2)], best: null, images: 2 })).toBe(15);
+  });
+  it("pays 15 for naming the best alone, nothing for nothing", () => {
+    expect(requestRatingAmount({ scores: [], best: "a", images: 4 })).toBe(15);
+    expect(requestRatingAmount({ scores: [], best: null, images: 4 })).toBe(0);
+  });
+  it("adds 15 when exactly one of several is scored below 7 and a different best is named", () => {
+    expect(requestRatingAmount({ scores: [s("a", 6)], best: "b", images: 2 })).toBe(20);
+    expect(requestRatingAmount({ scores: [s("a", 6, 0)], best: "b", images: 2 })).toBe(25);
+  });
+  it("adds nothing when the score is 7 or more, the best is the scored one, no best, or only one image", () => {
+    expect(requestRatingAmount({ scores: [s("a", 7)], best: "b", images: 2 })).toBe(5);
+    expect(requestRatingAmount({ scores: [s("a", 2)], best: "a", images: 2 })).toBe(5);
+    expect(requestRatingAmount({ scores: [s("a", 2)], best: null, images: 2 })).toBe(5);
+    expect(requestRatingAmount({ scores: [s("a", 2)], best: "b", images: 1 })).toBe(5);
+    expect(requestRatingAmount({ scores: [s("a", 2), s("c", 2)], best: "b", images: 3 })).toBe(10);
+  });
+});
+
+describe("checkRequestRating", () => {
+  it("needs a best or a score, at most 20 scores, valid and each image once", () => {
+    expect(checkRequestRating({ scores: [], best: null })).toMatchObject({ ok: false, code: "NothingToRate" });
+    const many = Array.from({ length: 21 }, (_, i) => ({ generationId: `g${i}`, aesthetic: 5, artifacts: null }));
+    expect(checkRequestRating({ scores: many, best: null })).toMatchObject({ ok: false, code: "TooManyRatings" });
+    const dup = [
+      { generationId: "A", aesthetic: 5, artifacts: null },
+      { generationId: "a", aesthetic: 6, artifacts: null },
+    ];
+    expect(checkRequestRating({ scores: dup, best: null })).toMatchObject({ ok: false, code: "DuplicateRating" });
+    const bad = [{ generationId: "a", aesthetic: 11, artifacts: null }];
+    expect(checkRequestRating({ scores: bad, best: null })).toMatchObject({ ok: false, code: "InvalidAesthetic" });
+    expect(checkRequestRating({ scores: [], best: "a" })).toEqual({ ok: true });
   });
 });

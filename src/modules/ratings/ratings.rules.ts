@@ -125,8 +125,13 @@ export interface RewardLimits {
 
 /** The reward of a counted rating: §3.11's amount, within every cap; never negative. */
 export function ratingReward(artifacts: number | null, l: RewardLimits): number {
+  return cappedReward(RATING_REWARD + (artifacts !== null ? ARTIFACTS_BONUS : 0), l);
+}
+
+/** A reward of `amount` kudos within every cap of {@link RewardLimits}; 0 for an ineligible rater. */
+export function cappedReward(amount: number, l: RewardLimits): number {
   if (!l.eligible) return 0;
-  const base = toCents(RATING_REWARD + (artifacts !== null ? ARTIFACTS_BONUS : 0));
+  const base = toCents(amount);
   const caps = [
     toCents(l.paidToOthers) - toCents(1) - toCents(l.rewardedOnRequest),
     toCents(RATER_DAILY_CAP) - toCents(l.raterToday),
@@ -149,4 +154,73 @@ export function ownRatingRefusal(r: { shared: boolean; finished: boolean; ok: bo
   if (!r.finished) return { code: "RequestNotFinished", message: "The request is not finished yet" };
   if (!r.ok) return { code: "GenerationNotFound", message: "That generation has no image to rate" };
   return null;
+}
+
+/** Best-of alone (a whole-request rating that names the best image and scores none) earns this. */
+export const BEST_ALONE_REWARD = 15;
+/** The bonus of §3.11: one image scored below {@link BEST_BONUS_BELOW} and a different best named. */
+export const BEST_BONUS = 15;
+export const BEST_BONUS_BELOW = 7;
+/** Most scores one whole-request rating carries (a request has at most 20 images). */
+export const MAX_REQUEST_RATINGS = 20;
+
+/** One score of a whole-request rating. */
+export interface RequestScore {
+  generationId: string;
+  aesthetic: number;
+  artifacts: number | null;
+}
+
+/**
+ * The amount of a whole-request rating before caps (reference §3.11): 5 a score, +5 for each
+ * that rates artifacts; naming the best alone earns 15; scoring exactly one image of several
+ * below 7 and naming a different one best adds 15.
+ */
+export function requestRatingAmount(a: {
+  scores: readonly RequestScore[];
+  best: string | null;
+  images: number;
+}): number {
+  if (a.scores.length === 0) return a.best ? BEST_ALONE_REWARD : 0;
+  let amount = a.scores.reduce((sum, s) => sum + RATING_REWARD + (s.artifacts !== null ? ARTIFACTS_BONUS : 0), 0);
+  const [only] = a.scores;
+  if (
+    a.scores.length === 1 &&
+    a.images > 1 &&
+    only!.aesthetic < BEST_BONUS_BELOW &&
+    a.best &&
+    a.best !== only!.generationId
+  ) {
+    amount += BEST_BONUS;
+  }
+  return amount;
+}
+
+/**
+ * Checks a whole-request rating's shape: a best or at least one score, at most
+ * {@link MAX_REQUEST_RATINGS} scores, each valid and each image once.
+ */
+export function checkRequestRating(a: { scores: readonly RequestScore[]; best: string | null }): RatingCheck {
+  if (a.scores.length === 0 && !a.best) {
+    return {
+      ok: false,
+      code: "NothingToRate",
+      message: "Name the best image, score some images, or both",
+      field: "ratings",
+    };
+  }
+  if (a.scores.length > MAX_REQUEST_RATINGS) {
+    return { ok: false, code: "TooManyRatings", message: `At most ${MAX_REQUEST_RATINGS} scores`, field: "ratings" };
+  }
+  const seen = new Set<string>();
+  for (const s of a.scores) {
+    const c = checkRating(s.aesthetic, s.artifacts);
+    if (!c.ok) return c;
+    const id = s.generationId.toLowerCase();
+    if (seen.has(id)) {
+      return { ok: false, code: "DuplicateRating", message: "Each image is scored once", field: "ratings" };
+    }
+    seen.add(id);
+  }
+  return { ok: true };
 }

@@ -35,7 +35,7 @@ export interface RateImageInput {
 }
 
 /** Anonymous and shared keys do not rate (seed 004: shared keys are for generating only). */
-function assertMayRate(viewer: Viewer): void {
+export function assertMayRate(viewer: Viewer): void {
   if (viewer.sharedKeyId) throw new ForbiddenError("SharedKeyForbidden", "A shared key cannot rate images");
   if (viewer.anonymous) throw new ForbiddenError("AnonForbidden", "Anonymous cannot rate images; register first");
 }

@@ -105,8 +105,11 @@ export async function readLimits(
     `SELECT (SELECT coalesce(sum(j.reward), 0) FROM jobs j JOIN workers w ON w.id = j.worker_id
               WHERE j.request_id = $1 AND j.state IN ('ok', 'censored', 'csam') AND w.user_id <> $2)::text
               AS paid_to_others,
-            (SELECT coalesce(sum(reward), 0) FROM ratings WHERE request_id = $1)::text AS rewarded_on_request,
-            (SELECT coalesce(sum(reward), 0) FROM ratings WHERE user_id = $3 AND created_at > $4)::text AS rater_today,
+            ((SELECT coalesce(sum(reward), 0) FROM ratings WHERE request_id = $1)
+              + (SELECT coalesce(sum(reward), 0) FROM request_ratings WHERE request_id = $1))::text AS rewarded_on_request,
+            ((SELECT coalesce(sum(reward), 0) FROM ratings WHERE user_id = $3 AND created_at > $4)
+              + (SELECT coalesce(sum(reward), 0) FROM request_ratings WHERE user_id = $3 AND created_at > $4))::text
+              AS rater_today,
             (SELECT coalesce(sum(reward), 0) FROM ratings
               WHERE user_id = $3 AND requester_id = $2 AND created_at > $4)::text AS pair_today`,
     [a.requestId, a.requesterId, a.raterId, since],
@@ -206,4 +209,54 @@ export async function readDatasetPage(
       LIMIT $3`,
     [after?.createdAt ?? null, after?.jobId ?? null, limit],
   );
+}
+
+/** A request as its requester's whole-request rating sees it. */
+export interface RequestForRating {
+  requester: number;
+  shared: boolean;
+  purged: boolean;
+  /** When the request ended (ended_at, else its last update); meaningful only when not live. */
+  ended_at: Date;
+  live: boolean;
+  /** Its generations with an image (state ok). */
+  ok_jobs: string[];
+  /** Of those, the ones this rater scored already. */
+  rated_jobs: string[];
+  /** Whether this request already has its whole-request rating. */
+  already: boolean;
+}
+
+/** Reads a request for a whole-request rating by `raterId`; null when there is none. */
+export async function readRequestForRating(
+  sql: Sql,
+  requestId: string,
+  raterId: number,
+): Promise<RequestForRating | null> {
+  const rows = await sql.query<RequestForRating>(
+    `SELECT r.user_id AS requester, r.shared, r.purged_at IS NOT NULL AS purged,
+            coalesce(r.ended_at, r.updated_at) AS ended_at,
+            EXISTS (SELECT 1 FROM jobs o WHERE o.request_id = r.id AND o.state IN ('waiting', 'processing')) AS live,
+            coalesce((SELECT array_agg(j.id::text) FROM jobs j WHERE j.request_id = r.id AND j.state = 'ok'), '{}')
+              AS ok_jobs,
+            coalesce((SELECT array_agg(x.job_id::text) FROM ratings x WHERE x.request_id = r.id AND x.user_id = $2), '{}')
+              AS rated_jobs,
+            EXISTS (SELECT 1 FROM request_ratings q WHERE q.request_id = r.id) AS already
+       FROM requests r WHERE r.id = $1 AND r.kind = 'image'`,
+    [requestId, raterId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Stores a whole-request rating's row (best pick, reward); false when the request had one. */
+export async function insertRequestRating(
+  sql: Sql,
+  r: { requestId: string; userId: number; bestJobId: string | null; reward: number; status: string; now: Date },
+): Promise<boolean> {
+  const rows = await sql.query(
+    `INSERT INTO request_ratings (request_id, user_id, best_job_id, reward, status, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (request_id) DO NOTHING RETURNING 1`,
+    [r.requestId, r.userId, r.bestJobId, r.reward.toFixed(2), r.status, r.now],
+  );
+  return rows.length > 0;
 }

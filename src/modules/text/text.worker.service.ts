@@ -17,7 +17,7 @@ import {
   submitJob,
 } from "../jobs/jobs.service.ts";
 import { workerGate } from "../moderation/moderation.service.ts";
-import { escrowOf } from "../trust/escrow.rules.ts";
+import { rewardEscrow } from "../trust/escrow.rules.ts";
 import { suspectWorker } from "../trust/suspicion.service.ts";
 import type { Viewer } from "../users/users.service.ts";
 import { assertCanRunWorkers, assertNotInMaintenance, checkInWorker } from "../workers/workers.service.ts";
@@ -108,7 +108,7 @@ export async function openTextFeed(deps: Deps, viewer: Viewer, input: PopTextJob
 
 /** A text job's money from the engine's basis and the facts read before the submit. */
 function textPrice(
-  deps: Deps,
+  _deps: Deps,
   viewer: Viewer,
   a: { basis: SettlementBasis; facts: TextSubmitFacts; text: string; state: "ok" | "censored" | "csam" },
 ): JobMoney {
@@ -128,8 +128,7 @@ function textPrice(
       ownerTrusted: viewer.trusted,
       validatedBackend: isValidatedBackend(facts.bridge_agent),
     },
-    // Escrow only with the automatic trust path (docs/KUDOS.md), as for images.
-    deps.config.kudosTrustThreshold === null ? undefined : (reward) => escrowOf(reward, viewer),
+    rewardEscrow(viewer), // trust: always, as for images and in the AI Horde (docs/KUDOS.md)
   );
   return { ...money, things: money.tokens };
 }

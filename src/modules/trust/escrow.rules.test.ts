@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escrowOf, qualifiesForAutoTrust } from "./escrow.rules.ts";
+import { escrowOf, qualifiesForAutoTrust, rewardEscrow, uptimeEscrowOf } from "./escrow.rules.ts";
 
 describe("escrowOf", () => {
   it("holds half of an untrusted owner's reward, rounded down to the hundredth", () => {
@@ -9,6 +9,26 @@ describe("escrowOf", () => {
   it("holds nothing of a trusted owner's or Anonymous's", () => {
     expect(escrowOf(11, { trusted: true, anonymous: false })).toBe(0);
     expect(escrowOf(11, { trusted: false, anonymous: true })).toBe(0);
+  });
+});
+
+describe("rewardEscrow", () => {
+  it("splits a settlement's reward for the owner it was built for", () => {
+    expect(rewardEscrow({ trusted: false, anonymous: false })(6.5)).toBe(3.25);
+    expect(rewardEscrow({ trusted: true, anonymous: false })(6.5)).toBe(0);
+  });
+});
+
+describe("uptimeEscrowOf", () => {
+  const untrusted = { trusted: false, anonymous: false };
+  it("holds all of an untrusted owner's image or text uptime reward", () => {
+    expect(uptimeEscrowOf(52, untrusted, "image")).toBe(52);
+    expect(uptimeEscrowOf(85, untrusted, "text")).toBe(85);
+  });
+  it("holds nothing of a trusted owner's, Anonymous's, or an interrogation worker's", () => {
+    expect(uptimeEscrowOf(52, { trusted: true, anonymous: false }, "image")).toBe(0);
+    expect(uptimeEscrowOf(52, { trusted: false, anonymous: true }, "image")).toBe(0);
+    expect(uptimeEscrowOf(40, untrusted, "alchemy")).toBe(0);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Deps } from "../../deps.ts";
 import type { Sql } from "../../infra/db.ts";
 import { isSuspicious, type SuspicionReason } from "./suspicion.rules.ts";
 import {
+  hasUserReason,
   hasWorkerReason,
   pauseSuspiciousWorkers,
   raiseUserSuspicion,
@@ -69,4 +70,15 @@ export async function suspectWorkerOnce(
 ): Promise<void> {
   if (await hasWorkerReason(sql, workerId, reason)) return;
   await suspectWorker(deps, workerId, reason, sql);
+}
+
+/** Raises a reason against an account unless it already has it (reference §3.10: once each). */
+export async function suspectUserOnce(
+  deps: Deps,
+  userId: number,
+  reason: SuspicionReason,
+  sql: Sql = deps.db,
+): Promise<void> {
+  if (userId === 0 || (await hasUserReason(sql, userId, reason))) return;
+  await suspectUser(deps, userId, reason, sql);
 }

@@ -91,3 +91,12 @@ export async function hasWorkerReason(sql: Sql, workerId: string, reason: Suspic
   ]);
   return rows.length > 0;
 }
+
+/** Whether an account already has this reason. */
+export async function hasUserReason(sql: Sql, userId: number, reason: SuspicionReason): Promise<boolean> {
+  const rows = await sql.query("SELECT 1 FROM user_suspicions WHERE user_id = $1 AND reason = $2 LIMIT 1", [
+    userId,
+    reason,
+  ]);
+  return rows.length > 0;
+}

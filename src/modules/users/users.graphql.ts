@@ -1,6 +1,6 @@
 import { builder } from "../../graphql/builder.ts";
 import { resultOf } from "../../graphql/errors.ts";
-import { assertMayRegister } from "../moderation/moderation.service.ts";
+import { afterRegistration, assertMayRegister } from "../moderation/moderation.service.ts";
 import { registerUser } from "./users.service.ts";
 
 export const UserRef = builder.prismaObject("User", {
@@ -81,6 +81,7 @@ builder.mutationField("registerUser", (t) =>
     resolve: async (_root, { input }, ctx) => {
       await assertMayRegister(ctx.deps, ctx.viewer.ip);
       const { userId, apiKey } = await registerUser(ctx.deps.db, input.username);
+      await afterRegistration(ctx.deps, userId, input.username); // trust: USERNAME_LONG
       return { apiKey, userId };
     },
   }),

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { canonicalName, invisibleCharacter, nameKey } from "../../lib/names.ts";
+import { canonicalName, invisibleCharacter, isProfane, nameKey, truncateName } from "../../lib/names.ts";
+
+/** A sign-up username is truncated to this many characters (reference §2.1). */
+export const USERNAME_MAX = 30;
 
 /** The Anonymous account: id 0, key 0000000000. */
 export const ANONYMOUS_ID = 0;
@@ -14,22 +17,22 @@ export function newApiKey(): string {
   return randomBytes(16).toString("base64url");
 }
 
-const PROFANITY = ["fuck", "shit", "cunt", "nigger", "faggot", "retard", "whore"];
-
-export type UsernameCheck = { ok: true; username: string } | { ok: false; code: string; message: string };
+export type UsernameCheck =
+  | { ok: true; username: string; truncated: boolean }
+  | { ok: false; code: string; message: string };
 
 /**
- * The AI Horde's username rules: trimmed, 1 to 30 characters, no profanity. Beyond them, names
+ * The AI Horde's sign-up username rules: trimmed, not empty, no profanity; a name over 30
+ * characters is truncated to 30 (`truncated`: the caller raises USERNAME_LONG). Beyond them, names
  * are shown as `name#id`, so `#` is refused, as are control characters, invisible and bidi
  * characters (look-alikes), and the reserved name of the Anonymous account. The name is kept in
  * NFKC; uniqueness is on its key (src/lib/names.ts), enforced by the database.
  */
 export function checkUsername(raw: string): UsernameCheck {
-  const username = canonicalName(raw);
-  if (username.length === 0) return { ok: false, code: "InvalidUsername", message: "A username cannot be empty" };
-  if ([...username].length > 30) {
-    return { ok: false, code: "UsernameTooLong", message: "A username may have at most 30 characters" };
-  }
+  const full = canonicalName(raw);
+  if (full.length === 0) return { ok: false, code: "InvalidUsername", message: "A username cannot be empty" };
+  // trust (issue 11): truncated with a suspicion, as the AI Horde does, rather than refused
+  const username = truncateName(full, USERNAME_MAX);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (/[#\u0000-\u001f\u007f]/.test(username)) {
     return { ok: false, code: "InvalidUsername", message: "A username may not contain '#' or control characters" };
@@ -45,11 +48,10 @@ export function checkUsername(raw: string): UsernameCheck {
   if (nameKey(username) === "anonymous") {
     return { ok: false, code: "UsernameTaken", message: "That username is reserved" };
   }
-  const lower = username.toLowerCase();
-  if (PROFANITY.some((w) => lower.includes(w))) {
+  if (isProfane(full)) {
     return { ok: false, code: "ProfaneUsername", message: "That username is not allowed" };
   }
-  return { ok: true, username };
+  return { ok: true, username, truncated: username !== full };
 }
 
 /**

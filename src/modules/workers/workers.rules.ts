@@ -3,7 +3,7 @@
  * online. Pure.
  */
 
-import { canonicalName, invisibleCharacter } from "../../lib/names.ts";
+import { canonicalName, invisibleCharacter, isProfane, truncateName } from "../../lib/names.ts";
 
 /** A worker is online while it checked in within this many seconds (or holds a live feed). */
 export const ONLINE_SECONDS = 300;
@@ -136,7 +136,7 @@ export function refuseWorkerName(name: string): DeclarationResult | null {
       "name",
     );
   }
-  if (name.length > WORKER_LIMITS.maxNameLength) {
+  if ([...name].length > WORKER_LIMITS.maxNameLength) {
     return fail(
       "InvalidWorkerName",
       `A worker name may have at most ${WORKER_LIMITS.maxNameLength} characters`,
@@ -153,12 +153,15 @@ export function refuseWorkerName(name: string): DeclarationResult | null {
  * Validates a worker's declaration and applies the AI Horde defaults (max pixels 512², img2img,
  * painting and post-processing allowed, ControlNet and LoRA not). Models the reference does not
  * know are dropped and reported; a declaration with no known model left is refused, as the AI
- * Horde does.
+ * Horde does. A name over 100 characters is truncated to 100 (the AI Horde's rule; the check-in
+ * gate raises the suspicion); a profane one is refused.
  */
 export function checkDeclaration(input: PopInput, known: ReadonlyMap<string, unknown>): DeclarationResult {
-  const name = canonicalName(input.name);
+  // trust (issue 11): an overlong name is truncated, not refused; the gate raises its suspicion
+  const name = truncateName(canonicalName(input.name), WORKER_LIMITS.maxNameLength);
   const badName = refuseWorkerName(name);
   if (badName) return badName;
+  if (isProfane(name)) return fail("ProfaneWorkerName", "That worker name is not allowed", "name");
   if (input.models.length > WORKER_LIMITS.maxModels) {
     return fail("TooManyModels", `A worker may serve at most ${WORKER_LIMITS.maxModels} models`, "models");
   }

@@ -49,6 +49,10 @@ export interface CheckInGate {
   beforeRegister(sql: Sql, name: string): Promise<void>;
   /** After a check-in that wrote the worker's row (not a debounced one). */
   after(worker: { id: string }, declaration: { maxPixels?: number }): Promise<void>;
+  /** trust: a declaration refused with this code (a profane name is a suspicion). */
+  refused?(code: string): Promise<void>;
+  /** trust: the name as sent, after any check-in (an overlong one was truncated: a suspicion). */
+  named?(worker: { id: string }, sentName: string): Promise<void>;
 }
 
 /** Who may run workers: a registered, unflagged user using their own key. */
@@ -109,9 +113,13 @@ export async function checkInImageWorker(
   assertCanRunWorkers(viewer);
   await gate?.before();
   const checked = checkDeclaration(input, modelCatalog(deps).byName);
-  if (!checked.ok) throw new ValidationError(checked.code, checked.message, checked.field);
+  if (!checked.ok) {
+    await gate?.refused?.(checked.code);
+    throw new ValidationError(checked.code, checked.message, checked.field);
+  }
   const row = { columns: imageWorkerColumns(checked.value), speed: IMAGE_INITIAL_SPEED };
   const worker = await checkInWorker(deps, viewer, checked.value, row, gate);
+  await gate?.named?.(worker, input.name);
   return { worker, declaration: checked.value, unknownModels: checked.unknownModels };
 }
 

@@ -18,7 +18,8 @@ const HISTORY = UserKudosHistoryDocument;
 describe("User kudos fields", () => {
   it("shows the balance, where it came from and went, concurrency and worker count", async () => {
     const mod = await seedUser(ctx.db, { moderator: true });
-    const me = await seedUser(ctx.db, { concurrency: 12 });
+    // trusted: an untrusted owner's reward would wait half in escrow (trust/escrow-always.test.ts)
+    const me = await seedUser(ctx.db, { concurrency: 12, trusted: true });
     const friend = await fundedUser(ctx.db, 100);
     const requester = await fundedUser(ctx.db, 100);
     // awarded 50

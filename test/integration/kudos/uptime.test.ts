@@ -19,7 +19,8 @@ const MINUTE = 60_000;
 
 /** A fresh owner and worker; `checkIn()` is one pop (which registers the worker the first time). */
 async function worker(extra: Record<string, unknown> = {}) {
-  const owner = await seedUser(ctx.db);
+  // trusted: an untrusted owner's uptime reward goes to escrow (test/integration/trust/escrow-always.test.ts)
+  const owner = await seedUser(ctx.db, { trusted: true });
   const name = `up-${owner.id}`;
   const checkIn = async () => {
     const r = await pop(ctx.t, owner.apiKey, { name, models: ["stable_diffusion"], ...extra });

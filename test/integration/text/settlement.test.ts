@@ -44,7 +44,9 @@ describe("a finished text job's price (§4.2)", () => {
     const [job] = await w.pop();
     const r = await submitText(ctx.t, w.owner.apiKey, { id: job!.id, text: "y".repeat(400) });
     expect(r).toMatchObject({ __typename: "SubmitTextJobPayload", reward: 10.11 });
+    // the owner is untrusted: half the reward waits in escrow (trust: always, as in the AI Horde)
     expect(await ledgerOfJob(job!.id)).toEqual([
+      { kind: "escrow_hold", amount: "-5.05" },
       { kind: "generation_reward", amount: "10.11" },
       { kind: "request_charge", amount: "-10.11" },
       { kind: "surcharge_burn", amount: "-1.00" },
@@ -129,7 +131,8 @@ describe("submits that fail", () => {
       "SubmitTextJobPayload",
     );
     expect(outcome(await submitText(ctx.t, w.owner.apiKey, { id: job!.id }))).toBe("DuplicateGen");
-    expect(await ledgerOfJob(job!.id)).toHaveLength(3);
+    // reward, charge, surcharge burn, and the untrusted owner's escrow hold: once each
+    expect(await ledgerOfJob(job!.id)).toHaveLength(4);
   });
 });
 

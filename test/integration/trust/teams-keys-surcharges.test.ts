@@ -118,7 +118,7 @@ describe("shared keys", () => {
 describe("surcharges the AI Horde burns", () => {
   it("fast workers only pay × 1.2 and a blacklist × 1.1; the worker earns the price and the rest is burned", async () => {
     const requester = await fundedUser(ctx.db, 500);
-    const owner = await seedUser(ctx.db);
+    const owner = await seedUser(ctx.db, { trusted: true }); // trusted: no escrow, the balance shows the reward
     const name = `sur-${owner.id}`;
     await pop(ctx.t, owner.apiKey, { name, models: SD });
     await ctx.db.query("UPDATE workers SET speed = 2000000 WHERE name = $1", [name]);
