@@ -3,6 +3,14 @@ import path from "node:path";
 import { runTextClient } from "./client-example-text.ts";
 import { apiKey, describeError, fail, gql, kindArg, WS_URL, wsClient } from "./lib.ts";
 
+// `--kind alchemy` runs the alchemy example instead (its own file, so each kind stays small).
+const kindAt = process.argv.indexOf("--kind");
+if (kindAt >= 0 && process.argv[kindAt + 1] === "alchemy") {
+  process.argv.splice(kindAt, 2);
+  await import("./client-example-alchemy.ts");
+  await new Promise(() => {}); // the alchemy example exits by itself
+}
+
 /**
  * A requester: creates an image request, follows its progress live over a subscription (no
  * polling), saves each image in OUT_DIR (default ./out) as it arrives, and prints `done` once
@@ -27,7 +35,7 @@ function parseArgs(argv: string[]) {
   return { prompt, n: Number(count), width: Number(m[1]), height: Number(m[2]) };
 }
 
-const args = kindArg(process.argv.slice(2), ["image", "text"]);
+const args = kindArg(process.argv.slice(2), ["image", "text", "alchemy"]);
 // `--kind text` asks for texts instead (scripts/client-example-text.ts)
 if (args.kind === "text") await runTextClient(args.rest);
 const { prompt, n, width, height } = parseArgs(args.rest);

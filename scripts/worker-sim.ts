@@ -2,6 +2,14 @@ import { makePng } from "../src/modules/requests/test-images.ts";
 import { apiKey, describeError, envNumber, fail, gql, kindArg, WS_URL, wsClient } from "./lib.ts";
 import { runTextWorker } from "./worker-sim-text.ts";
 
+// `--kind alchemy` runs the alchemy example instead (its own file, so each kind stays small).
+const kindAt = process.argv.indexOf("--kind");
+if (kindAt >= 0 && process.argv[kindAt + 1] === "alchemy") {
+  process.argv.splice(kindAt, 2);
+  await import("./worker-sim-alchemy.ts");
+  await new Promise(() => {}); // the alchemy example exits by itself
+}
+
 /**
  * A simulated image worker (no GPU): holds one `imageJobAssigned` subscription, "generates" a
  * gradient PNG of the requested size per job after a delay proportional to the work (pixels ×
@@ -13,7 +21,7 @@ import { runTextWorker } from "./worker-sim-text.ts";
  *   WORKER_NAME=my-gpu WORKER_CONCURRENCY=2 npm run worker:sim
  *   npm run worker:sim -- --kind text   # a text worker instead (scripts/worker-sim-text.ts)
  */
-if (kindArg(process.argv.slice(2), ["image", "text"]).kind === "text") await runTextWorker();
+if (kindArg(process.argv.slice(2), ["image", "text", "alchemy"]).kind === "text") await runTextWorker();
 const speed = envNumber("WORKER_SPEED", 20) * 1e6;
 const concurrency = envNumber("WORKER_CONCURRENCY", 1, { integer: true });
 const models = (process.env.WORKER_MODELS ?? "stable_diffusion")

@@ -39,6 +39,7 @@ describe("loadConfig", () => {
       maxWorkersPerIp: 3,
       suspicionMaxMps: 20,
       ipBlockCacheMs: 5000,
+      sourceUrlAllowPrivate: false,
     });
   });
 
@@ -107,6 +108,7 @@ describe("loadConfig", () => {
     ["MAX_BODY_BYTES", "1"],
     ["NODE_ENV", "staging"],
     ["TRUST_PROXY", "yes"],
+    ["SOURCE_URL_ALLOW_PRIVATE", "yes"],
     ["PUBLIC_URL", "not a url"],
     ["CORS_ORIGINS", "https://a.example/path"],
     ["CORS_ORIGINS", ","],

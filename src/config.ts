@@ -110,6 +110,10 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("true")
     .transform((v) => v === "true" || v === "1"),
+  SOURCE_URL_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export interface Config {
@@ -153,6 +157,11 @@ export interface Config {
   corsOrigins: "*" | readonly string[];
   /** Whether `/metrics` answers (Prometheus text); off, it is a 404. */
   metrics: boolean;
+  /**
+   * Whether an alchemy source image URL may name an internal address (loopback, private ranges):
+   * off, the server cannot be made to fetch from its own network.
+   */
+  sourceUrlAllowPrivate: boolean;
 }
 
 /** Raised for a bad setting; the message names the variable. */
@@ -205,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriptions: { perSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET, perIp: e.MAX_SUBSCRIPTIONS_PER_IP },
     corsOrigins: e.CORS_ORIGINS,
     metrics: e.METRICS,
+    sourceUrlAllowPrivate: e.SOURCE_URL_ALLOW_PRIVATE,
   };
 }
 

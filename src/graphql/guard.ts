@@ -44,6 +44,9 @@ export const MULTILINE: ReadonlySet<string> = new Set([
   "CreateTextRequestInput.prompt",
   "TextParamsInput.stopSequence",
   "SubmitTextJobInput.text",
+  "CreateAlchemyRequestInput.sourceImage",
+  // Captions and descriptions are text; a post-processor's base64 image may be wrapped.
+  "SubmitAlchemyJobInput.result",
 ]);
 
 const SINGLE_LINE_BAD =

@@ -22,6 +22,7 @@ import "../modules/moderation/moderation.graphql.ts";
 import "../modules/workers/workers.admin.graphql.ts";
 import "../modules/text/text.graphql.ts";
 import "../modules/text/text.jobs.graphql.ts";
+import "../modules/alchemy/alchemy.graphql.ts";
 
 /** The executable schema, built once from every module's types, every field's arguments guarded. */
 export const schema = assertGuarded(builder.toSchema({ sortSchema: true }));

@@ -40,8 +40,8 @@ import {
   readUserRequests,
 } from "./requests.sql.ts";
 
-/** The request watcher, for the other kinds' `…RequestUpdated` subscriptions (text). */
-export { type WatchableRow, watchRequest } from "./requests.watch.ts";
+/** The request watcher, for the other kinds' `…RequestUpdated` subscriptions (text, alchemy). */
+export { type WatchableRow, watchRequest, watchRows } from "./requests.watch.ts";
 export type { GenerationRow, RequestKey, RequestRow };
 
 /** The lowest priority a registered requester gets, whatever their balance (issue: kudos economy). */

@@ -73,12 +73,9 @@ export class RequestWatchHub {
 }
 
 /**
- * The stream behind `imageRequestUpdated`: the current state at once, then the state after
- * every change, then completion once the request has ended. Changes that arrive while a read is
- * in progress collapse into one more read, so a slow client gets the latest state, never a
- * backlog. Written as a plain iterator (not an async generator) so that `return()` from a
- * leaving client takes effect at once, even while waiting. `read` reads the row of another kind
- * (text: its own row type, other kinds not found); by default the image request row.
+ * The stream behind `imageRequestUpdated` (and `textRequestUpdated`): see {@link watchRows}.
+ * `read` reads the row of another kind (text: its own row type, other kinds not found); by
+ * default the image request row. It ends when {@link requestEnded} says so.
  */
 export function watchRequest<T extends WatchableRow = RequestRow>(
   deps: Deps,
@@ -88,6 +85,24 @@ export function watchRequest<T extends WatchableRow = RequestRow>(
     (await readRequests(deps.db, [rid]))[0] as T | undefined,
 ): AsyncIterableIterator<T> {
   if (!isUuid(id)) throw new NotFoundError("NotFound", "No such request");
+  return watchRows(deps, id, () => read(id), requestEnded, signal);
+}
+
+/**
+ * A request's stream, for any kind (`read` reads its row, `ended` says when it will change no
+ * more; alchemy's rows end by their forms, not by these counts): the current state at once, then
+ * the state after every change, then completion once it has ended. Changes that arrive while a
+ * read is in progress collapse into one more read, so a slow client gets the latest state, never
+ * a backlog. Written as a plain iterator (not an async generator) so that `return()` from a
+ * leaving client takes effect at once, even while waiting.
+ */
+export function watchRows<T>(
+  deps: Deps,
+  id: string,
+  read: () => Promise<T | undefined>,
+  ended: (row: T) => boolean,
+  signal?: AbortSignal,
+): AsyncIterableIterator<T> {
   let dirty = true;
   let checking = false;
   let last = "";
@@ -121,7 +136,7 @@ export function watchRequest<T extends WatchableRow = RequestRow>(
         const quiet = !dirty;
         dirty = false;
         checking = false;
-        const row = await read(id);
+        const row = await read();
         if (closed) return done;
         if (!row) {
           close();
@@ -132,7 +147,7 @@ export function watchRequest<T extends WatchableRow = RequestRow>(
         if (quiet && seen === last) continue;
         last = seen;
         started = true;
-        if (requestEnded(row)) close();
+        if (ended(row)) close();
         return { value: row, done: false };
       }
       await new Promise<void>((resolve) => {

@@ -26,7 +26,8 @@ const SD = ["stable_diffusion"];
 /** A requester, a worker's owner and the worker's pop input, all fresh. */
 async function cast(kudos = 100) {
   const requester = await seedUser(ctx.db, { kudos });
-  const owner = await seedUser(ctx.db);
+  // trusted: an untrusted owner's reward is half escrowed (test/integration/trust/escrow-always.test.ts)
+  const owner = await seedUser(ctx.db, { trusted: true });
   const name = `w-${owner.id}`;
   return { requester, owner, name, pop: (extra: Record<string, unknown> = {}) => popAs(owner.apiKey, name, extra) };
 }
