@@ -58,6 +58,6 @@ describe("the example scripts with --kind text", () => {
   it("refuses an unknown kind with one line", async () => {
     const r = await run("client-example", ["--kind", "video"], { HORDE_URL: ctx.t.url }).exited;
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('--kind must be one of image, text, not "video"');
+    expect(r.stderr.trim()).toBe('--kind must be one of image, text, alchemy, not "video"');
   }, 60_000);
 });

@@ -8,12 +8,11 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents } from "../../lib/money.ts";
 import { checkSubmittedImage } from "../jobs/images.rules.ts";
-import { heldJobLimit } from "../jobs/jobs.rules.ts";
 import {
   assertCanSubmit,
   type ClaimedJob,
-  claimJobs,
   type JobMoney,
+  popJobs,
   type SettlementBasis,
   submitJob,
 } from "../jobs/jobs.service.ts";
@@ -21,7 +20,7 @@ import { workerGate } from "../moderation/moderation.service.ts";
 import { mayCancelRequest } from "../queue/queue.rules.ts";
 import { rewardEscrow } from "../trust/escrow.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
-import { assertCanRunWorkers, assertNotInMaintenance, checkInWorker } from "../workers/workers.service.ts";
+import { assertCanRunWorkers, checkInWorker } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { ALCHEMY_INITIAL_SPEED, alchemyKind } from "./alchemy.kind.ts";
 import { checkResult } from "./alchemy.results.rules.ts";
@@ -62,12 +61,7 @@ export async function checkInAlchemist(
  */
 export async function popAlchemyJobs(deps: Deps, viewer: Viewer, input: PopAlchemyInput): Promise<ClaimedJob[]> {
   const { worker, declaration } = await checkInAlchemist(deps, viewer, input);
-  const { jobs } = await claimJobs(deps, worker, declaration, {
-    want: declaration.amount,
-    limit: heldJobLimit("pop", declaration),
-  });
-  if (jobs.length === 0) await assertNotInMaintenance(deps, worker.id);
-  return jobs;
+  return popJobs(deps, worker, declaration);
 }
 
 /** The feed behind `alchemyJobAssigned`: check in as a pop does, then the engine's feed. */

@@ -165,15 +165,32 @@ export async function popImageJobs(
 ): Promise<{ jobs: ClaimedJob[]; worker: CheckedInWorker }> {
   // trust (issue 11): IP blocks, invite-only mode, workers per address, suspicion
   const { worker, declaration } = await checkInImageWorker(deps, viewer, input, workerGate(deps, viewer));
+  // trust (issue 11): a paused worker is handed a decoy, not nothing (reference §3.3 step 8)
+  const jobs = await popJobs(deps, worker, declaration, () => (worker.paused ? handDecoy(deps, worker.id) : null));
+  return { jobs, worker };
+}
+
+/**
+ * The engine's pop, for any kind, after the kind's check-in: up to the declared `amount` jobs,
+ * never more than `threads × amount` held at once. With nothing claimed, `instead` may offer a
+ * job (the image kind's decoy for a paused worker); otherwise a worker in maintenance is told
+ * why (`WorkerMaintenance`), and any other gets an empty list.
+ */
+export async function popJobs(
+  deps: Deps,
+  worker: CheckedInWorker,
+  declaration: WorkerDeclaration,
+  instead?: () => Promise<ClaimedJob | null> | null,
+): Promise<ClaimedJob[]> {
   const { jobs } = await claimJobs(deps, worker, declaration, {
     want: declaration.amount,
     limit: heldJobLimit("pop", declaration),
   });
-  // trust (issue 11): a paused worker is handed a decoy, not nothing (reference §3.3 step 8)
-  const decoy = jobs.length === 0 && worker.paused ? await handDecoy(deps, worker.id) : null;
-  if (decoy) return { jobs: [decoy], worker };
-  if (jobs.length === 0) await assertNotInMaintenance(deps, worker.id);
-  return { jobs, worker };
+  if (jobs.length > 0) return jobs;
+  const offered = instead ? await instead() : null;
+  if (offered) return [offered];
+  await assertNotInMaintenance(deps, worker.id);
+  return [];
 }
 
 export interface SubmitInput {

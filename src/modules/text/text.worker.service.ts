@@ -7,12 +7,11 @@
 import type { Deps } from "../../deps.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import { fromCents } from "../../lib/money.ts";
-import { heldJobLimit } from "../jobs/jobs.rules.ts";
 import {
   assertCanSubmit,
   type ClaimedJob,
-  claimJobs,
   type JobMoney,
+  popJobs,
   type SettlementBasis,
   submitJob,
 } from "../jobs/jobs.service.ts";
@@ -20,7 +19,7 @@ import { workerGate } from "../moderation/moderation.service.ts";
 import { rewardEscrow } from "../trust/escrow.rules.ts";
 import { suspectWorker } from "../trust/suspicion.service.ts";
 import type { Viewer } from "../users/users.service.ts";
-import { assertCanRunWorkers, assertNotInMaintenance, checkInWorker } from "../workers/workers.service.ts";
+import { assertCanRunWorkers, checkInWorker } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { TEXT_INITIAL_SPEED, textKind } from "./text.kind.ts";
 import {
@@ -92,12 +91,7 @@ export async function checkInTextWorker(
  */
 export async function popTextJobs(deps: Deps, viewer: Viewer, input: PopTextJobInput): Promise<ClaimedJob[]> {
   const { worker, declaration } = await checkInTextWorker(deps, viewer, input);
-  const { jobs } = await claimJobs(deps, worker, declaration, {
-    want: declaration.amount,
-    limit: heldJobLimit("pop", declaration),
-  });
-  if (jobs.length === 0) await assertNotInMaintenance(deps, worker.id);
-  return jobs;
+  return popJobs(deps, worker, declaration);
 }
 
 /** `textJobAssigned`: check in, then the worker's feed (the engine's, through deps.feeds). */
