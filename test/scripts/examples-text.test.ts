@@ -1,41 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useTestApp } from "../support/app.ts";
+import { useScriptRunner } from "../support/scripts.ts";
 
 /** `npm run worker:sim -- --kind text` and `npm run client:example -- --kind text` (issue 12). */
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ctx = useTestApp();
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-});
-
-function run(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}.ts`, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const killer = setTimeout(() => child.kill("SIGKILL"), 100_000);
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { child, exited };
-}
+const run = useScriptRunner();
 
 describe("the example scripts with --kind text", () => {
   it("run the whole loop: the text worker serves the text client, which prints each text and says done", async () => {

@@ -1,46 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makePng } from "../../src/modules/requests/test-images.ts";
 import { useTestApp } from "../support/app.ts";
+import { useScriptRunner } from "../support/scripts.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ctx = useTestApp();
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-});
-
-/** Runs one example script as a user would (`tsx scripts/<name>.ts`), collecting its output. */
-function run(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}.ts`, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  // Bounded: a script that hangs is killed (exit code null) well within the test's time.
-  const killer = setTimeout(() => child.kill("SIGKILL"), 100_000);
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { child, exited, output: () => stdout };
-}
+const run = useScriptRunner();
 
 /** Decodes a PNG (8-bit RGB or RGBA, any filter): its size and its pixels' channels. */
 function decodePng(png: Buffer) {
