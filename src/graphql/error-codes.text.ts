@@ -1,3 +1,4 @@
+import { GUARD, WORKER_CHECK_IN_FORBIDDEN } from "./error-codes.shared.ts";
 import type { ErrorSpec } from "./error-codes.ts";
 
 /**
@@ -5,8 +6,6 @@ import type { ErrorSpec } from "./error-codes.ts";
  * kinds built at once do not all edit one object; error-codes.ts spreads them into
  * MUTATION_ERRORS.
  */
-
-const GUARD = ["InvalidCharacters"] as const;
 
 /** What a text worker's declaration may be refused for (pop and feed alike). */
 export const TEXT_DECLARATION_CODES = [
@@ -22,20 +21,6 @@ export const TEXT_DECLARATION_CODES = [
   "InvalidAmount",
   "InvalidThreads",
   "InvalidMaxConcurrentJobs",
-] as const;
-
-/** Who may not run a text worker, or register this one. */
-export const TEXT_WORKER_FORBIDDEN = [
-  "AnonForbidden",
-  "SharedKeyForbidden",
-  "WorkerFlaggedMaintenance",
-  "WorkerMaintenance",
-  "WrongCredentials",
-  "PolymorphicNameConflict",
-  "TooManyWorkers",
-  "TimeoutIP",
-  "WorkerInviteOnly",
-  "TooManySameIPs",
 ] as const;
 
 export const TEXT_MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
@@ -72,7 +57,7 @@ export const TEXT_MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
   },
   popTextJob: {
     ValidationError: [...GUARD, ...TEXT_DECLARATION_CODES],
-    ForbiddenError: [...TEXT_WORKER_FORBIDDEN],
+    ForbiddenError: [...WORKER_CHECK_IN_FORBIDDEN],
   },
   submitTextJob: {
     ValidationError: [

@@ -1,4 +1,5 @@
 import type { DomainError } from "../errors.ts";
+import { GUARD, WORKER_CHECK_IN_FORBIDDEN } from "./error-codes.shared.ts";
 import { TEXT_MUTATION_ERRORS } from "./error-codes.text.ts";
 
 /**
@@ -17,9 +18,6 @@ export type ErrorClassName =
 
 /** What one mutation can return besides its payload: error class name → the codes it uses. */
 export type ErrorSpec = Partial<Record<ErrorClassName, readonly string[]>>;
-
-/** Codes of the guard every string input passes (guard.ts); every mutation has string inputs. */
-const GUARD = ["InvalidCharacters"] as const;
 
 const SHARED_KEY_LIMITS = ["SharedKeyMaxPixels", "SharedKeyMaxSteps"] as const;
 
@@ -169,18 +167,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "InvalidThreads",
       "InvalidMaxConcurrentJobs",
     ],
-    ForbiddenError: [
-      "AnonForbidden",
-      "SharedKeyForbidden",
-      "WorkerFlaggedMaintenance",
-      "WorkerMaintenance",
-      "WrongCredentials",
-      "PolymorphicNameConflict",
-      "TooManyWorkers",
-      "TimeoutIP",
-      "WorkerInviteOnly",
-      "TooManySameIPs",
-    ],
+    ForbiddenError: [...WORKER_CHECK_IN_FORBIDDEN],
   },
   submitAlchemyJob: {
     ValidationError: [...GUARD, "MissingAlchemyResult", "InvalidAlchemyResult", "InvalidImage", "ImageTooLarge"],
@@ -308,19 +295,7 @@ export const MUTATION_ERRORS: Readonly<Record<string, ErrorSpec>> = {
       "InvalidModelName",
       "InvalidPriorityUsername",
     ],
-    ForbiddenError: [
-      "AnonForbidden",
-      "SharedKeyForbidden",
-      "WorkerFlaggedMaintenance",
-      "WorkerMaintenance",
-      "WrongCredentials",
-      "PolymorphicNameConflict",
-      "TooManyWorkers",
-      "TimeoutIP",
-      "WorkerInviteOnly",
-      "TooManySameIPs",
-      "UnsafeIP",
-    ],
+    ForbiddenError: [...WORKER_CHECK_IN_FORBIDDEN, "UnsafeIP"],
   },
   rateImage: {
     ValidationError: [...GUARD, "InvalidAesthetic", "InvalidArtifacts"],
