@@ -130,18 +130,26 @@ async function throughput(jobs = 2000, workers = 8) {
   for (const r of await db.query<{ id: string }>("SELECT id FROM workers ORDER BY name")) ids.push(r.id);
   const results: Record<string, number> = {};
 
+  // BENCH_ONLY=http|ws runs that API loop alone (for a CPU profile of it); ratios then print NaN.
+  const only = process.env.BENCH_ONLY;
+  const spread = { rate: NaN, statements: NaN };
+  const hot = { rate: NaN, statements: NaN };
   // The physical limit and the project's raw claim + settlement, in this process, same database.
-  results.minimal = await minimalLedgerLoop(db, jobs, workers);
-  const spread = await rawSettlementLoop(db, { jobs, workers, hot: false });
-  const hot = await rawSettlementLoop(db, { jobs, workers, hot: true });
+  if (!only) {
+    results.minimal = await minimalLedgerLoop(db, jobs, workers);
+    Object.assign(spread, await rawSettlementLoop(db, { jobs, workers, hot: false }));
+    Object.assign(hot, await rawSettlementLoop(db, { jobs, workers, hot: true }));
+  }
   results.spread = spread.rate;
   results.sql = hot.rate;
 
   // API over HTTP: popImageJob then submitImageJob.
-  await prefill(s, jobs);
   let st = db.stats.statements;
   let t = performance.now();
-  await Promise.all(
+  if (!only || only === "http") await prefill(s, jobs);
+  st = db.stats.statements;
+  t = performance.now();
+  if (!only || only === "http") await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
       for (;;) {
         const d = await post(s.url, POP, { input: { name: `tp-${w}`, models: ["stable_diffusion"] } }, s.owner.apiKey);
@@ -161,12 +169,12 @@ async function throughput(jobs = 2000, workers = 8) {
   const httpStatements = (db.stats.statements - st) / jobs;
 
   // API over WebSocket: each worker holds a feed and submits on the same socket.
-  await prefill(s, jobs);
+  if (!only || only === "ws") await prefill(s, jobs);
   let done = 0;
   st = db.stats.statements;
   t = performance.now();
-  const clients = ids.map(() => wsClient(s.wsUrl, s.owner.apiKey));
-  await new Promise<void>((finish) => {
+  const clients = !only || only === "ws" ? ids.map(() => wsClient(s.wsUrl, s.owner.apiKey)) : [];
+  if (clients.length) await new Promise<void>((finish) => {
     clients.forEach((c, w) => {
       c.subscribe<any>(
         { query: FEED, variables: { input: { name: `tp-${w}`, models: ["stable_diffusion"] } } },
@@ -194,7 +202,7 @@ async function throughput(jobs = 2000, workers = 8) {
   const wsStatements = (db.stats.statements - st) / jobs;
   for (const c of clients) await c.dispose();
 
-  const m = results.minimal!;
+  const m = results.minimal ?? NaN;
   const ratio = (x: number, of: number) => `${x.toFixed(0)} jobs/s = ${(x / of).toFixed(2)}`;
   console.log(`throughput, ${workers} connections or workers, ${jobs} jobs each:`);
   console.log(`  minimal ledger loop (the denominator)          ${m.toFixed(0)} jobs/s`);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { makeJpeg, makePng, makeWebp } from "../modules/requests/test-images.ts";
-import { decodeBase64Image, decodeImage, decodeStrictBase64, type ImageDecodeResult } from "./images.ts";
+import { crc32 } from "node:zlib";
+import {
+  decodeBase64Image,
+  decodeImage,
+  decodeStrictBase64,
+  IN_MEMORY_DECODE_PIXELS,
+  type ImageDecodeResult,
+} from "./images.ts";
 
 const LIMITS = { maxBytes: 1024 * 1024, maxSide: 3072 };
 const codeOf = (r: ImageDecodeResult) => (r.ok ? "ok" : r.code);
@@ -56,6 +63,26 @@ describe("decodeImage", () => {
     expect(codeOf(await decodeImage(Buffer.concat([jpeg.subarray(0, 30), Buffer.from([0xff, 0xd9])]), LIMITS))).toBe(
       "InvalidImage",
     );
+  });
+
+  it("refuses pixel data cut short inside a whole chunk, on both ways of decoding (in memory and streamed)", async () => {
+    // 2100² pixels is over the in-memory bound: that image goes through the streamed decode
+    expect(2100 * 2100).toBeGreaterThan(IN_MEMORY_DECODE_PIXELS);
+    for (const side of [256, 2100]) {
+      const png = makePng(side, side, { alpha: false });
+      expect(codeOf(await decodeImage(png, { ...LIMITS, maxBytes: 64 * 1024 * 1024 })), `${side} intact`).toBe("ok");
+      // cut the last 64 bytes of the compressed pixels and make the chunk whole again (its
+      // length and CRC), so that only decoding the last rows can tell
+      const idat = png.indexOf("IDAT", 8, "latin1") - 4;
+      const length = png.readUInt32BE(idat) - 64;
+      const chunk = Buffer.from(png.subarray(idat, idat + 8 + length + 4));
+      chunk.writeUInt32BE(length, 0);
+      chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + length)) >>> 0, 8 + length);
+      const bad = Buffer.concat([png.subarray(0, idat), chunk, png.subarray(png.length - 12)]);
+      expect(codeOf(await decodeImage(bad, { ...LIMITS, maxBytes: 64 * 1024 * 1024 })), `${side} corrupt`).toBe(
+        "InvalidImage",
+      );
+    }
   });
 
   it("refuses formats other than PNG, JPEG and WEBP, SVG included", async () => {
