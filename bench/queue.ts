@@ -149,22 +149,28 @@ async function throughput(jobs = 2000, workers = 8) {
   if (!only || only === "http") await prefill(s, jobs);
   st = db.stats.statements;
   t = performance.now();
-  if (!only || only === "http") await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      for (;;) {
-        const d = await post(s.url, POP, { input: { name: `tp-${w}`, models: ["stable_diffusion"] } }, s.owner.apiKey);
-        const job = d.popImageJob.jobs[0];
-        if (!job) return;
-        const r = await post(
-          s.url,
-          SUBMIT,
-          { input: { id: job.id, seed: job.params.seed, image: PNG } },
-          s.owner.apiKey,
-        );
-        if (r.submitImageJob.__typename !== "SubmitImageJobPayload") throw new Error(JSON.stringify(r));
-      }
-    }),
-  );
+  if (!only || only === "http")
+    await Promise.all(
+      Array.from({ length: workers }, async (_, w) => {
+        for (;;) {
+          const d = await post(
+            s.url,
+            POP,
+            { input: { name: `tp-${w}`, models: ["stable_diffusion"] } },
+            s.owner.apiKey,
+          );
+          const job = d.popImageJob.jobs[0];
+          if (!job) return;
+          const r = await post(
+            s.url,
+            SUBMIT,
+            { input: { id: job.id, seed: job.params.seed, image: PNG } },
+            s.owner.apiKey,
+          );
+          if (r.submitImageJob.__typename !== "SubmitImageJobPayload") throw new Error(JSON.stringify(r));
+        }
+      }),
+    );
   results.http = jobs / ((performance.now() - t) / 1000);
   const httpStatements = (db.stats.statements - st) / jobs;
 
@@ -174,30 +180,31 @@ async function throughput(jobs = 2000, workers = 8) {
   st = db.stats.statements;
   t = performance.now();
   const clients = !only || only === "ws" ? ids.map(() => wsClient(s.wsUrl, s.owner.apiKey)) : [];
-  if (clients.length) await new Promise<void>((finish) => {
-    clients.forEach((c, w) => {
-      c.subscribe<any>(
-        { query: FEED, variables: { input: { name: `tp-${w}`, models: ["stable_diffusion"] } } },
-        {
-          next: (m) => {
-            const job = m.data.imageJobAssigned;
-            c.subscribe<any>(
-              { query: SUBMIT, variables: { input: { id: job.id, seed: job.params.seed, image: PNG } } },
-              {
-                next: () => {},
-                error: (e) => console.error(e),
-                complete: () => {
-                  if (++done === jobs) finish();
+  if (clients.length)
+    await new Promise<void>((finish) => {
+      clients.forEach((c, w) => {
+        c.subscribe<any>(
+          { query: FEED, variables: { input: { name: `tp-${w}`, models: ["stable_diffusion"] } } },
+          {
+            next: (m) => {
+              const job = m.data.imageJobAssigned;
+              c.subscribe<any>(
+                { query: SUBMIT, variables: { input: { id: job.id, seed: job.params.seed, image: PNG } } },
+                {
+                  next: () => {},
+                  error: (e) => console.error(e),
+                  complete: () => {
+                    if (++done === jobs) finish();
+                  },
                 },
-              },
-            );
+              );
+            },
+            error: (e) => console.error(e),
+            complete: () => {},
           },
-          error: (e) => console.error(e),
-          complete: () => {},
-        },
-      );
+        );
+      });
     });
-  });
   results.ws = jobs / ((performance.now() - t) / 1000);
   const wsStatements = (db.stats.statements - st) / jobs;
   for (const c of clients) await c.dispose();

@@ -96,6 +96,9 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
     },
     logging: false,
     batching: false,
+    // The HTTP bridge reads the body within MAX_BODY_BYTES, counting what arrives, before Yoga
+    // sees it (yoga-bridge.ts); Yoga's own limit would pipe every body through a second stream
+    maxRequestBodySize: false,
     plugins: [
       EnvelopArmorPlugin({
         // Depth counts fields, not fragment spreads: clients built on fragments (codegen's

@@ -50,24 +50,34 @@ function badMultipart(req: IncomingMessage): boolean {
   return /^multipart\/form-data/i.test(type) && !/;\s*boundary=/i.test(type);
 }
 
-/** Copies a Yoga response to Node's response, chunk by chunk (event streams included). */
+/**
+ * Copies a Yoga response to Node's response: a plain answer (JSON, GraphiQL's page) whole, in one
+ * write; an event stream (a subscription over HTTP) chunk by chunk until it ends, the client goes
+ * away or the server stops.
+ */
 async function pipeResponse(response: Response, res: ServerResponse, state: BridgeState): Promise<void> {
   const outHeaders: Record<string, string> = {};
   response.headers.forEach((v, k) => {
     outHeaders[k] = v;
   });
   if (state.stopping) outHeaders.connection = "close";
+  const isStream = response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
+  if (!isStream) {
+    // Yoga's own Response holds a plain body as it was given: reading it whole costs no stream
+    const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+    if (body) outHeaders["content-length"] = String(body.length);
+    res.writeHead(response.status, outHeaders);
+    res.end(body ?? undefined);
+    return;
+  }
   res.writeHead(response.status, outHeaders);
   if (response.body) {
     // Stop reading when the client goes away, or when the server stops.
     const reader = response.body.getReader();
     const end = () => void reader.cancel().catch(() => {});
     res.on("close", end);
-    const isStream = response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
-    if (isStream) {
-      if (state.stopping) end();
-      state.streams.add(end);
-    }
+    if (state.stopping) end();
+    state.streams.add(end);
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -106,9 +116,15 @@ export async function forwardToYoga(
   }
   const started = performance.now();
   const abort = new AbortController();
-  res.on("close", () => abort.abort());
+  // Only a client that leaves before its answer is complete cancels the operation: aborting
+  // after every answer built a DOMException per request for nothing
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  // Yoga's own Request (its fetch API: @whatwg-node's Node implementation), not the global one:
+  // Yoga then reads the body as the buffer it is instead of through a web stream
   const response = await yoga.fetch(
-    new Request(`http://${plainHost(req)}${url.pathname}${url.search}`, {
+    new yoga.fetchAPI.Request(`http://${plainHost(req)}${url.pathname}${url.search}`, {
       method: req.method,
       headers,
       body: body as unknown as BodyInit | undefined,

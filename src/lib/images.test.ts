@@ -1,12 +1,12 @@
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { makeJpeg, makePng, makeWebp } from "../modules/requests/test-images.ts";
-import { crc32 } from "node:zlib";
 import {
   decodeBase64Image,
   decodeImage,
   decodeStrictBase64,
-  IN_MEMORY_DECODE_PIXELS,
   type ImageDecodeResult,
+  IN_MEMORY_DECODE_PIXELS,
 } from "./images.ts";
 
 const LIMITS = { maxBytes: 1024 * 1024, maxSide: 3072 };

@@ -177,3 +177,57 @@ describe("WebSocket caps", () => {
     stderr.mockRestore();
   });
 });
+
+describe("answers over HTTP", () => {
+  it("sends a plain answer whole, with its length", async () => {
+    const res = await rawPost(ctx.t.url, JSON.stringify({ query: "{ __typename }" }), {});
+    expect(res.status).toBe(200);
+    expect(res.headers["content-length"]).toBe(String(res.body.length));
+    expect(JSON.parse(res.body.toString())).toEqual({ data: { __typename: "Query" } });
+  });
+
+  it("streams a subscription over HTTP (server-sent events) until the client leaves", async () => {
+    const abort = new AbortController();
+    const res = await fetch(ctx.t.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: "subscription { hordeStatusUpdated { maintenance inviteOnly } }" }),
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(res.headers.get("content-length")).toBeNull();
+    const reader = res.body!.getReader();
+    let text = "";
+    // Yoga opens with a comment (":" then a blank line); read up to the first whole event
+    while (!/event: next\ndata: .*\n\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    expect(text).toMatch(
+      /^event: next\ndata: \{"data":\{"hordeStatusUpdated":\{"maintenance":false,"inviteOnly":false\}\}\}/m,
+    );
+    abort.abort();
+    await reader.cancel().catch(() => {});
+  });
+});
+
+/** POSTs with node:http, so headers are exactly what the server sent. */
+function rawPost(url: string, body: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
