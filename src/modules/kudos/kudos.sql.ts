@@ -46,6 +46,7 @@ export async function applyLedger(sql: Sql, entries: LedgerEntry[], now: Date): 
      ${ledgerCtes("e", "$2")}
      SELECT 1`,
     [JSON.stringify(rows), now],
+    { name: "apply_ledger" },
   );
 }
 
@@ -88,7 +89,9 @@ export async function readEscrow(sql: Sql, userId: number): Promise<number> {
 
 /** A user's balance (0 for a user that does not exist). No lock. */
 export async function readBalance(sql: Sql, userId: number): Promise<number> {
-  const rows = await sql.query<{ kudos: string }>("SELECT kudos::text FROM users WHERE id = $1", [userId]);
+  const rows = await sql.query<{ kudos: string }>("SELECT kudos::text FROM users WHERE id = $1", [userId], {
+    name: "read_balance",
+  });
   return Number(rows[0]?.kudos ?? 0);
 }
 

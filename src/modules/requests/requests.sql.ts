@@ -63,13 +63,20 @@ export async function lockRequester(
   sql: Sql,
   userId: number,
 ): Promise<{ active: number; kudos: number; trusted: boolean; concurrency: number }> {
-  await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId]);
+  await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId], { name: "requester_lock" });
   const rows = await sql.query<{ active: number; kudos: string; trusted: boolean; concurrency: number }>(
-    `SELECT (SELECT count(*)::int FROM jobs j JOIN requests r ON r.id = j.request_id
-              WHERE r.user_id = u.id AND ${LIVE} AND j.state IN ('waiting', 'processing')) AS active,
+    // One count per live request of the user (LATERAL, through jobs' (request_id, idx) key):
+    // O(the user's live requests). A join let the planner hash every waiting or processing job
+    // of the whole queue (a sequential scan: 4.7 ms at 10,000 live requests, 1.5 ms this way).
+    `SELECT (SELECT coalesce(sum(a.n), 0)::int
+               FROM requests r,
+                    LATERAL (SELECT count(*) AS n FROM jobs j
+                              WHERE j.request_id = r.id AND j.state IN ('waiting', 'processing')) a
+              WHERE r.user_id = u.id AND ${LIVE}) AS active,
             u.kudos, u.trusted, u.concurrency
        FROM users u WHERE u.id = $1`,
     [userId],
+    { name: "requester_active" },
   );
   const r = rows[0];
   if (!r) throw new Error(`user ${userId} vanished`);
@@ -136,6 +143,7 @@ export async function insertRequest(sql: Sql, q: NewRequest, priority: number): 
       q.stepsAboveAverage ?? false,
       ...(q.jobs ? [q.jobs.map((j) => j.model), q.jobs.map((j) => JSON.stringify(j.payload ?? null))] : []),
     ],
+    { name: q.jobs ? "insert_request_forms" : "insert_request" },
   );
   return rows[0]!.id;
 }
@@ -157,6 +165,7 @@ export async function readActiveThreads(sql: Sql, onlineSince: Date): Promise<nu
   const rows = await sql.query<{ threads: number }>(
     "SELECT coalesce(sum(threads), 0)::int AS threads FROM workers WHERE kind = 'image' AND last_check_in >= $1",
     [onlineSince],
+    { name: "active_threads" },
   );
   return rows[0]?.threads ?? 0;
 }
@@ -204,6 +213,7 @@ export async function readRequests(sql: Sql, ids: readonly string[]): Promise<Re
       WHERE r.id = ANY($1::uuid[]) AND r.purged_at IS NULL
       GROUP BY r.id`,
     [ids],
+    { name: "read_requests" },
   );
 }
 
@@ -269,6 +279,7 @@ export async function readGenerations(sql: Sql, requestIds: readonly string[]): 
       WHERE j.request_id = ANY($1::uuid[]) AND j.state IN ('ok', 'censored', 'csam')
       ORDER BY j.request_id, j.submitted_at, j.idx`,
     [requestIds],
+    { name: "read_generations" },
   );
 }
 
@@ -296,6 +307,7 @@ export async function readOnlineCapacity(sql: Sql, id: string, onlineSince: Date
               AS possible
        FROM requests r WHERE r.id = $1`,
     [id, onlineSince],
+    { name: "online_capacity" },
   );
   return rows[0] ?? null;
 }
@@ -324,6 +336,7 @@ export async function readOnlineCapacities(
               AS possible
        FROM requests r, cap WHERE r.id = ANY($1::uuid[])`,
     [ids, onlineSince],
+    { name: "online_capacities" },
   );
 }
 
@@ -359,6 +372,7 @@ export async function readRankOf(sql: Sql, id: string): Promise<{ rank: number; 
   const rows = await sql.query<{ rank: string; created_at: Date }>(
     "SELECT (5 * extract(epoch FROM created_at) - priority)::text AS rank, created_at FROM requests WHERE id = $1",
     [id],
+    { name: "read_rank_of" },
   );
   const r = rows[0];
   return r ? { rank: Number(r.rank), created_at: r.created_at } : null;
@@ -373,6 +387,7 @@ export async function readRanksOf(
     `SELECT id, (5 * extract(epoch FROM created_at) - priority)::text AS rank, created_at
        FROM requests WHERE id = ANY($1::uuid[])`,
     [ids],
+    { name: "read_ranks_of" },
   );
   return rows.map((r) => ({ ...r, rank: Number(r.rank) }));
 }

@@ -56,6 +56,7 @@ export async function authenticate(db: Db, apikey: string | null | undefined): P
        FROM shared_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1
      LIMIT 1`,
     [hash],
+    { name: "authenticate" },
   );
   const r = rows[0];
   if (!r) return null;
