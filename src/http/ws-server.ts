@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from "graphql";
 import { CloseCode, makeServer, type SubscribePayload, type Context as WsContext } from "graphql-ws";
-import { WebSocket, WebSocketServer } from "ws";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { Viewer } from "../modules/users/users.service.ts";
 import { authenticate } from "../modules/users/users.service.ts";
 import { apiKeyFromHeaders, apiKeyFromObject, type KeyRead } from "./api-key.ts";
@@ -14,7 +14,12 @@ import { SubscriptionCaps } from "./subscription-caps.ts";
 
 type Extra = {
   socket: WebSocket;
-  request: IncomingMessage;
+  /**
+   * What the connection needs of its upgrade request, copied out of it: the request itself (its
+   * headers, raw headers and parser state) would stay in memory for as long as the socket is
+   * open, a few KB for each of thousands of idle worker feeds.
+   */
+  upgrade: { host: string; apikey?: string; authorization?: string };
   ip: string;
   /** Names this connection in the logs; each operation has a request id of its own. */
   connectionId: string;
@@ -44,15 +49,23 @@ function invalidKey(): GraphQLError {
  * The key of a connection: from `connectionParams` when they carry one, else from the upgrade
  * request's headers (`apikey` or `Authorization: Bearer`).
  */
-function connectionKey(params: unknown, req: IncomingMessage): KeyRead {
+function connectionKey(params: unknown, upgrade: Extra["upgrade"]): KeyRead {
   const fromParams = apiKeyFromObject(params);
   if (!fromParams.ok || fromParams.key !== null) return fromParams;
   const headers = new Headers();
-  for (const name of ["apikey", "authorization"]) {
-    const v = req.headers[name];
-    if (typeof v === "string") headers.set(name, v);
-  }
+  if (upgrade.apikey !== undefined) headers.set("apikey", upgrade.apikey);
+  if (upgrade.authorization !== undefined) headers.set("authorization", upgrade.authorization);
   return apiKeyFromHeaders(headers);
+}
+
+/** The parts of an upgrade request a connection keeps ({@link Extra}'s `upgrade`). */
+function upgradeFacts(req: IncomingMessage): Extra["upgrade"] {
+  const { apikey, authorization } = req.headers;
+  return {
+    host: plainHost(req),
+    ...(typeof apikey === "string" ? { apikey } : {}),
+    ...(typeof authorization === "string" ? { authorization } : {}),
+  };
 }
 
 /**
@@ -69,91 +82,171 @@ function operationKey(payload: SubscribePayload): KeyRead | undefined {
 
 /** Runs an operation's execution, and each event of a subscription, under its request id. */
 type Run = (args: ExecutionArgs) => unknown;
-function scoped(requestId: string, fns: { execute: Run; subscribe: Run }) {
-  const wrap = (result: unknown) => {
+
+/**
+ * A subscription's event stream, each `next` run under the operation's request id. A class, not
+ * an object of closures: a worker's feed keeps one for as long as it is open, and with thousands
+ * of idle feeds every closure (and its name, built per instance for a symbol-keyed method) counts.
+ */
+class ScopedEvents implements AsyncIterableIterator<unknown> {
+  constructor(
+    private readonly requestId: string,
+    private readonly it: AsyncIterator<unknown>,
+  ) {}
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+  next(): Promise<IteratorResult<unknown>> {
+    return inRequest(this.requestId, () => this.it.next());
+  }
+  return(v?: unknown): Promise<IteratorResult<unknown>> {
+    return this.it.return?.(v) ?? Promise.resolve({ done: true, value: v });
+  }
+  throw(e?: unknown): Promise<IteratorResult<unknown>> {
+    return this.it.throw?.(e) ?? Promise.reject(e);
+  }
+}
+
+/** An operation's execute and subscribe under its request id (the operation's root value). */
+class Scoped {
+  constructor(
+    private readonly requestId: string,
+    private readonly fns: { execute: Run; subscribe: Run },
+  ) {}
+  execute(args: ExecutionArgs): unknown {
+    return inRequest(this.requestId, () => this.fns.execute(args));
+  }
+  async subscribe(args: ExecutionArgs): Promise<unknown> {
+    const result = await inRequest(this.requestId, async () => this.fns.subscribe(args));
     if (!result || typeof result !== "object" || !(Symbol.asyncIterator in result)) return result;
-    const it = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-    return {
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-      next: () => inRequest(requestId, () => it.next()),
-      return: (v?: unknown) => it.return?.(v) ?? Promise.resolve({ done: true, value: v }),
-      throw: (e?: unknown) => it.throw?.(e) ?? Promise.reject(e),
-    };
-  };
-  return {
-    execute: (args: ExecutionArgs) => inRequest(requestId, () => fns.execute(args)),
-    subscribe: async (args: ExecutionArgs) => wrap(await inRequest(requestId, async () => fns.subscribe(args))),
-  };
+    return new ScopedEvents(this.requestId, (result as AsyncIterable<unknown>)[Symbol.asyncIterator]());
+  }
+}
+
+type GqlWsServer = ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>;
+type Logger = RouteEnv["deps"]["logger"];
+
+/**
+ * One socket as graphql-ws sees it (send, close, onMessage), and what its listeners need. The
+ * socket's listeners are module functions that find their Connection on the socket
+ * ({@link CONNECTION}), and graphql-ws calls these methods: a worker's idle feed holds one socket
+ * for hours, and thousands of them each kept a dozen closures (and the closures' own property
+ * stores: tsx names every function) in memory.
+ */
+class Connection {
+  readonly protocol: string;
+  /** Set at each keep-alive ping, cleared by the pong: still set at the next ping, the peer is gone. */
+  awaitingPong = false;
+  private onMessageCb: ((data: string) => Promise<void>) | null = null;
+  private closed: ((code?: number, reason?: string) => Promise<void>) | null = null;
+
+  constructor(
+    readonly extra: Extra,
+    private readonly caps: SubscriptionCaps,
+    private readonly logger: Logger,
+  ) {
+    this.protocol = extra.socket.protocol;
+  }
+
+  /** Hands the socket to graphql-ws and listens to it. */
+  open(server: GqlWsServer): void {
+    const { socket } = this.extra;
+    (socket as Tagged)[CONNECTION] = this;
+    socket.on("error", onSocketError);
+    socket.on("message", onSocketMessage);
+    socket.on("pong", onSocketPong);
+    socket.once("close", onSocketClose);
+    this.closed = server.opened(this, this.extra);
+  }
+
+  send(data: string): Promise<void> {
+    const { socket } = this.extra;
+    return new Promise<void>((resolve) => {
+      if (socket.readyState !== WebSocket.OPEN) return resolve();
+      // A send that fails means the socket is going away; its close handler cleans up.
+      socket.send(data, () => resolve());
+    });
+  }
+
+  close(code?: number, reason?: string): void {
+    this.extra.socket.close(code, reason);
+  }
+
+  onMessage(cb: (data: string) => Promise<void>): void {
+    this.onMessageCb = cb;
+  }
+
+  message(data: string): void {
+    const cb = this.onMessageCb;
+    if (!cb) return;
+    // Not awaited here: graphql-ws settles a subscribe message's promise only when the
+    // subscription ends, and nothing of the message should wait in memory until then.
+    cb(data).catch((err) => {
+      this.logger.error({ err, connectionId: this.extra.connectionId, ip: this.extra.ip }, "WebSocket message failed");
+      this.extra.socket.close(CloseCode.InternalServerError, "Internal server error");
+    });
+  }
+
+  error(err: Error): void {
+    // An oversized frame, or a broken one, is the client's fault: ws closes the socket itself
+    // (1009 Message Too Big, 1002, …); it is logged here, not printed as a stack.
+    this.logger.info(
+      { connectionId: this.extra.connectionId, ip: this.extra.ip, err: err.message },
+      "WebSocket closed on a bad frame",
+    );
+  }
+
+  ended(code: number, reason: Buffer): void {
+    this.caps.forget(this.extra.socket, this.extra.ip);
+    this.extra.abort?.abort();
+    void this.closed?.(code, String(reason)).catch((err) => this.logger.error({ err }, "WebSocket close failed"));
+  }
+}
+
+const CONNECTION = Symbol("connection");
+type Tagged = WebSocket & { [CONNECTION]?: Connection };
+
+function onSocketMessage(this: Tagged, data: RawData): void {
+  this[CONNECTION]?.message(String(data));
+}
+function onSocketError(this: Tagged, err: Error): void {
+  this[CONNECTION]?.error(err);
+}
+function onSocketPong(this: Tagged): void {
+  const c = this[CONNECTION];
+  if (c) c.awaitingPong = false;
+}
+function onSocketClose(this: Tagged, code: number, reason: Buffer): void {
+  this[CONNECTION]?.ended(code, reason);
 }
 
 /**
- * Runs graphql-ws on one socket: keep-alive pings, messages, close. Written here rather than
- * with graphql-ws's useServer, which prints socket errors (an oversized frame) with
- * console.error, outside the logger.
+ * Keep-alive for every socket, on one timer (not one per socket): each round pings the sockets
+ * that answered the previous ping, and ends those that did not (gone without a close: a
+ * network cut, a suspended laptop) within two rounds.
  */
-function attachSocket(
-  server: ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>,
-  caps: SubscriptionCaps,
-  logger: RouteEnv["deps"]["logger"],
-  extra: Extra,
-): void {
-  const { socket } = extra;
-  // An oversized frame, or a broken one, is the client's fault: ws closes the socket itself
-  // (1009 Message Too Big, 1002, …); it is logged here, not printed as a stack.
-  socket.on("error", (err) => {
-    logger.info(
-      { connectionId: extra.connectionId, ip: extra.ip, err: err.message },
-      "WebSocket closed on a bad frame",
-    );
-  });
-  let pongWait: NodeJS.Timeout | null = null;
-  const ping = setInterval(() => {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    pongWait = setTimeout(() => socket.terminate(), KEEPALIVE_MS);
-    socket.once("pong", () => {
-      if (pongWait) clearTimeout(pongWait);
-      pongWait = null;
-    });
-    socket.ping();
+function keepAlive(clients: Set<WebSocket>): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    for (const socket of clients as Set<Tagged>) {
+      const c = socket[CONNECTION];
+      if (!c || socket.readyState !== WebSocket.OPEN) continue;
+      if (c.awaitingPong) {
+        socket.terminate();
+        continue;
+      }
+      c.awaitingPong = true;
+      socket.ping();
+    }
   }, KEEPALIVE_MS);
-  const closed = server.opened(
-    {
-      protocol: socket.protocol,
-      send: (data) =>
-        ((globalThis as any).__t?.("send:" + String(data).slice(0, 30)), 0) ||
-        new Promise<void>((resolve) => {
-          if (socket.readyState !== WebSocket.OPEN) return resolve();
-          // A send that fails means the socket is going away; its close handler cleans up.
-          socket.send(data, () => resolve());
-        }),
-      close: (code, reason) => socket.close(code, reason),
-      onMessage: (cb) =>
-        socket.on("message", async (data) => {
-          try {
-            await cb(String(data));
-          } catch (err) {
-            logger.error({ err, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket message failed");
-            socket.close(CloseCode.InternalServerError, "Internal server error");
-          }
-        }),
-    },
-    extra,
-  );
-  socket.once("close", (code, reason) => {
-    if (pongWait) clearTimeout(pongWait);
-    clearInterval(ping);
-    caps.forget(socket, extra.ip);
-    void closed(code, String(reason)).catch((err) => logger.error({ err }, "WebSocket close failed"));
-  });
+  timer.unref();
+  return timer;
 }
 
 /** connection_init: reads and checks the key, counts it, authenticates once. */
 async function onConnect(env: RouteEnv, ctx: Ctx): Promise<boolean> {
   const { logger, db } = env.deps;
   const { extra } = ctx;
-  const read = connectionKey(ctx.connectionParams, extra.request);
+  const read = connectionKey(ctx.connectionParams, extra.upgrade);
   if (!read.ok) {
     env.deps.metrics.error("InvalidAPIKey");
     extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
@@ -178,8 +271,8 @@ async function onConnect(env: RouteEnv, ctx: Ctx): Promise<boolean> {
     extra.socket.close(CloseCode.Forbidden, "InvalidAPIKey: the API key is not valid");
     return false;
   }
+  // aborted when the socket closes (Connection.ended)
   const abort = new AbortController();
-  extra.socket.once("close", () => abort.abort());
   extra.viewer = viewer;
   extra.apikey = read.key;
   extra.abort = abort;
@@ -233,7 +326,9 @@ async function onSubscribe(env: RouteEnv, caps: SubscriptionCaps, ctx: Ctx, id: 
     params: payload,
     // The upgrade request's host, so URLs handed out over the socket point back at this server.
     // POST: Yoga refuses mutations on a GET request, and over a socket mutations are fine.
-    request: new Request(`http://${plainHost(extra.request)}/graphql`, { method: "POST" }),
+    // Yoga's own Request (its fetch API), lighter than the global one: a subscription keeps it
+    // in its context for as long as it runs.
+    request: new env.yoga.fetchAPI.Request(`http://${extra.upgrade.host}/graphql`, { method: "POST" }),
   });
   let document: DocumentNode;
   try {
@@ -260,8 +355,17 @@ async function onSubscribe(env: RouteEnv, caps: SubscriptionCaps, ctx: Ctx, id: 
     operationName: payload.operationName,
     variableValues: payload.variables,
     contextValue: await contextFactory(),
-    rootValue: scoped(requestId, { execute, subscribe }),
+    rootValue: new Scoped(requestId, { execute, subscribe }),
   };
+}
+
+/**
+ * An upgrading socket's error listener, which stays for the socket's life. A module function, not
+ * a closure: a closure in handleUpgrade would share its context with the one that hands `req`
+ * on, and keep the upgrade request in memory for as long as the socket is open.
+ */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 /** Builds the WebSocket server; sockets arrive through handleUpgrade. */
@@ -271,27 +375,27 @@ export function createWsServer(env: RouteEnv, allowedOrigin: (origin: string | u
   const caps = new SubscriptionCaps(config.subscriptions);
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
-    execute: (args) => (args.rootValue as ReturnType<typeof scoped>).execute(args) as never,
-    subscribe: (args) => (args.rootValue as ReturnType<typeof scoped>).subscribe(args) as never,
+    execute: (args) => (args.rootValue as Scoped).execute(args) as never,
+    subscribe: (args) => (args.rootValue as Scoped).subscribe(args) as never,
     onConnect: (ctx) => onConnect(env, ctx),
     onSubscribe: (ctx, id, payload) => onSubscribe(env, caps, ctx, id, payload),
     onComplete: (ctx, id) => caps.close(ctx.extra.socket, id),
   });
 
   wss.on("connection", (socket: WebSocket, request: IncomingMessage) =>
-    attachSocket(server, caps, logger, {
-      socket,
-      request,
-      ip: clientIp(request, config.trustProxy),
-      connectionId: randomUUID(),
-    }),
+    new Connection(
+      { socket, upgrade: upgradeFacts(request), ip: clientIp(request, config.trustProxy), connectionId: randomUUID() },
+      caps,
+      logger,
+    ).open(server),
   );
+  const pings = keepAlive(wss.clients);
 
   return {
     clients: wss.clients,
     subscriptions: () => caps.held,
     handleUpgrade(req, socket, head) {
-      socket.on("error", () => socket.destroy());
+      socket.on("error", destroyOnError);
       const url = new URL(req.url ?? "/", "http://localhost");
       if (env.state.stopping) return rejectUpgrade(socket, 503, "ShuttingDown", "The server is stopping");
       if (url.pathname !== "/graphql")
@@ -307,6 +411,10 @@ export function createWsServer(env: RouteEnv, allowedOrigin: (origin: string | u
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     },
-    close: () => new Promise<void>((resolve) => wss.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(pings);
+        wss.close(() => resolve());
+      }),
   };
 }

@@ -82,7 +82,6 @@ export class FeedHub {
    * to look again before they sleep, so a request that arrives during their claim is not missed.
    */
   wake(hint: WakeHint, tried: Set<Feed>): void {
-    (globalThis as any).__t?.("wake");
     let n = hint.count;
     for (const f of this.parked) {
       if (n <= 0) return;
@@ -272,9 +271,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
         let jobs: ClaimedJob[];
         let more: boolean;
         try {
-          (globalThis as any).__t?.("claim0");
           ({ jobs, more } = await this.claim());
-          (globalThis as any).__t?.("claim1");
           this.failures = 0;
         } catch (err) {
           // A database hiccup must not end the worker's subscription: back off and retry.

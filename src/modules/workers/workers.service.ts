@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Deps } from "../../deps.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Sql } from "../../infra/db.ts";
@@ -70,6 +71,7 @@ export const CHECK_IN_DEBOUNCE_SECONDS = 30;
 
 interface RecentCheckIn {
   worker: CheckedInWorker;
+  /** the declaration's fingerprint ({@link fingerprint}) */
   declaration: string;
   at: number;
 }
@@ -79,6 +81,11 @@ const recentCheckIns = new WeakMap<Deps, Map<string, RecentCheckIn>>();
 // As the AI Horde does, a worker polling in a loop is checked in at most every 30 s: each check-in
 // is a committed write (an fsync), which on a polling worker's hot path costs more than its claim.
 // The claim reads maintenance and pause from the row itself, so nothing it decides goes stale.
+/** A declaration's SHA-256 (base64): 44 bytes per remembered check-in instead of its whole JSON. */
+function fingerprint(d: object): string {
+  return createHash("sha256").update(JSON.stringify(d)).digest("base64");
+}
+
 function recentCheckIn(deps: Deps, key: string, declaration: string, now: number): CheckedInWorker | null {
   const hit = recentCheckIns.get(deps)?.get(key);
   if (!hit || hit.declaration !== declaration || now - hit.at > CHECK_IN_DEBOUNCE_SECONDS * 1000) return null;
@@ -91,10 +98,15 @@ function rememberCheckIn(deps: Deps, key: string, entry: RecentCheckIn): void {
     m = new Map();
     recentCheckIns.set(deps, m);
   }
-  if (m.size > 50_000) {
-    for (const [k, v] of m) if (entry.at - v.at > CHECK_IN_DEBOUNCE_SECONDS * 1000) m.delete(k);
-  }
+  // Kept in the order of the check-ins (delete, then set), so the stale ones are at the front:
+  // only the last CHECK_IN_DEBOUNCE_SECONDS of check-ins stay, not one entry per worker that
+  // ever checked in (thousands of idle feeds would each keep theirs).
+  m.delete(key);
   m.set(key, entry);
+  for (const [k, v] of m) {
+    if (entry.at - v.at <= CHECK_IN_DEBOUNCE_SECONDS * 1000) break;
+    m.delete(k);
+  }
 }
 
 /** An image worker's speed before its first job: 1 megapixelstep per second (the AI Horde's baseline). */
@@ -146,7 +158,7 @@ export async function checkInWorker(
   const limit = maxWorkers({ trusted: viewer.trusted, workerInvited: viewer.workerInvited });
   const now = deps.clock.now();
   const cacheKey = `${viewer.userId}:${d.kind}:${d.name}`;
-  const declared = JSON.stringify(d);
+  const declared = fingerprint(d);
   const cached = recentCheckIn(deps, cacheKey, declared, now.getTime());
   if (cached) return cached;
   const row = { kind: d.kind, name: d.name, columns: a.columns };
