@@ -12,6 +12,7 @@
  * Figures from these machines are in bench/README.md.
  */
 import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
@@ -268,31 +269,79 @@ async function progress(count = 300) {
   await s.close();
 }
 
-// Scale: idle feeds held open by a child process; memory measured in this (server) process.
-async function scale(sizes = [1000, 10000, 20000], samples = 200) {
+/** One `scale` round: how many idle feeds, and how many share a WebSocket. */
+interface ScaleRound {
+  feeds: number;
+  perSocket: number;
+}
+
+/** This process's limit on open files (sockets included), as /proc says. */
+function openFileLimit(): number {
+  try {
+    const line = readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max open files"));
+    return Number(line?.split(/\s+/)[3] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * The default rounds: 1,000 and 10,000 feeds, each on its own socket, as a real worker holds
+ * one; then 20,000. Every socket is a file descriptor in this process, and on these machines a
+ * process may hold 20,000 (a hard limit it cannot raise), so 20,000 feeds on their own sockets
+ * cannot be opened here: that round is as many as the limit leaves room for, and 20,000 at two
+ * subscriptions per socket (graphql-ws multiplexes; a bridge running two workers does that).
+ */
+function defaultRounds(): ScaleRound[] {
+  const limit = openFileLimit();
+  const room = Number.isFinite(limit) ? Math.min(20_000, Math.floor((limit - 200) / 100) * 100) : 20_000;
+  const rounds = [
+    { feeds: 1000, perSocket: 1 },
+    { feeds: 10_000, perSocket: 1 },
+    { feeds: room, perSocket: 1 },
+  ];
+  if (room < 20_000) rounds.push({ feeds: 20_000, perSocket: 2 });
+  return rounds;
+}
+
+// Scale: idle feeds held open by child processes (each under its own open-file limit); memory
+// measured in this (server) process.
+async function scale(rounds: ScaleRound[] = defaultRounds(), samples = 200) {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) console.log("(run with --expose-gc for exact heap figures)");
-  for (const size of sizes) {
+  console.log(`open-file limit of this process: ${openFileLimit()}`);
+  for (const { feeds: size, perSocket } of rounds) {
     const s = await setup(20);
     const hub = feedHub(s.deps);
     gc?.();
     const heap0 = process.memoryUsage().heapUsed;
     const rss0 = process.memoryUsage().rss;
-    const child = fork(fileURLToPath(import.meta.url), ["feeds-child", s.wsUrl, s.owner.apiKey, String(size)], {
-      execArgv: ["--import", "tsx"],
-    });
     // workers are not told request ids: arrivals are matched to requests through the jobs table
     const arrivals: { jobId: string; at: number }[] = [];
-    child.on("message", (m: any) => {
-      if (m.job) arrivals.push({ jobId: m.jobId, at: m.at });
+    const perChild = 8000 * perSocket;
+    const children = Array.from({ length: Math.ceil(size / perChild) }, (_, c) => {
+      const first = c * perChild;
+      const count = Math.min(perChild, size - first);
+      const child = fork(
+        fileURLToPath(import.meta.url),
+        ["feeds-child", s.wsUrl, s.owner.apiKey, String(first), String(count), String(perSocket)],
+        { execArgv: ["--import", "tsx"] },
+      );
+      child.on("message", (m: any) => {
+        if (m.job) arrivals.push({ jobId: m.jobId, at: m.at });
+      });
+      return child;
     });
     const t = performance.now();
     // a feed whose socket was reset while thousands connect retries (see feedsChild); a run that
     // still cannot park them all says how far it got instead of waiting for ever
-    const connectDeadline = performance.now() + 180_000;
+    const connectDeadline = performance.now() + 300_000;
     while (hub.parkedCount < size) {
-      if (performance.now() > connectDeadline || child.exitCode !== null) {
-        throw new Error(`only ${hub.parkedCount} of ${size} feeds parked (child exit code ${child.exitCode})`);
+      const exited = children.filter((c) => c.exitCode !== null).length;
+      if (performance.now() > connectDeadline || exited > 0) {
+        throw new Error(`only ${hub.parkedCount} of ${size} feeds parked (${exited} client processes exited)`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -321,34 +370,39 @@ async function scale(sizes = [1000, 10000, 20000], samples = 200) {
       ]);
       if (rows.length === 0) throw new Error("a job arrived for another request than the one just made");
     }
-    console.log(`${size} idle feeds (connected in ${connectSecs.toFixed(1)} s):`);
+    const sockets = Math.ceil(size / perSocket);
+    console.log(
+      `${size} idle feeds on ${sockets} sockets (${perSocket} per socket; ${children.length} client processes; connected in ${connectSecs.toFixed(1)} s):`,
+    );
     console.log(
       `  server heap per subscription ${((heap1 - heap0) / size / 1024).toFixed(1)} KB, RSS per subscription ${((rss1 - rss0) / size / 1024).toFixed(1)} KB`,
     );
     report("  pickup latency", lat);
     console.log(`  SQL statements per job (create + claim): ${perJob.toFixed(1)}`);
-    child.kill();
+    for (const c of children) c.kill();
     await s.close();
   }
 }
 
-async function feedsChild(wsUrl: string, apikey: string, size: number) {
-  const perSocket = 1; // one subscription per connection, as a real worker holds
+/** A client process: `count` idle feeds named from `first`, `perSocket` subscriptions per socket. */
+async function feedsChild(wsUrl: string, apikey: string, first: number, count: number, perSocket: number) {
   const clients = [];
-  for (let i = 0; i < size / perSocket; i++) {
-    // retries: at 10,000 connections a socket can be reset mid-handshake (ECONNRESET), and the
+  for (let i = 0; i < count; i += perSocket) {
+    // retries: while thousands connect a socket can be reset mid-handshake (ECONNRESET), and the
     // feed must come back rather than leave the parent waiting for it
     const c = wsClient(wsUrl, apikey, 5);
     clients.push(c);
-    c.subscribe<any>(
-      { query: FEED, variables: { input: { name: `idle-${i}`, models: ["stable_diffusion"] } } },
-      {
-        next: (m) => process.send?.({ job: true, jobId: m.data.imageJobAssigned.id, at: now() }),
-        error: () => {},
-        complete: () => {},
-      },
-    );
-    if (i % 100 === 99) await new Promise((r) => setTimeout(r, 20));
+    for (let k = i; k < Math.min(count, i + perSocket); k++) {
+      c.subscribe<any>(
+        { query: FEED, variables: { input: { name: `idle-${first + k}`, models: ["stable_diffusion"] } } },
+        {
+          next: (m) => process.send?.({ job: true, jobId: m.data.imageJobAssigned.id, at: now() }),
+          error: () => {},
+          complete: () => {},
+        },
+      );
+    }
+    if (clients.length % 100 === 99) await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -397,13 +451,18 @@ async function loops(jobs = 1000, workers = 8, rounds = 3) {
 
 const [mode = "all", ...rest] = process.argv.slice(2);
 if (mode === "feeds-child") {
-  await feedsChild(rest[0]!, rest[1]!, Number(rest[2]));
+  await feedsChild(rest[0]!, rest[1]!, Number(rest[2]), Number(rest[3]), Number(rest[4] ?? 1));
 } else {
   if (mode === "latency" || mode === "all") await latency(Number(process.env.BENCH_COUNT ?? 1000));
   if (mode === "throughput" || mode === "all") await throughput();
   if (mode === "progress" || mode === "all") await progress();
-  if (mode === "scale" || mode === "all") await scale();
-  if (mode === "scale-1000") await scale([1000], 50);
+  // BENCH_ROUNDS=10000x1,20000x2: feeds × subscriptions per socket, instead of the default rounds
+  const rounds = process.env.BENCH_ROUNDS?.split(",").map((r) => {
+    const [feeds, perSocket] = r.split("x").map(Number);
+    return { feeds: feeds!, perSocket: perSocket ?? 1 };
+  });
+  if (mode === "scale" || mode === "all") await scale(rounds);
+  if (mode === "scale-1000") await scale([{ feeds: 1000, perSocket: 1 }], 50);
   if (mode === "queue-size" || mode === "all") await queueSizes();
   if (mode === "loops") await loops();
   process.exit(0);

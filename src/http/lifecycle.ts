@@ -4,6 +4,9 @@ import type { Logger } from "../infra/logger.ts";
 import { jsonError, within } from "./respond.ts";
 import type { WsServer } from "./ws-server.ts";
 
+/** Connections waiting to be accepted, at most (see start()). */
+const LISTEN_BACKLOG = 4096;
+
 /** The state the routes read and the lifecycle writes. */
 export interface ServerState {
   stopping: boolean;
@@ -92,7 +95,9 @@ export function createLifecycle(parts: LifecycleParts): Lifecycle {
     async start(port, host) {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(port, host, () => {
+        // A long accept queue (the kernel caps it at net.core.somaxconn): after a restart every
+        // worker reconnects at once, and with Node's default of 511 the overflow was reset
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
           server.off("error", reject);
           resolve();
         });
