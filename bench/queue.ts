@@ -119,16 +119,118 @@ async function prefill(s: Awaited<ReturnType<typeof setup>>, jobs: number) {
   for (let i = 0; i < jobs / 20; i++) await s.create(20);
 }
 
+/** How long `run` takes, in ms. */
+async function timedLoop(run: () => Promise<void>): Promise<number> {
+  const t = performance.now();
+  await run();
+  return performance.now() - t;
+}
+
+/**
+ * The API loop of `throughput`: `workers` workers take and submit `jobs` jobs, over HTTP
+ * (popImageJob, then submitImageJob) or over WebSocket (each holds a feed and submits on the
+ * same socket). Resolves when all are submitted.
+ */
+async function apiLoop(kind: "http" | "ws", url: string, wsUrl: string, apikey: string, workers: number, jobs: number) {
+  if (kind === "http") {
+    await Promise.all(
+      Array.from({ length: workers }, async (_, w) => {
+        for (;;) {
+          const d = await post(url, POP, { input: { name: `tp-${w}`, models: ["stable_diffusion"] } }, apikey);
+          const job = d.popImageJob.jobs[0];
+          if (!job) return;
+          const r = await post(url, SUBMIT, { input: { id: job.id, seed: job.params.seed, image: PNG } }, apikey);
+          if (r.submitImageJob.__typename !== "SubmitImageJobPayload") throw new Error(JSON.stringify(r));
+        }
+      }),
+    );
+    return;
+  }
+  let done = 0;
+  const clients = Array.from({ length: workers }, () => wsClient(wsUrl, apikey));
+  await new Promise<void>((finish, fail) => {
+    clients.forEach((c, w) => {
+      c.subscribe<any>(
+        { query: FEED, variables: { input: { name: `tp-${w}`, models: ["stable_diffusion"] } } },
+        {
+          next: (m) => {
+            const job = m.data.imageJobAssigned;
+            c.subscribe<any>(
+              { query: SUBMIT, variables: { input: { id: job.id, seed: job.params.seed, image: PNG } } },
+              {
+                next: (r) => {
+                  if (r.data?.submitImageJob?.__typename !== "SubmitImageJobPayload")
+                    fail(new Error(JSON.stringify(r)));
+                },
+                error: fail,
+                complete: () => {
+                  if (++done === jobs) finish();
+                },
+              },
+            );
+          },
+          error: fail,
+          complete: () => {},
+        },
+      );
+    });
+  });
+  for (const c of clients) await c.dispose();
+}
+
+/** {@link apiLoop} in a child process; the time from its start signal to its end, in ms. */
+async function apiLoopInChild(
+  kind: "http" | "ws",
+  url: string,
+  wsUrl: string,
+  apikey: string,
+  workers: number,
+  jobs: number,
+): Promise<number> {
+  const child = fork(
+    fileURLToPath(import.meta.url),
+    ["api-child", kind, url, wsUrl, apikey, String(workers), String(jobs)],
+    { execArgv: ["--import", "tsx"] },
+  );
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let t = 0;
+      child.on("message", (m: { ready?: boolean; done?: boolean; error?: string }) => {
+        if (m.ready) {
+          t = performance.now();
+          child.send({ go: true });
+        } else if (m.done) resolve(performance.now() - t);
+        else if (m.error) reject(new Error(m.error));
+      });
+      child.on("exit", (code) => reject(new Error(`API client process exited (${code})`)));
+    });
+  } finally {
+    child.kill();
+  }
+}
+
+/** The child side of {@link apiLoopInChild}: ready once loaded, runs the loop on "go". */
+async function apiChild(args: string[]) {
+  const [kind, url, wsUrl, apikey, workers, jobs] = args;
+  process.on("message", (m: { go?: boolean }) => {
+    if (!m.go) return;
+    apiLoop(kind as "http" | "ws", url!, wsUrl!, apikey!, Number(workers), Number(jobs)).then(
+      () => process.send?.({ done: true }),
+      (err: Error) => process.send?.({ error: err.message }),
+    );
+  });
+  process.send?.({ ready: true });
+  await new Promise(() => {}); // until the parent kills it
+}
+
 async function throughput(jobs = 2000, workers = 8) {
   const s = await setup(workers + 4);
   const db = s.deps.db;
-  const ids: string[] = [];
   // register the workers through the API once, so every mode uses the same worker rows
   for (let w = 0; w < workers; w++) {
     const d = await post(s.url, POP, { input: { name: `tp-${w}`, models: ["stable_diffusion"] } }, s.owner.apiKey);
     if (d.popImageJob.__typename !== "PopImageJobPayload") throw new Error(JSON.stringify(d));
   }
-  for (const r of await db.query<{ id: string }>("SELECT id FROM workers ORDER BY name")) ids.push(r.id);
   const results: Record<string, number> = {};
 
   // BENCH_ONLY=http|ws runs that API loop alone (for a CPU profile of it); ratios then print NaN.
@@ -144,71 +246,25 @@ async function throughput(jobs = 2000, workers = 8) {
   results.spread = spread.rate;
   results.sql = hot.rate;
 
-  // API over HTTP: popImageJob then submitImageJob.
-  let st = db.stats.statements;
-  let t = performance.now();
-  if (!only || only === "http") await prefill(s, jobs);
-  st = db.stats.statements;
-  t = performance.now();
-  if (!only || only === "http")
-    await Promise.all(
-      Array.from({ length: workers }, async (_, w) => {
-        for (;;) {
-          const d = await post(
-            s.url,
-            POP,
-            { input: { name: `tp-${w}`, models: ["stable_diffusion"] } },
-            s.owner.apiKey,
-          );
-          const job = d.popImageJob.jobs[0];
-          if (!job) return;
-          const r = await post(
-            s.url,
-            SUBMIT,
-            { input: { id: job.id, seed: job.params.seed, image: PNG } },
-            s.owner.apiKey,
-          );
-          if (r.submitImageJob.__typename !== "SubmitImageJobPayload") throw new Error(JSON.stringify(r));
-        }
-      }),
-    );
-  results.http = jobs / ((performance.now() - t) / 1000);
-  const httpStatements = (db.stats.statements - st) / jobs;
-
-  // API over WebSocket: each worker holds a feed and submits on the same socket.
-  if (!only || only === "ws") await prefill(s, jobs);
-  let done = 0;
-  st = db.stats.statements;
-  t = performance.now();
-  const clients = !only || only === "ws" ? ids.map(() => wsClient(s.wsUrl, s.owner.apiKey)) : [];
-  if (clients.length)
-    await new Promise<void>((finish) => {
-      clients.forEach((c, w) => {
-        c.subscribe<any>(
-          { query: FEED, variables: { input: { name: `tp-${w}`, models: ["stable_diffusion"] } } },
-          {
-            next: (m) => {
-              const job = m.data.imageJobAssigned;
-              c.subscribe<any>(
-                { query: SUBMIT, variables: { input: { id: job.id, seed: job.params.seed, image: PNG } } },
-                {
-                  next: () => {},
-                  error: (e) => console.error(e),
-                  complete: () => {
-                    if (++done === jobs) finish();
-                  },
-                },
-              );
-            },
-            error: (e) => console.error(e),
-            complete: () => {},
-          },
-        );
-      });
-    });
-  results.ws = jobs / ((performance.now() - t) / 1000);
-  const wsStatements = (db.stats.statements - st) / jobs;
-  for (const c of clients) await c.dispose();
+  // The API loops. Their clients run in a process of their own, as workers do (BENCH_CLIENTS=inline
+  // runs them in this one, as the figures before 2026-12-02 were taken): in this process they
+  // took the server's event loop for their own JSON, framing and graphql-ws work.
+  const inline = process.env.BENCH_CLIENTS === "inline";
+  const apiRun = async (kind: "http" | "ws") => {
+    await prefill(s, jobs);
+    const st = db.stats.statements;
+    const ms = inline
+      ? await timedLoop(() => apiLoop(kind, s.url, s.wsUrl, s.owner.apiKey, workers, jobs))
+      : await apiLoopInChild(kind, s.url, s.wsUrl, s.owner.apiKey, workers, jobs);
+    return { rate: jobs / (ms / 1000), statements: (db.stats.statements - st) / jobs };
+  };
+  const none = { rate: Number.NaN, statements: Number.NaN };
+  const http = !only || only === "http" ? await apiRun("http") : none;
+  const ws = !only || only === "ws" ? await apiRun("ws") : none;
+  results.http = http.rate;
+  results.ws = ws.rate;
+  const httpStatements = http.statements;
+  const wsStatements = ws.statements;
 
   const m = results.minimal ?? NaN;
   const ratio = (x: number, of: number) => `${x.toFixed(0)} jobs/s = ${(x / of).toFixed(2)}`;
@@ -320,6 +376,7 @@ async function scale(rounds: ScaleRound[] = defaultRounds(), samples = 200) {
     const rss0 = process.memoryUsage().rss;
     // workers are not told request ids: arrivals are matched to requests through the jobs table
     const arrivals: { jobId: string; at: number }[] = [];
+    let resets = 0;
     const perChild = 8000 * perSocket;
     const children = Array.from({ length: Math.ceil(size / perChild) }, (_, c) => {
       const first = c * perChild;
@@ -331,6 +388,7 @@ async function scale(rounds: ScaleRound[] = defaultRounds(), samples = 200) {
       );
       child.on("message", (m: any) => {
         if (m.job) arrivals.push({ jobId: m.jobId, at: m.at });
+        if (m.reset) resets++;
       });
       return child;
     });
@@ -372,7 +430,7 @@ async function scale(rounds: ScaleRound[] = defaultRounds(), samples = 200) {
     }
     const sockets = Math.ceil(size / perSocket);
     console.log(
-      `${size} idle feeds on ${sockets} sockets (${perSocket} per socket; ${children.length} client processes; connected in ${connectSecs.toFixed(1)} s):`,
+      `${size} idle feeds on ${sockets} sockets (${perSocket} per socket; ${children.length} client processes; connected in ${connectSecs.toFixed(1)} s, ${resets} sockets reset on the way and retried):`,
     );
     console.log(
       `  server heap per subscription ${((heap1 - heap0) / size / 1024).toFixed(1)} KB, RSS per subscription ${((rss1 - rss0) / size / 1024).toFixed(1)} KB`,
@@ -384,13 +442,32 @@ async function scale(rounds: ScaleRound[] = defaultRounds(), samples = 200) {
   }
 }
 
-/** A client process: `count` idle feeds named from `first`, `perSocket` subscriptions per socket. */
+/**
+ * A client process: `count` idle feeds named from `first`, `perSocket` subscriptions per socket.
+ * At most {@link CONNECTING} sockets are connecting at once, as a fleet whose workers come back
+ * with some jitter; each retries as graphql-ws clients do (with backoff) if its socket is reset.
+ */
 async function feedsChild(wsUrl: string, apikey: string, first: number, count: number, perSocket: number) {
   const clients = [];
+  let connecting = 0;
   for (let i = 0; i < count; i += perSocket) {
-    // retries: while thousands connect a socket can be reset mid-handshake (ECONNRESET), and the
-    // feed must come back rather than leave the parent waiting for it
-    const c = wsClient(wsUrl, apikey, 5);
+    while (connecting >= CONNECTING) await new Promise((r) => setTimeout(r, 5));
+    connecting++;
+    let settled = false;
+    const settle = () => {
+      if (!settled) connecting--;
+      settled = true;
+    };
+    const c = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { apikey },
+      lazy: false,
+      retryAttempts: 20,
+      // lazy clients print what stops them; here the parent counts them instead
+      onNonLazyError: () => {},
+      on: { connected: settle, closed: settle, error: () => process.send?.({ reset: true }) },
+    });
     clients.push(c);
     for (let k = i; k < Math.min(count, i + perSocket); k++) {
       c.subscribe<any>(
@@ -402,9 +479,11 @@ async function feedsChild(wsUrl: string, apikey: string, first: number, count: n
         },
       );
     }
-    if (clients.length % 100 === 99) await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Sockets a `scale` client process has connecting at once. */
+const CONNECTING = 200;
 
 /** `queue-size`: claim, pickup, creation and queue reads at 10, 1,000 and 10,000 live requests. */
 async function queueSizes(sizes = [10, 1000, 10000]) {
@@ -450,7 +529,9 @@ async function loops(jobs = 1000, workers = 8, rounds = 3) {
 }
 
 const [mode = "all", ...rest] = process.argv.slice(2);
-if (mode === "feeds-child") {
+if (mode === "api-child") {
+  await apiChild(rest);
+} else if (mode === "feeds-child") {
   await feedsChild(rest[0]!, rest[1]!, Number(rest[2]), Number(rest[3]), Number(rest[4] ?? 1));
 } else {
   if (mode === "latency" || mode === "all") await latency(Number(process.env.BENCH_COUNT ?? 1000));
