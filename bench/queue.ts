@@ -246,10 +246,11 @@ async function throughput(jobs = 2000, workers = 8) {
   results.spread = spread.rate;
   results.sql = hot.rate;
 
-  // The API loops. Their clients run in a process of their own, as workers do (BENCH_CLIENTS=inline
-  // runs them in this one, as the figures before 2026-12-02 were taken): in this process they
-  // took the server's event loop for their own JSON, framing and graphql-ws work.
-  const inline = process.env.BENCH_CLIENTS === "inline";
+  // The API loops. Their clients run in this process (as every figure in bench/README.md was
+  // taken); BENCH_CLIENTS=process runs them in one of their own, as real workers are, which on
+  // two cores measured slower (HTTP 0.36–0.40 of the raw hot loop against 0.46, WS 0.54–0.57
+  // against 0.66, 2026-12-02): a message between processes waits for the other to be scheduled.
+  const inline = process.env.BENCH_CLIENTS !== "process";
   const apiRun = async (kind: "http" | "ws") => {
     await prefill(s, jobs);
     const st = db.stats.statements;
