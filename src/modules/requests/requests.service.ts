@@ -1,5 +1,6 @@
 import type { Deps } from "../../deps.ts";
 import { ForbiddenError, KudosError, LimitError, NotFoundError, ValidationError } from "../../errors.ts";
+import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents, toCents } from "../../lib/money.ts";
 import { balanceOf, chargeHordeTax } from "../kudos/kudos.service.ts";
@@ -166,6 +167,12 @@ export async function storeRequest(
   row: NewRequest,
   money: AdmissionMoney,
   downgraded: boolean,
+  /**
+   * Runs in the admission's transaction once the request is in (a read the answer needs): done
+   * there rather than after the commit, it does not run beside the claim of a worker woken by
+   * the commit, which it used to slow down.
+   */
+  beforeCommit?: (sql: Sql, requestId: string) => Promise<void>,
 ): Promise<string> {
   const jobs = row.jobs ? row.jobs.length : row.n;
   const id = await deps.db.tx(async (sql) => {
@@ -194,6 +201,7 @@ export async function storeRequest(
       row.now,
     );
     await spendSharedKey(sql, viewer.sharedKeyId, tax);
+    await beforeCommit?.(sql, requestId);
     return requestId;
   });
   deps.bus.publish("jobsAvailable", {
@@ -258,8 +266,11 @@ export async function createImageRequest(
     const keys = { sourceImageKey: await put(req.sourceImage), sourceMaskKey: await put(req.sourceMask) };
     const row = newRequestRow(deps, viewer, admitted, keys, now);
     const money = { taxCents: price.tax, totalCents: price.total, upfront: admitted.upfront };
-    const requestId = await storeRequest(deps, viewer, row, money, downgraded);
-    const queue = await readOnlineCapacity(deps.db, requestId, new Date(now.getTime() - ONLINE_SECONDS * 1000));
+    const read: { queue: Awaited<ReturnType<typeof readOnlineCapacity>> } = { queue: null };
+    const requestId = await storeRequest(deps, viewer, row, money, downgraded, async (sql, id) => {
+      read.queue = await readOnlineCapacity(sql, id, new Date(now.getTime() - ONLINE_SECONDS * 1000));
+    });
+    const { queue } = read;
     // raid mode suppresses the warning, as the AI Horde does (it would tell a raider what is served)
     if (queue && !queue.possible && !(await hordeModes(deps)).raid) {
       warnings.push("NoAvailableWorker: no online worker can serve this request now; it waits until one can");
