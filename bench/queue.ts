@@ -62,12 +62,12 @@ async function setup(poolSize = 20) {
   };
 }
 
-/** Counts the claim statements (they call claim_room) sent through `db.query` from now on. */
+/** Counts the claim statements (they call claim_next_job) sent through `db.query` from now on. */
 function countClaims(db: Db): { n: number } {
   const counted = { n: 0 };
   const query = db.query.bind(db);
   db.query = ((text: string, params?: readonly unknown[], opts?: QueryOptions) => {
-    if (text.includes("claim_room(")) counted.n++;
+    if (text.includes("claim_next_job(")) counted.n++;
     return query(text, params, opts);
   }) as Db["query"];
   return counted;

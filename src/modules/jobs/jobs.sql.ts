@@ -50,14 +50,11 @@ const REQUEST_FIELDS = `r.prompt, r.params, r.source_image_key, r.source_mask_ke
 const SEED = `CASE WHEN r.kind = 'image'
   THEN coalesce(r.params->>'seed', floor(random() * 4294967296)::bigint::text) END`;
 
-/** How many requests with waiting jobs the claim walks in queue order before it looks by model. */
-export const CLAIM_WALK = 16;
-
 /**
- * Whether request `id` is live and `image_eligible` for the worker in `me` (claim_eligible,
- * migration); nothing at all when the worker has no room, which ends the walk at its first step.
+ * How many requests with waiting jobs the claim walks in queue order before it looks by model:
+ * `walk.step < 16` in claim_next_job (its migration); claim-walk.test.ts checks the two agree.
  */
-const eligibleAt = (id: string) => `SELECT claim_eligible(${id}, me.w, me.trusted, $2) AS ok FROM me WHERE me.room > 0`;
+export const CLAIM_WALK = 16;
 
 /** A cap no worker reaches: claims that enforce none (tests, benchmarks). */
 export const NO_CAP = 2_147_483_647;
@@ -69,16 +66,13 @@ export interface Claim {
   room: number;
 }
 
-/** The next request of the worker's kind ($4) with waiting jobs after `after` in queue order: one probe of jobs_queue_idx. */
-const nextWaiting = (after: string | null) => `
-  SELECT j.queue_rank, j.request_created_at, j.request_id FROM jobs j
-   WHERE j.kind = $4 AND j.state = 'waiting'${after ? ` AND (j.queue_rank, j.request_created_at, j.request_id) > (${after})` : ""}
-   ORDER BY j.queue_rank, j.request_created_at, j.request_id LIMIT 1`;
-
 /**
  * The claim: the best job this worker may take, marked PROCESSING for it, in one statement whose
  * cost does not grow with the queue (issue 9; figures in bench/README.md), and which holds the
- * worker to `cap` jobs held at once.
+ * worker to `cap` jobs held at once. The statement is the SQL function `claim_next_job`
+ * (migration 20261202000002_claim_next_job), which makes its plan a generic one, planned once
+ * per connection: planning it costs more than running it, and as a named statement Postgres
+ * re-planned it on every execution whenever its estimates favoured that.
  *
  * `me` calls `claim_room` (migration 20261201200001) before anything is locked: it serialises
  * this worker's claims (advisory lock until commit), counts the jobs it holds with a snapshot
@@ -111,69 +105,9 @@ export async function claimNextJob(
   kind: Kind = "image",
 ): Promise<Claim> {
   const rows = await sql.query<Omit<ClaimedJob, "id"> & { room: number | null; id: string | null }>(
-    `WITH RECURSIVE me AS (
-       SELECT w, o.trusted, claim_room(w.id, $3) AS room FROM workers w JOIN users o ON o.id = w.user_id WHERE w.id = $1
-     ),
-     walk AS (
-       SELECT f.queue_rank, f.request_created_at, f.request_id, 1 AS step, e.ok, e.ok::int AS found
-         FROM (${nextWaiting(null)}) f CROSS JOIN LATERAL (${eligibleAt("f.request_id")}) e
-       UNION ALL
-       SELECT n.queue_rank, n.request_created_at, n.request_id, walk.step + 1, e.ok, walk.found + e.ok::int
-         FROM walk
-        CROSS JOIN LATERAL (${nextWaiting("walk.queue_rank, walk.request_created_at, walk.request_id")}) n
-        CROSS JOIN LATERAL (${eligibleAt("n.request_id")}) e
-        WHERE walk.step < ${CLAIM_WALK} AND walk.found < 4
-     ),
-     own AS (
-       SELECT r.id AS request_id, 5 * extract(epoch FROM r.created_at) - r.priority AS queue_rank, r.created_at
-         FROM me JOIN requests r ON r.user_id = ANY ((me.w).user_id || (me.w).priority_user_ids) AND ${LIVE}
-        WHERE me.room > 0 AND claim_eligible(r.id, me.w, me.trusted, $2)
-          AND (SELECT true FROM jobs x WHERE x.request_id = r.id AND x.state = 'waiting' LIMIT 1)
-        ORDER BY 2, 3, 1 LIMIT 4
-     ),
-     far AS (
-       SELECT f.request_id, f.queue_rank, f.created_at
-         FROM (SELECT j.request_id, min(j.queue_rank) AS queue_rank, min(j.request_created_at) AS created_at
-                 FROM me, jobs j
-                WHERE j.state = 'waiting' AND j.kind = $4 AND (j.models && (me.w).models OR cardinality(j.models) = 0)
-                  AND (SELECT count(*) FROM walk) >= ${CLAIM_WALK} AND NOT EXISTS (SELECT 1 FROM walk WHERE ok)
-                GROUP BY j.request_id) f
-        CROSS JOIN LATERAL (${eligibleAt("f.request_id")}) e
-        WHERE e.ok
-        ORDER BY 2, 3, 1 LIMIT 4
-     ),
-     ranked AS (
-       SELECT true AS own, request_id, queue_rank, created_at FROM own
-       UNION ALL
-       SELECT false, request_id, queue_rank, request_created_at FROM walk WHERE ok
-       UNION ALL
-       SELECT false, request_id, queue_rank, created_at FROM far
-       ORDER BY 1 DESC, 3, 4, 2 LIMIT 4
-     ),
-     candidates AS (
-       SELECT c.*, r.job_ttl * CASE WHEN (me.w).extra_slow THEN 3 ELSE 1 END AS ttl,
-              (SELECT m FROM unnest((me.w).models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
-                ORDER BY random() LIMIT 1) AS model,
-              (me.w).models AS worker_models
-         FROM ranked c JOIN requests r ON r.id = c.request_id, me
-        WHERE me.room > 0
-     ),
-     pick AS (
-       SELECT j.id, CASE WHEN j.kind = 'alchemy' THEN j.model ELSE c.model END AS model, c.ttl, ${REQUEST_FIELDS},
-              ${SEED} AS seed
-         FROM candidates c
-         -- an alchemy job is one form: the worker must do that form
-         JOIN jobs j ON j.request_id = c.request_id AND j.state = 'waiting'
-                    AND (j.kind <> 'alchemy' OR j.model = ANY (c.worker_models))
-         JOIN requests r ON r.id = c.request_id
-        ORDER BY c.own DESC, c.queue_rank, c.created_at, c.request_id, j.idx
-        LIMIT 1
-        FOR UPDATE OF j SKIP LOCKED
-     ),
-     claimed AS (${CLAIM_SET})
-     SELECT (SELECT room FROM me) AS room, c.* FROM (VALUES (1)) AS one (x) LEFT JOIN claimed c ON true`,
+    "SELECT * FROM claim_next_job($1, $2, $3, $4::worker_kind)",
     [workerId, now, cap, kind],
-    { name: "claim_next_job" },
+    { name: "claim_next_job_fn" },
   );
   const row = rows[0];
   if (!row) return { job: null, room: 0 };

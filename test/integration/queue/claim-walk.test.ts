@@ -26,6 +26,14 @@ describe("the claim's walk over the queue index", () => {
     await tdb.db.query("DELETE FROM workers");
   });
 
+  it("walks CLAIM_WALK requests, as claim_next_job's SQL says, with a generic plan", async () => {
+    const [fn] = await tdb.db.query<{ src: string; config: string[] | null }>(
+      "SELECT prosrc AS src, proconfig AS config FROM pg_proc WHERE proname = 'claim_next_job'",
+    );
+    expect(fn?.src).toContain(`walk.step < ${CLAIM_WALK} AND walk.found < 4`);
+    expect(fn?.config).toEqual(["plan_cache_mode=force_generic_plan"]);
+  });
+
   /** `count` requests of 2 jobs, `ageSeconds` old (1 ms apart, oldest first); returns their ids. */
   async function queue(
     count: number,

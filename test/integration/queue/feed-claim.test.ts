@@ -178,7 +178,7 @@ describe("a feed's wake-ups", () => {
     });
     db.query = (async (text: string, params?: readonly unknown[], opts?: unknown) => {
       const rows = await query.call(db, text, params, opts as never);
-      if (text.includes("claim_room(")) {
+      if (text.includes("claim_next_job(")) {
         db.query = query;
         reached();
         await gate;

@@ -57,7 +57,12 @@ function countClaims() {
   let claims = 0;
   const counted = (q: typeof db.query, self: unknown) =>
     ((text: string, params?: readonly unknown[]) => {
-      if (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'")) claims++;
+      // the claim (the claim_next_job function) and a batch's further claims (their own SQL)
+      if (
+        text.includes("claim_next_job(") ||
+        (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'"))
+      )
+        claims++;
       return q.call(self, text, params);
     }) as typeof db.query;
   db.query = counted(original, db);
