@@ -9,7 +9,12 @@ import { ForbiddenError, LimitError, NotFoundError, ValidationError } from "../.
 import { isUuid } from "../../lib/ids.ts";
 import { fromCents } from "../../lib/money.ts";
 import { assertAcceptingRequests, assertIpAllowed } from "../moderation/moderation.service.ts";
-import { ANONYMOUS_PRIORITY_FLOOR, REGISTERED_PRIORITY_FLOOR, watchRows } from "../requests/requests.service.ts";
+import {
+  ANONYMOUS_PRIORITY_FLOOR,
+  lockRequester,
+  REGISTERED_PRIORITY_FLOOR,
+  watchRows,
+} from "../requests/requests.service.ts";
 import { requestPriority } from "../trust/priority.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
 import {
@@ -23,7 +28,7 @@ import {
   withinConcurrency,
 } from "./alchemy.rules.ts";
 import { type MeasuredSource, measureBase64Source, measureUrlSource } from "./alchemy.source.ts";
-import { type AlchemyRow, insertAlchemyRequest, lockAlchemyRequester, readAlchemyRequests } from "./alchemy.sql.ts";
+import { type AlchemyRow, insertAlchemyRequest, readAlchemyRequests } from "./alchemy.sql.ts";
 
 export type { AlchemyRow, FormRow } from "./alchemy.sql.ts";
 
@@ -113,7 +118,8 @@ export async function createAlchemyRequest(
       now,
     };
     const requestId = await deps.db.tx(async (sql) => {
-      const requester = await lockAlchemyRequester(sql, viewer.userId);
+      // the forms it has waiting or processing (§3.7), under the lock every admission takes
+      const requester = await lockRequester(sql, viewer.userId, "alchemy");
       if (!withinConcurrency(requester.active, row.forms.length, requester.concurrency)) {
         const limit = requester.concurrency * ALCHEMY_LIMITS.concurrencyFactor;
         throw new LimitError(

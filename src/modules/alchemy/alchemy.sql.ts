@@ -17,34 +17,6 @@ export interface NewAlchemyRequest {
 }
 
 /**
- * Serialises a user's admissions (the same transaction-scoped lock the image requests take, so
- * two admissions of one user never interleave) and returns the alchemy forms they have waiting
- * or processing (§3.7) with their balance and concurrency.
- */
-export async function lockAlchemyRequester(
-  sql: Sql,
-  userId: number,
-): Promise<{ active: number; kudos: number; concurrency: number }> {
-  await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId], { name: "requester_lock" });
-  // per live request, as lockRequester counts (requests.sql.ts): O(the user's live requests)
-  const rows = await sql.query<{ active: number; kudos: string; concurrency: number }>(
-    `SELECT (SELECT coalesce(sum(a.n), 0)::int
-               FROM requests r,
-                    LATERAL (SELECT count(*) AS n FROM jobs j
-                              WHERE j.request_id = r.id AND j.state IN ('waiting', 'processing')) a
-              WHERE r.user_id = u.id AND r.kind = 'alchemy' AND NOT r.cancelled AND NOT r.expired
-                AND NOT r.faulted) AS active,
-            u.kudos, u.concurrency
-       FROM users u WHERE u.id = $1`,
-    [userId],
-    { name: "alchemy_requester_active" },
-  );
-  const r = rows[0];
-  if (!r) throw new Error(`user ${userId} vanished`);
-  return { active: r.active, kudos: Number(r.kudos), concurrency: r.concurrency };
-}
-
-/**
  * Inserts an alchemy request and one WAITING job per form, in one statement; returns its id.
  * The request's `models` are its forms and each job's `model` its form (the insert trigger makes
  * the job's `models` that one form), so the claim matches forms as it matches models.

@@ -44,6 +44,8 @@ import {
 /** The request watcher, for the other kinds' `…RequestUpdated` subscriptions (text, alchemy). */
 export { type WatchableRow, watchRequest, watchRows } from "./requests.watch.ts";
 export type { GenerationRow, RequestKey, RequestRow };
+/** The admission lock and count every kind takes (alchemy counts its own forms: `kind`). */
+export { lockRequester };
 
 /** The lowest priority a registered requester gets, whatever their balance (issue: kudos economy). */
 export const REGISTERED_PRIORITY_FLOOR = 25;

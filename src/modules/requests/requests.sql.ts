@@ -56,12 +56,14 @@ export type NewImageRequest = NewRequest & { kind: "image" };
 
 /**
  * Serialises a user's request admissions (transaction-scoped), so the concurrency check and the
- * insert that follows cannot interleave with another request of the same user, and returns the
- * jobs the user has waiting or processing and their balance.
+ * insert that follows cannot interleave with another request of the same user (of any kind: one
+ * lock), and returns the jobs the user has waiting or processing (of `kind` only, when given:
+ * alchemy counts its forms apart, §3.7) and their balance.
  */
 export async function lockRequester(
   sql: Sql,
   userId: number,
+  kind: NewRequest["kind"] | null = null,
 ): Promise<{ active: number; kudos: number; trusted: boolean; concurrency: number }> {
   await sql.query("SELECT pg_advisory_xact_lock(1, $1)", [userId], { name: "requester_lock" });
   const rows = await sql.query<{ active: number; kudos: string; trusted: boolean; concurrency: number }>(
@@ -72,10 +74,10 @@ export async function lockRequester(
                FROM requests r,
                     LATERAL (SELECT count(*) AS n FROM jobs j
                               WHERE j.request_id = r.id AND j.state IN ('waiting', 'processing')) a
-              WHERE r.user_id = u.id AND ${LIVE}) AS active,
+              WHERE r.user_id = u.id AND ${LIVE} AND ($2::worker_kind IS NULL OR r.kind = $2)) AS active,
             u.kudos, u.trusted, u.concurrency
        FROM users u WHERE u.id = $1`,
-    [userId],
+    [userId, kind],
     { name: "requester_active" },
   );
   const r = rows[0];
