@@ -6,7 +6,7 @@ import { CloseCode, makeServer, type SubscribePayload, type Context as WsContext
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { Viewer } from "../modules/users/users.service.ts";
 import { authenticate } from "../modules/users/users.service.ts";
-import { apiKeyFromHeaders, apiKeyFromObject, type KeyRead } from "./api-key.ts";
+import { apiKeyFromObject, type KeyRead, readApiKey } from "./api-key.ts";
 import { inRequest } from "./request-scope.ts";
 import { clientIp, plainHost, rejectUpgrade } from "./respond.ts";
 import type { RouteEnv } from "./routes.ts";
@@ -54,10 +54,7 @@ function invalidKey(): GraphQLError {
 function connectionKey(params: unknown, upgrade: Extra["upgrade"]): KeyRead {
   const fromParams = apiKeyFromObject(params);
   if (!fromParams.ok || fromParams.key !== null) return fromParams;
-  const headers = new Headers();
-  if (upgrade.apikey !== undefined) headers.set("apikey", upgrade.apikey);
-  if (upgrade.authorization !== undefined) headers.set("authorization", upgrade.authorization);
-  return apiKeyFromHeaders(headers);
+  return readApiKey(upgrade.apikey, upgrade.authorization);
 }
 
 /** The parts of an upgrade request a connection keeps ({@link Extra}'s `upgrade`). */
