@@ -78,14 +78,14 @@ interface RecentCheckIn {
 
 const recentCheckIns = new WeakMap<Deps, Map<string, RecentCheckIn>>();
 
-// As the AI Horde does, a worker polling in a loop is checked in at most every 30 s: each check-in
-// is a committed write (an fsync), which on a polling worker's hot path costs more than its claim.
-// The claim reads maintenance and pause from the row itself, so nothing it decides goes stale.
 /** A declaration's SHA-256 (base64): 44 bytes per remembered check-in instead of its whole JSON. */
 function fingerprint(d: object): string {
   return createHash("sha256").update(JSON.stringify(d)).digest("base64");
 }
 
+// As the AI Horde does, a worker polling in a loop is checked in at most every 30 s: each check-in
+// is a committed write (an fsync), which on a polling worker's hot path costs more than its claim.
+// The claim reads maintenance and pause from the row itself, so nothing it decides goes stale.
 function recentCheckIn(deps: Deps, key: string, declaration: string, now: number): CheckedInWorker | null {
   const hit = recentCheckIns.get(deps)?.get(key);
   if (!hit || hit.declaration !== declaration || now - hit.at > CHECK_IN_DEBOUNCE_SECONDS * 1000) return null;
