@@ -231,20 +231,13 @@ async function throughput(jobs = 2000, workers = 8) {
     const d = await post(s.url, POP, { input: { name: `tp-${w}`, models: ["stable_diffusion"] } }, s.owner.apiKey);
     if (d.popImageJob.__typename !== "PopImageJobPayload") throw new Error(JSON.stringify(d));
   }
-  const results: Record<string, number> = {};
-
   // BENCH_ONLY=http|ws runs that API loop alone (for a CPU profile of it); ratios then print NaN.
   const only = process.env.BENCH_ONLY;
-  const spread = { rate: NaN, statements: NaN };
-  const hot = { rate: NaN, statements: NaN };
+  const none = { rate: Number.NaN, statements: Number.NaN };
   // The physical limit and the project's raw claim + settlement, in this process, same database.
-  if (!only) {
-    results.minimal = await minimalLedgerLoop(db, jobs, workers);
-    Object.assign(spread, await rawSettlementLoop(db, { jobs, workers, hot: false }));
-    Object.assign(hot, await rawSettlementLoop(db, { jobs, workers, hot: true }));
-  }
-  results.spread = spread.rate;
-  results.sql = hot.rate;
+  const minimal = only ? Number.NaN : await minimalLedgerLoop(db, jobs, workers);
+  const spread = only ? none : await rawSettlementLoop(db, { jobs, workers, hot: false });
+  const hot = only ? none : await rawSettlementLoop(db, { jobs, workers, hot: true });
 
   // The API loops. Their clients run in this process (as every figure in bench/README.md was
   // taken); BENCH_CLIENTS=process runs them in one of their own, as real workers are, which on
@@ -259,29 +252,23 @@ async function throughput(jobs = 2000, workers = 8) {
       : await apiLoopInChild(kind, s.url, s.wsUrl, s.owner.apiKey, workers, jobs);
     return { rate: jobs / (ms / 1000), statements: (db.stats.statements - st) / jobs };
   };
-  const none = { rate: Number.NaN, statements: Number.NaN };
   const http = !only || only === "http" ? await apiRun("http") : none;
   const ws = !only || only === "ws" ? await apiRun("ws") : none;
-  results.http = http.rate;
-  results.ws = ws.rate;
-  const httpStatements = http.statements;
-  const wsStatements = ws.statements;
 
-  const m = results.minimal ?? NaN;
   const ratio = (x: number, of: number) => `${x.toFixed(0)} jobs/s = ${(x / of).toFixed(2)}`;
   console.log(`throughput, ${workers} connections or workers, ${jobs} jobs each:`);
-  console.log(`  minimal ledger loop (the denominator)          ${m.toFixed(0)} jobs/s`);
+  console.log(`  minimal ledger loop (the denominator)          ${minimal.toFixed(0)} jobs/s`);
   console.log(
-    `  raw claim + settlement, spread requesters      ${ratio(results.spread!, m)} of the minimal loop (${spread.statements.toFixed(1)} statements/job)`,
+    `  raw claim + settlement, spread requesters      ${ratio(spread.rate, minimal)} of the minimal loop (${spread.statements.toFixed(1)} statements/job)`,
   );
   console.log(
-    `  raw claim + settlement, one hot requester      ${ratio(results.sql!, m)} of the minimal loop (${hot.statements.toFixed(1)} statements/job)`,
+    `  raw claim + settlement, one hot requester      ${ratio(hot.rate, minimal)} of the minimal loop (${hot.statements.toFixed(1)} statements/job)`,
   );
   console.log(
-    `  API over HTTP (pop + submit, one requester)    ${ratio(results.http!, m)} of the minimal loop, ${(results.http! / results.sql!).toFixed(2)} of the raw hot loop (${httpStatements.toFixed(1)} statements/job)`,
+    `  API over HTTP (pop + submit, one requester)    ${ratio(http.rate, minimal)} of the minimal loop, ${(http.rate / hot.rate).toFixed(2)} of the raw hot loop (${http.statements.toFixed(1)} statements/job)`,
   );
   console.log(
-    `  API over WS (feed + submit, one requester)     ${ratio(results.ws!, m)} of the minimal loop, ${(results.ws! / results.sql!).toFixed(2)} of the raw hot loop (${wsStatements.toFixed(1)} statements/job)`,
+    `  API over WS (feed + submit, one requester)     ${ratio(ws.rate, minimal)} of the minimal loop, ${(ws.rate / hot.rate).toFixed(2)} of the raw hot loop (${ws.statements.toFixed(1)} statements/job)`,
   );
   await s.close();
 }
