@@ -1,4 +1,5 @@
 import { crc32 } from "node:zlib";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { makeJpeg, makePng, makeWebp } from "../modules/requests/test-images.ts";
 import {
@@ -7,6 +8,8 @@ import {
   decodeStrictBase64,
   type ImageDecodeResult,
   IN_MEMORY_DECODE_PIXELS,
+  readImageHeader,
+  sniffFormat,
 } from "./images.ts";
 
 const LIMITS = { maxBytes: 1024 * 1024, maxSide: 3072 };
@@ -95,6 +98,80 @@ describe("decodeImage", () => {
     expect(codeOf(await decodeImage(makeWebp(4096, 16), LIMITS))).toBe("ImageTooLarge");
     expect(codeOf(await decodeImage(makeWebp(10000, 10000), LIMITS))).toBe("ImageTooLarge");
     expect(codeOf(await decodeImage(makePng(64, 64), { maxBytes: 100, maxSide: 3072 }))).toBe("ImageTooLarge");
+  });
+});
+
+/** Encodings of one picture that a worker or client may send, made by libvips itself. */
+async function encodings(): Promise<Array<[string, Buffer]>> {
+  const rgba = { width: 37, height: 23, channels: 4 as const, background: { r: 200, g: 20, b: 90, alpha: 0.5 } };
+  const rgb = { width: 37, height: 23, channels: 3 as const, background: { r: 200, g: 20, b: 90 } };
+  const from = (create: typeof rgb | typeof rgba) => sharp({ create });
+  return [
+    ["png rgb", await from(rgb).png().toBuffer()],
+    ["png rgba", await from(rgba).png().toBuffer()],
+    ["png grey", await from(rgb).greyscale().png().toBuffer()],
+    ["png grey+alpha", await from(rgba).greyscale().png().toBuffer()],
+    ["png palette", await from(rgb).png({ palette: true }).toBuffer()],
+    ["png palette+transparency", await from(rgba).png({ palette: true }).toBuffer()],
+    ["png 16-bit", await from(rgba).png().toColourspace("rgb16").toBuffer()],
+    ["png interlaced", await from(rgba).png({ progressive: true }).toBuffer()],
+    ["jpeg baseline", await from(rgb).jpeg().toBuffer()],
+    ["jpeg progressive", await from(rgb).jpeg({ progressive: true }).toBuffer()],
+    ["jpeg grey", await from(rgb).greyscale().jpeg().toBuffer()],
+    ["jpeg with exif", await from(rgb).jpeg().withMetadata({ orientation: 6 }).toBuffer()],
+    ["webp lossy", await from(rgb).webp().toBuffer()],
+    ["webp lossy+alpha", await from(rgba).webp().toBuffer()],
+    ["webp lossless", await from(rgb).webp({ lossless: true }).toBuffer()],
+    ["webp lossless+alpha", await from(rgba).webp({ lossless: true }).toBuffer()],
+    ["webp with exif", await from(rgb).webp().withMetadata({ orientation: 3 }).toBuffer()],
+  ];
+}
+
+describe("readImageHeader", () => {
+  it("reads the size and alpha libvips reads, for every encoding libvips writes", async () => {
+    for (const [name, bytes] of await encodings()) {
+      const format = sniffFormat(bytes)!;
+      const meta = await sharp(bytes).metadata();
+      expect(meta.format, name).toBe(format);
+      expect(readImageHeader(bytes, format), name).toEqual({
+        width: meta.width,
+        height: meta.height,
+        hasAlpha: meta.hasAlpha,
+      });
+      const r = await decodeImage(bytes, LIMITS);
+      expect(r.ok && { w: r.image.width, h: r.image.height, a: r.image.hasAlpha }, name).toEqual({
+        w: 37,
+        h: 23,
+        a: meta.hasAlpha,
+      });
+    }
+  });
+
+  it("finds nothing where the header is not where its format puts it", () => {
+    const png = makePng(8, 8);
+    const noIhdr = Buffer.from(png);
+    noIhdr.write("IHDX", 12, "latin1");
+    expect(readImageHeader(noIhdr, "png")).toBeNull();
+    // a JPEG whose first scan comes before any frame header
+    expect(readImageHeader(Buffer.from([0xff, 0xd8, 0xff, 0xda, 0, 2, 0xff, 0xd9]), "jpeg")).toBeNull();
+    const webp = makeWebp(16, 16);
+    const unknown = Buffer.from(webp);
+    unknown.write("VP9 ", 12, "latin1");
+    expect(readImageHeader(unknown, "webp")).toBeNull();
+  });
+
+  it("refuses an image whose header says another size than its pixels", async () => {
+    // a WEBP whose extended header claims a canvas narrower than the picture inside it
+    const webp = Buffer.from(makeWebp(500, 300, { alpha: true, extended: true }));
+    expect(readImageHeader(webp, "webp")).toMatchObject({ width: 500, height: 300 });
+    webp.writeUIntLE(99, 24, 3);
+    expect(readImageHeader(webp, "webp")).toMatchObject({ width: 100, height: 300 });
+    expect(codeOf(await decodeImage(webp, LIMITS))).toBe("InvalidImage");
+    // a JPEG whose frame header says 64 rows more than its scan holds
+    const jpeg = Buffer.from(makeJpeg(64, 64));
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    jpeg.writeUInt16BE(128, sof + 5);
+    expect(codeOf(await decodeImage(jpeg, LIMITS))).toBe("InvalidImage");
   });
 });
 
