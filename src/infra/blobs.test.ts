@@ -1,8 +1,21 @@
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLocalBlobStore } from "./blobs.ts";
+
+describe("the local blob store's put", () => {
+  it("writes the bytes under a new key of their format, and nothing else", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "horde-blobs-"));
+    const store = createLocalBlobStore(dir);
+    const a = await store.put(new Uint8Array([1, 2, 3]), "webp");
+    const b = await store.put(new Uint8Array([1, 2, 3]), "webp");
+    expect(a).toMatch(/^[0-9a-f-]{36}\.webp$/);
+    expect(b).not.toBe(a);
+    expect(readdirSync(dir).sort()).toEqual([a, b].sort());
+    expect(await store.get(a)).toEqual({ bytes: Buffer.from([1, 2, 3]), contentType: "image/webp" });
+  });
+});
 
 describe("the local blob store's delete", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "horde-blobs-"));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { makeDir, usableDir } from "./dirs.ts";
 import { StartupError } from "./startup-error.ts";
@@ -36,7 +36,13 @@ export function checkBlobDir(dir: string): void {
   }
 }
 
-/** A blob store in a local directory, written atomically (temp file, then rename). */
+/**
+ * A blob store in a local directory. A blob is written straight under its key, created
+ * exclusively: the key is new and random, and nobody can ask for it before `put` has resolved
+ * and a committed row names it, so no reader sees a file half written; a write that fails removes
+ * its file. (A temporary file and a rename cost two more trips through the thread pool: ≈ 250 µs
+ * of CPU per image against ≈ 170, bench/README.md.)
+ */
 export function createLocalBlobStore(dir: string): BlobStore {
   let made = false;
   const ensure = () => {
@@ -48,9 +54,13 @@ export function createLocalBlobStore(dir: string): BlobStore {
     async put(bytes, format) {
       ensure();
       const key = `${randomUUID()}.${format}`;
-      const tmp = path.join(dir, `.${key}.tmp`);
-      await writeFile(tmp, bytes);
-      await rename(tmp, path.join(dir, key));
+      const file = path.join(dir, key);
+      try {
+        await writeFile(file, bytes, { flag: "wx" });
+      } catch (err) {
+        await unlink(file).catch(() => {}); // a partial file, or none (EEXIST cannot be: the key is new)
+        throw err;
+      }
       return key;
     },
     async get(key) {
