@@ -5,7 +5,6 @@ import { allowedOrigin } from "./http/cors.ts";
 import { createLifecycle, type ServerState } from "./http/lifecycle.ts";
 import { countedLimits, registerMetricSources } from "./http/metrics.ts";
 import { createLimits } from "./http/rate-limit.ts";
-import { inRequest } from "./http/request-scope.ts";
 import { requestIdOf } from "./http/respond.ts";
 import { route } from "./http/routes.ts";
 import { createWsServer } from "./http/ws-server.ts";
@@ -47,7 +46,7 @@ export function createApp(deps: Deps, opts: { tasks?: boolean } = {}): App {
     handle: async (req, res) => {
       const requestId = requestIdOf(req, randomUUID);
       res.setHeader("x-request-id", requestId);
-      await inRequest(requestId, () => route(env, req, res, requestId));
+      await route(env, req, res, requestId);
     },
     startTasks: opts.tasks === false ? undefined : () => startTasks(deps),
   });

@@ -2,14 +2,13 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { type ExecutionResult, GraphQLError } from "graphql";
 import { createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Deps } from "../deps.ts";
-import { DomainError } from "../errors.ts";
 import { apiKeyFromHeaders } from "../http/api-key.ts";
 import { corsOptions } from "../http/cors.ts";
 import { countErrors } from "../http/metrics-errors.ts";
-import { currentRequestId } from "../http/request-scope.ts";
 import type { Metrics } from "../infra/metrics.ts";
 import { authenticate, type Viewer } from "../modules/users/users.service.ts";
 import type { Context } from "./context.ts";
+import { maskError, maskOperationErrors } from "./mask-errors.ts";
 import { schema } from "./schema.ts";
 
 /** What the HTTP and WebSocket front ends put into every operation's initial context. */
@@ -67,33 +66,9 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
     // GraphiQL is served by the routes, compressed and cached (src/http/graphiql.ts).
     graphiql: false,
     cors: (request) => corsOptions(deps.config.corsOrigins, request.headers.get("origin")),
-    maskedErrors: {
-      isDev: false,
-      maskError(error, message) {
-        if (error instanceof GraphQLError) {
-          const original = error.originalError;
-          // GraphQL's own errors (syntax, validation, variables) and ours are meant for the client.
-          if (!original || original instanceof GraphQLError) return error;
-          if (original instanceof DomainError) {
-            return new GraphQLError(original.message, {
-              nodes: error.nodes,
-              path: error.path,
-              extensions: { code: original.code },
-            });
-          }
-          const requestId = currentRequestId();
-          deps.logger.error({ err: original, path: error.path, requestId }, "unexpected error");
-          return new GraphQLError(message, {
-            nodes: error.nodes,
-            path: error.path,
-            extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-          });
-        }
-        const requestId = currentRequestId();
-        deps.logger.error({ err: error, requestId }, "unexpected error");
-        return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
-      },
-    },
+    // Errors of an operation are masked by maskOperationErrors (in `plugins`), with its request id;
+    // what is left for Yoga's own masking happens outside any operation.
+    maskedErrors: { isDev: false, maskError: (error) => maskError(error, undefined, deps.logger) },
     logging: false,
     batching: false,
     // The HTTP bridge reads the body within MAX_BODY_BYTES, counting what arrives, before Yoga
@@ -112,12 +87,18 @@ export function createYogaServer(deps: Deps): YogaServerInstance<ServerContext, 
       }),
       requestErrorCodes,
       countErrors(deps.metrics),
+      maskOperationErrors(deps.logger),
     ],
     context: async (initial): Promise<Context> => {
       let viewer = initial.viewer;
       if (!viewer) {
         const read = apiKeyFromHeaders(initial.request.headers);
-        const found = read.ok ? await authenticate(deps.db, read.key) : null;
+        let found: Viewer | null = null;
+        try {
+          found = read.ok ? await authenticate(deps.db, read.key) : null;
+        } catch (err) {
+          throw maskError(err, initial.requestId, deps.logger); // logged with the request's id
+        }
         if (!found) {
           deps.metrics.error("InvalidAPIKey");
           throw invalidApiKeyError();

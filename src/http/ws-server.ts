@@ -4,10 +4,10 @@ import type { Duplex } from "node:stream";
 import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from "graphql";
 import { CloseCode, makeServer, type SubscribePayload, type Context as WsContext } from "graphql-ws";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
+import { UNEXPECTED_ERROR_MESSAGE } from "../graphql/mask-errors.ts";
 import type { Viewer } from "../modules/users/users.service.ts";
 import { authenticate } from "../modules/users/users.service.ts";
 import { apiKeyFromObject, type KeyRead, readApiKey } from "./api-key.ts";
-import { inRequest } from "./request-scope.ts";
 import { clientIp, plainHost, rejectUpgrade } from "./respond.ts";
 import type { RouteEnv } from "./routes.ts";
 import { SubscriptionCaps } from "./subscription-caps.ts";
@@ -79,47 +79,16 @@ function operationKey(payload: SubscribePayload): KeyRead | undefined {
   return read.ok && read.key === null ? undefined : read;
 }
 
-/** Runs an operation's execution, and each event of a subscription, under its request id. */
 type Run = (args: ExecutionArgs) => unknown;
 
 /**
- * A subscription's event stream, each `next` run under the operation's request id. A class, not
- * an object of closures: a worker's feed keeps one for as long as it is open, and with thousands
- * of idle feeds every closure (and its name, built per instance for a symbol-keyed method) counts.
+ * The operation's own execute and subscribe, which Yoga's envelop built with its plugins (limits,
+ * error masking under the operation's request id, counts). graphql-ws takes one execute and one
+ * subscribe for the whole server, so each operation carries its own in its root value.
  */
-class ScopedEvents implements AsyncIterableIterator<unknown> {
-  constructor(
-    private readonly requestId: string,
-    private readonly it: AsyncIterator<unknown>,
-  ) {}
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-  next(): Promise<IteratorResult<unknown>> {
-    return inRequest(this.requestId, () => this.it.next());
-  }
-  return(v?: unknown): Promise<IteratorResult<unknown>> {
-    return this.it.return?.(v) ?? Promise.resolve({ done: true, value: v });
-  }
-  throw(e?: unknown): Promise<IteratorResult<unknown>> {
-    return this.it.throw?.(e) ?? Promise.reject(e);
-  }
-}
-
-/** An operation's execute and subscribe under its request id (the operation's root value). */
-class Scoped {
-  constructor(
-    private readonly requestId: string,
-    private readonly fns: { execute: Run; subscribe: Run },
-  ) {}
-  execute(args: ExecutionArgs): unknown {
-    return inRequest(this.requestId, () => this.fns.execute(args));
-  }
-  async subscribe(args: ExecutionArgs): Promise<unknown> {
-    const result = await inRequest(this.requestId, async () => this.fns.subscribe(args));
-    if (!result || typeof result !== "object" || !(Symbol.asyncIterator in result)) return result;
-    return new ScopedEvents(this.requestId, (result as AsyncIterable<unknown>)[Symbol.asyncIterator]());
-  }
+interface Enveloped {
+  execute: Run;
+  subscribe: Run;
 }
 
 type GqlWsServer = ReturnType<typeof makeServer<Record<string, unknown> | undefined, Extra>>;
@@ -320,7 +289,7 @@ async function onSubscribe(env: RouteEnv, caps: SubscriptionCaps, ctx: Ctx, id: 
     viewer = await viewerFor(env, extra, payload);
   } catch (err) {
     logger.error({ err, requestId, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket authentication failed");
-    return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })];
+    return [new GraphQLError(UNEXPECTED_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })];
   }
   if (viewer instanceof GraphQLError) return [viewer];
   const { schema, execute, subscribe, contextFactory, parse, validate } = env.yoga.getEnveloped({
@@ -360,7 +329,7 @@ async function onSubscribe(env: RouteEnv, caps: SubscriptionCaps, ctx: Ctx, id: 
     operationName: payload.operationName,
     variableValues: payload.variables,
     contextValue: await contextFactory(),
-    rootValue: new Scoped(requestId, { execute, subscribe }),
+    rootValue: { execute, subscribe } satisfies Enveloped,
   };
 }
 
@@ -380,8 +349,8 @@ export function createWsServer(env: RouteEnv, allowedOrigin: (origin: string | u
   const caps = new SubscriptionCaps(config.subscriptions);
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
-    execute: (args) => (args.rootValue as Scoped).execute(args) as never,
-    subscribe: (args) => (args.rootValue as Scoped).subscribe(args) as never,
+    execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+    subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
     onConnect: (ctx) => onConnect(env, ctx),
     onSubscribe: (ctx, id, payload) => onSubscribe(env, caps, ctx, id, payload),
     onComplete: (ctx, id) => caps.close(ctx.extra.socket, id),
