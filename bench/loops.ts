@@ -14,6 +14,7 @@ import type { Db } from "../src/infra/db.ts";
 import { claimImageJob } from "../src/modules/jobs/jobs.sql.ts";
 import { benchUsers, benchWorker, fillRequests } from "./fill.ts";
 import { settleClaimedJob } from "./settle.ts";
+import { cpuMeter } from "./support.ts";
 
 /** Jobs per second of the minimal ledger loop with `conns` connections. */
 export async function minimalLedgerLoop(db: Db, jobs = 2000, conns = 8): Promise<number> {
@@ -62,7 +63,7 @@ export async function minimalLedgerLoop(db: Db, jobs = 2000, conns = 8): Promise
 export async function rawSettlementLoop(
   db: Db,
   o: { jobs?: number; workers?: number; hot: boolean },
-): Promise<{ rate: number; statements: number }> {
+): Promise<{ rate: number; statements: number; cpu: { node: number; postgres: number } }> {
   const jobs = o.jobs ?? 2000;
   const owners = await benchUsers(db, o.workers ?? 8);
   const ids: string[] = [];
@@ -82,6 +83,7 @@ export async function rawSettlementLoop(
     await fillRequests(db, { count: jobs, n: 1, requesters, models: [], ageSeconds: 60 });
   }
   const before = db.stats.statements;
+  const cpu = cpuMeter();
   const t = performance.now();
   let done = 0;
   await Promise.all(
@@ -95,6 +97,7 @@ export async function rawSettlementLoop(
     }),
   );
   const rate = done / ((performance.now() - t) / 1000);
+  const used = cpu.stop(jobs);
   if (done !== jobs) throw new Error(`settled ${done} of ${jobs}`);
-  return { rate, statements: (db.stats.statements - before) / jobs };
+  return { rate, statements: (db.stats.statements - before) / jobs, cpu: used };
 }

@@ -23,7 +23,7 @@ import { makePng } from "../src/modules/requests/test-images.ts";
 import { authenticate } from "../src/modules/users/users.service.ts";
 import { minimalLedgerLoop, rawSettlementLoop } from "./loops.ts";
 import { queueSizeRun, rareWorkerRun } from "./queue-size.ts";
-import { benchApp, benchDatabase, benchUser, fmt, percentile, post } from "./support.ts";
+import { benchApp, benchDatabase, benchUser, cpuMeter, fmt, percentile, post } from "./support.ts";
 
 const PNG = makePng(64, 64).toString("base64");
 const FEED = `subscription($input: PopImageJobInput!) { imageJobAssigned(input: $input) { id params { seed } } }`;
@@ -233,7 +233,7 @@ async function throughput(jobs = 2000, workers = 8) {
   }
   // BENCH_ONLY=http|ws runs that API loop alone (for a CPU profile of it); ratios then print NaN.
   const only = process.env.BENCH_ONLY;
-  const none = { rate: Number.NaN, statements: Number.NaN };
+  const none = { rate: Number.NaN, statements: Number.NaN, cpu: { node: Number.NaN, postgres: Number.NaN } };
   // The physical limit and the project's raw claim + settlement, in this process, same database.
   const minimal = only ? Number.NaN : await minimalLedgerLoop(db, jobs, workers);
   const spread = only ? none : await rawSettlementLoop(db, { jobs, workers, hot: false });
@@ -247,10 +247,11 @@ async function throughput(jobs = 2000, workers = 8) {
   const apiRun = async (kind: "http" | "ws") => {
     await prefill(s, jobs);
     const st = db.stats.statements;
+    const cpu = cpuMeter();
     const ms = inline
       ? await timedLoop(() => apiLoop(kind, s.url, s.wsUrl, s.owner.apiKey, workers, jobs))
       : await apiLoopInChild(kind, s.url, s.wsUrl, s.owner.apiKey, workers, jobs);
-    return { rate: jobs / (ms / 1000), statements: (db.stats.statements - st) / jobs };
+    return { rate: jobs / (ms / 1000), statements: (db.stats.statements - st) / jobs, cpu: cpu.stop(jobs) };
   };
   const http = !only || only === "http" ? await apiRun("http") : none;
   const ws = !only || only === "ws" ? await apiRun("ws") : none;
@@ -270,6 +271,16 @@ async function throughput(jobs = 2000, workers = 8) {
   console.log(
     `  API over WS (feed + submit, one requester)     ${ratio(ws.rate, minimal)} of the minimal loop, ${(ws.rate / hot.rate).toFixed(2)} of the raw hot loop (${ws.statements.toFixed(1)} statements/job)`,
   );
+  // What bounds each loop on this machine: CPU per job, this process (server, in-process
+  // clients, libvips) and Postgres; with 2 cores, 1,000 / (sum / 2) jobs/s is the ceiling.
+  const cpuLine = (name: string, c: { node: number; postgres: number }) =>
+    console.log(
+      `  CPU per job, ${name.padEnd(18)} this process ${c.node.toFixed(2)} ms, Postgres ${c.postgres.toFixed(2)} ms`,
+    );
+  cpuLine("raw spread", spread.cpu);
+  cpuLine("raw hot", hot.cpu);
+  cpuLine("API over HTTP", http.cpu);
+  cpuLine("API over WS", ws.cpu);
   await s.close();
 }
 

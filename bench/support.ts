@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -81,6 +81,44 @@ export function percentile(sample: number[], p: number): number {
   const s = [...sample].sort((a, b) => a - b);
   if (s.length === 0) return Number.NaN;
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux this runs on). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time, in ms, used so far by every Postgres process of this machine (backends included). */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    } catch {
+      continue; // exited between the listing and the read
+    }
+    const close = stat.lastIndexOf(")");
+    if (stat.slice(stat.indexOf("(") + 1, close) !== "postgres") continue;
+    const fields = stat.slice(close + 2).split(" "); // from field 3 (state) on
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * Starts counting CPU time: this process's (every thread: the server, its in-process clients,
+ * libvips' threads) and every Postgres process's. `stop(jobs)` gives each in ms per job. This is
+ * what bounds a loop on two cores: the sum of both against the 2 × wall time available.
+ */
+export function cpuMeter(): { stop(jobs: number): { node: number; postgres: number } } {
+  const node0 = process.cpuUsage();
+  const pg0 = postgresCpuMs();
+  return {
+    stop(jobs) {
+      const n = process.cpuUsage(node0);
+      return { node: (n.user + n.system) / 1000 / jobs, postgres: (postgresCpuMs() - pg0) / jobs };
+    },
+  };
 }
 
 export function fmt(ms: number): string {
