@@ -21,6 +21,8 @@ const lines: Record<string, unknown>[] = [];
 let app: App;
 let url: string;
 let failKeyLookup = false;
+/** Fails every query but the key lookup: an unexpected error inside a resolver. */
+let failResolvers = false;
 
 beforeAll(async () => {
   const config = loadConfig({
@@ -34,7 +36,7 @@ beforeAll(async () => {
   const db: Db = {
     ...real,
     query: (text, params) =>
-      failKeyLookup && text.includes("api_key_hash")
+      (failKeyLookup && text.includes("api_key_hash")) || (failResolvers && !text.includes("api_key_hash"))
         ? Promise.reject(new Error("the database went away"))
         : real.query(text, params),
   };
@@ -88,6 +90,49 @@ describe("request ids in error logs", () => {
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(errorLines().length).toBeGreaterThan(0);
     for (const l of errorLines()) expect(l.requestId).toBe(requestId);
+  });
+
+  it("names the request id of an unexpected error inside a resolver, over HTTP and over a socket", async () => {
+    const user = await seedUser(tdb.db);
+    const query = "{ hordeStatus { at interrogatorsOnline } }";
+    failResolvers = true;
+    lines.length = 0;
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", apikey: user.apiKey, "x-request-id": "rid-resolver-1" },
+      body: JSON.stringify({ query }),
+    });
+    const body = await res.json();
+    expect(body.errors[0]).toMatchObject({
+      message: "Unexpected error.",
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "rid-resolver-1" },
+    });
+    expect(JSON.stringify(body)).not.toContain("went away");
+    const httpLines = errorLines();
+    expect(httpLines.length).toBeGreaterThan(0);
+    for (const l of httpLines) expect(l.requestId).toBe("rid-resolver-1");
+
+    lines.length = 0;
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { apikey: user.apiKey },
+    });
+    const results = await new Promise<{ errors?: { message: string; extensions?: Record<string, unknown> }[] }[]>(
+      (resolve, reject) => {
+        const got: never[] = [];
+        client.subscribe({ query }, { next: (r) => got.push(r as never), error: reject, complete: () => resolve(got) });
+      },
+    );
+    failResolvers = false;
+    await client.dispose();
+    const error = results[0]?.errors?.[0];
+    expect(error).toMatchObject({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(error?.extensions?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(results)).not.toContain("went away");
+    expect(errorLines().length).toBeGreaterThan(0);
+    for (const l of errorLines()) expect(l.requestId).toBe(error?.extensions?.requestId);
   });
 
   it("does not echo a request id with control characters; it makes a new one", async () => {
