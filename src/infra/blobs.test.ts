@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLocalBlobStore } from "./blobs.ts";
+import { createLocalBlobStore, SYNC_WRITE_BYTES } from "./blobs.ts";
 
 describe("the local blob store's put", () => {
   it("writes the bytes under a new key of their format, and nothing else", async () => {
@@ -14,6 +14,15 @@ describe("the local blob store's put", () => {
     expect(b).not.toBe(a);
     expect(readdirSync(dir).sort()).toEqual([a, b].sort());
     expect(await store.get(a)).toEqual({ bytes: Buffer.from([1, 2, 3]), contentType: "image/webp" });
+  });
+
+  it("writes a blob over the synchronous bound through the thread pool, whole", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "horde-blobs-"));
+    const store = createLocalBlobStore(dir);
+    const big = Buffer.alloc(SYNC_WRITE_BYTES + 1, 7);
+    const key = await store.put(big, "png");
+    expect((await store.get(key))?.bytes.equals(big)).toBe(true);
+    expect(readdirSync(dir)).toEqual([key]);
   });
 });
 
