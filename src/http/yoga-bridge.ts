@@ -64,10 +64,11 @@ async function pipeResponse(response: Response, res: ServerResponse, state: Brid
   const isStream = response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
   if (!isStream) {
     // Yoga's own Response holds a plain body as it was given: reading it whole costs no stream
-    const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
-    if (body) outHeaders["content-length"] = String(body.length);
+    // (asking for `response.body` first would build one)
+    const body = Buffer.from(await response.arrayBuffer());
+    if (body.length > 0) outHeaders["content-length"] = String(body.length);
     res.writeHead(response.status, outHeaders);
-    res.end(body ?? undefined);
+    res.end(body.length > 0 ? body : undefined);
     return;
   }
   res.writeHead(response.status, outHeaders);
