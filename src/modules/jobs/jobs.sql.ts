@@ -70,7 +70,7 @@ export interface Claim {
  * The claim: the best job this worker may take, marked PROCESSING for it, in one statement whose
  * cost does not grow with the queue (issue 9; figures in bench/README.md), and which holds the
  * worker to `cap` jobs held at once. The statement is the SQL function `claim_next_job`
- * (migration 20261202000002_claim_next_job), which makes its plan a generic one, planned once
+ * (migrations 20261202000002_claim_next_job, 20261202040001_claim_own_lateral), which makes its plan a generic one, planned once
  * per connection: planning it costs more than running it, and as a named statement Postgres
  * re-planned it on every execution whenever its estimates favoured that.
  *
@@ -82,8 +82,9 @@ export interface Claim {
  * in a transaction of its own (autocommit), or one that only claims.
  *
  * Candidates, best first: the live requests with waiting jobs of the worker's owner and of its
- * priority users (`priorityUsernames`, the AI Horde's priority pass; a few, through
- * requests_live_user_idx), then the queue itself. `walk` reads jobs_queue_idx, which holds only
+ * priority users (`priorityUsernames`, the AI Horde's priority pass; a few, looked up user by
+ * user in requests_live_user_idx, and only their requests probed for a waiting job), then the
+ * queue itself. `walk` reads jobs_queue_idx, which holds only
  * waiting jobs in queue order, one request at a time (each step jumps past the request's other
  * jobs), and checks `image_eligible` on each request in that order, stopping at 4 eligible ones
  * or after {@link CLAIM_WALK} requests. Requests whose jobs are all claimed are not in the index,
