@@ -1,10 +1,12 @@
--- The claim's first branch, the worker's own and priority users' requests, starts from those
--- users instead of from every live request. It joined requests on `user_id = ANY (…)`; with the
--- generic plan made at a connection's first claim (a small queue: a sequential scan), the
--- "has a waiting job" subquery ran on every live request before the user test, in the scan:
--- 281 subqueries and 1.1 ms of a 3.1 ms claim with 300 live requests of other users. Now each of
--- the worker's users is looked up in requests_live_user_idx, and the waiting-job probe runs only
--- on their requests. Everything else is claim_next_job as 20261202000002 made it.
+-- The claim's first branch, the worker's own and priority users' requests, probes for a waiting
+-- job only on those users' requests. The probe was a subquery in the same WHERE as the user test;
+-- with the generic plan made at a connection's first claim on a small queue (a sequential scan
+-- of requests), it ran inside the scan on every live request, before the user test: 281 probes
+-- and 1.1 ms of a 3.1 ms claim with 300 live requests of other users. Now the users' requests are
+-- found first (OFFSET 0 keeps that subquery whole; with a large queue it is an index scan of
+-- requests_live_user_idx), then each is probed (LATERAL, LIMIT 1). Starting from the users with
+-- unnest() instead was tried: its generic plan hashed them and scanned every live request (1.5 ms
+-- at 4,000). Everything else is claim_next_job as 20261202000002 made it.
 --
 -- The walk's bound (16 requests) is CLAIM_WALK in jobs.sql.ts; a test reads it here.
 CREATE OR REPLACE FUNCTION claim_next_job(uuid, timestamptz, integer, worker_kind)
@@ -40,12 +42,13 @@ BEGIN
             WHERE walk.step < 16 AND walk.found < 4
          ),
          own AS (
-           SELECT r.id AS request_id, 5 * extract(epoch FROM r.created_at) - r.priority AS queue_rank, r.created_at
-             FROM me
-            CROSS JOIN LATERAL (SELECT DISTINCT u FROM unnest((me.w).user_id || (me.w).priority_user_ids) u) own_user
-             JOIN requests r ON r.user_id = own_user.u AND NOT r.faulted AND NOT r.cancelled AND NOT r.expired
-            CROSS JOIN LATERAL (SELECT 1 FROM jobs x WHERE x.request_id = r.id AND x.state = 'waiting' LIMIT 1) waiting
-            WHERE me.room > 0 AND claim_eligible(r.id, me.w, me.trusted, $2)
+           SELECT o.request_id, o.queue_rank, o.created_at
+             FROM (SELECT r.id AS request_id, 5 * extract(epoch FROM r.created_at) - r.priority AS queue_rank, r.created_at
+                     FROM me JOIN requests r ON r.user_id = ANY ((me.w).user_id || (me.w).priority_user_ids)
+                                            AND NOT r.faulted AND NOT r.cancelled AND NOT r.expired
+                    WHERE me.room > 0 AND claim_eligible(r.id, me.w, me.trusted, $2)
+                   OFFSET 0) o
+            CROSS JOIN LATERAL (SELECT 1 FROM jobs x WHERE x.request_id = o.request_id AND x.state = 'waiting' LIMIT 1) waiting
             ORDER BY 2, 3, 1 LIMIT 4
          ),
          far AS (
