@@ -86,9 +86,9 @@ export function percentile(sample: number[], p: number): number {
 /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux this runs on). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time, in ms, used so far by every Postgres process of this machine (backends included). */
-function postgresCpuMs(): number {
-  let ticks = 0;
+/** CPU time, in ms, used so far by each Postgres process of this machine (backends included), by pid. */
+function postgresCpuMs(): Map<string, number> {
+  const used = new Map<string, number>();
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     let stat: string;
@@ -100,15 +100,17 @@ function postgresCpuMs(): number {
     const close = stat.lastIndexOf(")");
     if (stat.slice(stat.indexOf("(") + 1, close) !== "postgres") continue;
     const fields = stat.slice(close + 2).split(" "); // from field 3 (state) on
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND); // utime + stime
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return used;
 }
 
 /**
  * Starts counting CPU time: this process's (every thread: the server, its in-process clients,
- * libvips' threads) and every Postgres process's. `stop(jobs)` gives each in ms per job. This is
- * what bounds a loop on two cores: the sum of both against the 2 × wall time available.
+ * libvips' threads) and the Postgres processes'. `stop(jobs)` gives each in ms per job. This is
+ * what bounds a loop on two cores: the sum of both against the 2 × wall time available. A
+ * Postgres process counts from the start (or its own start) to the stop; one that ended in
+ * between is not counted (its time is gone from /proc), so Postgres' figure is a lower bound.
  */
 export function cpuMeter(): { stop(jobs: number): { node: number; postgres: number } } {
   const node0 = process.cpuUsage();
@@ -116,7 +118,9 @@ export function cpuMeter(): { stop(jobs: number): { node: number; postgres: numb
   return {
     stop(jobs) {
       const n = process.cpuUsage(node0);
-      return { node: (n.user + n.system) / 1000 / jobs, postgres: (postgresCpuMs() - pg0) / jobs };
+      let postgres = 0;
+      for (const [pid, ms] of postgresCpuMs()) postgres += ms - (pg0.get(pid) ?? 0);
+      return { node: (n.user + n.system) / 1000 / jobs, postgres: postgres / jobs };
     },
   };
 }
