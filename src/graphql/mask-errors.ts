@@ -36,6 +36,12 @@ export function maskError(error: unknown, requestId: string | undefined, logger:
   return new GraphQLError(UNEXPECTED_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
 }
 
+/** An abort or timeout of the operation's signal (Yoga's own test), which Yoga rethrows unmasked. */
+const isAbort = (error: unknown) =>
+  typeof error === "object" &&
+  error?.constructor?.name === "DOMException" &&
+  ((error as Error).name === "AbortError" || (error as Error).name === "TimeoutError");
+
 const requestIdOf = (contextValue: unknown) => (contextValue as { requestId?: string } | undefined)?.requestId;
 
 /**
@@ -58,7 +64,10 @@ export function maskOperationErrors(logger: Logger): Plugin {
     onSubscribe: ({ args }) => ({
       onSubscribeResult: (payload) =>
         handleStreamOrSingleExecutionResult(payload, maskAll(requestIdOf(args.contextValue))),
-      onSubscribeError: ({ error, setError }) => setError(maskError(error, requestIdOf(args.contextValue), logger)),
+      // A client that left while its subscription started: Yoga ends it as an abort, not an error.
+      onSubscribeError: ({ error, setError }) => {
+        if (!isAbort(error)) setError(maskError(error, requestIdOf(args.contextValue), logger));
+      },
     }),
   };
 }
