@@ -499,6 +499,9 @@ async function queueSizes(sizes = [10, 1000, 10000]) {
   const first = figures[0]!;
   const last = figures[figures.length - 1]!;
   console.log(`claim time ${last.size} vs ${first.size}: ${(last.claim.p50 / first.claim.p50).toFixed(2)}x`);
+  console.log(
+    `pickup warm-up (the first 20 of a fresh server, not in the table): ${figures.map((x) => `${x.size}: first ${x.warmUp.first.toFixed(1)} ms, slowest ${x.warmUp.max.toFixed(1)} ms`).join(" · ")}`,
+  );
   const rare = await rareWorkerRun();
   console.log(
     `rare-model worker facing 10,000 waiting requests it cannot serve: claim p50 ${rare.none.toFixed(2)} ms with nothing for it, ${rare.last.toFixed(2)} ms when its one request is last`,
