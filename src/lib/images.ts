@@ -83,16 +83,22 @@ export function sniffFormat(bytes: Buffer): ImageFormat | null {
   return null;
 }
 
-/** Whether a PNG's chunks run, whole, up to an IEND that is the file's last byte. */
-function pngEndsAtIend(bytes: Buffer): boolean {
-  let at = 8;
-  while (at + 12 <= bytes.length) {
-    const length = bytes.readUInt32BE(at);
-    const end = at + 12 + length;
-    if (end > bytes.length) return false;
-    if (bytes.toString("latin1", at + 4, at + 8) === "IEND") return end === bytes.length;
+/**
+ * A PNG's chunks after its signature, in order: each one's type and where it ends. The walk stops
+ * at the first chunk that does not lie whole within the file.
+ */
+function* pngChunks(bytes: Buffer): Generator<{ type: string; end: number }> {
+  for (let at = 8; at + 12 <= bytes.length; ) {
+    const end = at + 12 + bytes.readUInt32BE(at);
+    if (end > bytes.length) return;
+    yield { type: bytes.toString("latin1", at + 4, at + 8), end };
     at = end;
   }
+}
+
+/** Whether a PNG's chunks run, whole, up to an IEND that is the file's last byte. */
+function pngEndsAtIend(bytes: Buffer): boolean {
+  for (const chunk of pngChunks(bytes)) if (chunk.type === "IEND") return chunk.end === bytes.length;
   return false;
 }
 
@@ -112,12 +118,11 @@ export interface ImageHeader {
   hasAlpha: boolean;
 }
 
-/** Whether a PNG has a chunk of this type before its pixels (IDAT); `pngEndsAtIend` checked the walk. */
+/** Whether a PNG has a chunk of this type before its pixels (IDAT). */
 function pngHasChunkBeforeIdat(bytes: Buffer, type: string): boolean {
-  for (let at = 8; at + 12 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
-    const name = bytes.toString("latin1", at + 4, at + 8);
-    if (name === type) return true;
-    if (name === "IDAT") return false;
+  for (const chunk of pngChunks(bytes)) {
+    if (chunk.type === type) return true;
+    if (chunk.type === "IDAT") return false;
   }
   return false;
 }
