@@ -6,7 +6,19 @@ import { DomainError } from "../errors.ts";
 type Logger = Deps["logger"];
 
 /** The message a client gets for an error it must not see. */
-export const UNEXPECTED_ERROR_MESSAGE = "Unexpected error.";
+const UNEXPECTED_ERROR_MESSAGE = "Unexpected error.";
+
+/**
+ * What a client gets for an error it must not see: `INTERNAL_SERVER_ERROR` with the request id
+ * the log line names (and, in a result, where it happened).
+ */
+export function internalError(requestId: string | undefined, at?: GraphQLError): GraphQLError {
+  return new GraphQLError(UNEXPECTED_ERROR_MESSAGE, {
+    nodes: at?.nodes,
+    path: at?.path,
+    extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+  });
+}
 
 /**
  * What a client may see of an error. GraphQL's own errors (syntax, validation, variables) and
@@ -26,14 +38,10 @@ export function maskError(error: unknown, requestId: string | undefined, logger:
       });
     }
     logger.error({ err: original, path: error.path, requestId }, "unexpected error");
-    return new GraphQLError(UNEXPECTED_ERROR_MESSAGE, {
-      nodes: error.nodes,
-      path: error.path,
-      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-    });
+    return internalError(requestId, error);
   }
   logger.error({ err: error, requestId }, "unexpected error");
-  return new GraphQLError(UNEXPECTED_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
+  return internalError(requestId);
 }
 
 /** An abort or timeout of the operation's signal (Yoga's own test), which Yoga rethrows unmasked. */

@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from "graphql";
 import { CloseCode, makeServer, type SubscribePayload, type Context as WsContext } from "graphql-ws";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
-import { UNEXPECTED_ERROR_MESSAGE } from "../graphql/mask-errors.ts";
+import { internalError } from "../graphql/mask-errors.ts";
 import type { Viewer } from "../modules/users/users.service.ts";
 import { authenticate } from "../modules/users/users.service.ts";
 import { apiKeyFromObject, type KeyRead, readApiKey } from "./api-key.ts";
@@ -289,7 +289,7 @@ async function onSubscribe(env: RouteEnv, caps: SubscriptionCaps, ctx: Ctx, id: 
     viewer = await viewerFor(env, extra, payload);
   } catch (err) {
     logger.error({ err, requestId, connectionId: extra.connectionId, ip: extra.ip }, "WebSocket authentication failed");
-    return [new GraphQLError(UNEXPECTED_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })];
+    return [internalError(requestId)];
   }
   if (viewer instanceof GraphQLError) return [viewer];
   const { schema, execute, subscribe, contextFactory, parse, validate } = env.yoga.getEnveloped({
