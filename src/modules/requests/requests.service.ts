@@ -163,21 +163,21 @@ export interface AdmissionMoney {
  * commit, idle feeds of the request's kind are woken. Each kind's module validates and prices
  * first, then calls this.
  */
-export async function storeRequest(
+export async function storeRequest<T>(
   deps: Deps,
   viewer: Viewer,
   row: NewRequest,
   money: AdmissionMoney,
   downgraded: boolean,
   /**
-   * Runs in the admission's transaction once the request is in (a read the answer needs): done
-   * there rather than after the commit, it does not run beside the claim of a worker woken by
-   * the commit, which it used to slow down.
+   * A read the answer needs (whether an online worker can serve the request), run in the
+   * admission's transaction once the request is in: done there rather than after the commit, it
+   * does not run beside the claim of a worker woken by the commit, which it used to slow down.
    */
-  beforeCommit?: (sql: Sql, requestId: string) => Promise<void>,
-): Promise<string> {
+  readBeforeCommit?: (sql: Sql, requestId: string) => Promise<T>,
+): Promise<{ requestId: string; read: T | undefined }> {
   const jobs = row.jobs ? row.jobs.length : row.n;
-  const id = await deps.db.tx(async (sql) => {
+  const { requestId: id, read } = await deps.db.tx(async (sql) => {
     const requester = await lockRequester(sql, viewer.userId);
     if (requester.active + jobs > requester.concurrency) {
       throw new LimitError(
@@ -203,8 +203,7 @@ export async function storeRequest(
       row.now,
     );
     await spendSharedKey(sql, viewer.sharedKeyId, tax);
-    await beforeCommit?.(sql, requestId);
-    return requestId;
+    return { requestId, read: await readBeforeCommit?.(sql, requestId) };
   });
   deps.bus.publish("jobsAvailable", {
     kind: row.kind,
@@ -215,7 +214,7 @@ export async function storeRequest(
     nsfw: row.nsfw,
     userId: viewer.userId,
   });
-  return id;
+  return { requestId: id, read };
 }
 
 /**
@@ -268,11 +267,10 @@ export async function createImageRequest(
     const keys = { sourceImageKey: await put(req.sourceImage), sourceMaskKey: await put(req.sourceMask) };
     const row = newRequestRow(deps, viewer, admitted, keys, now);
     const money = { taxCents: price.tax, totalCents: price.total, upfront: admitted.upfront };
-    const read: { queue: Awaited<ReturnType<typeof readOnlineCapacity>> } = { queue: null };
-    const requestId = await storeRequest(deps, viewer, row, money, downgraded, async (sql, id) => {
-      read.queue = await readOnlineCapacity(sql, id, new Date(now.getTime() - ONLINE_SECONDS * 1000));
-    });
-    const { queue } = read;
+    const onlineSince = new Date(now.getTime() - ONLINE_SECONDS * 1000);
+    const { requestId, read: queue } = await storeRequest(deps, viewer, row, money, downgraded, (sql, id) =>
+      readOnlineCapacity(sql, id, onlineSince),
+    );
     // raid mode suppresses the warning, as the AI Horde does (it would tell a raider what is served)
     if (queue && !queue.possible && !(await hordeModes(deps)).raid) {
       warnings.push("NoAvailableWorker: no online worker can serve this request now; it waits until one can");

@@ -135,9 +135,17 @@ export async function createTextRequest(
     totalCents: upfront ? upfront.cents : admitted.price.total,
     upfront: upfront ? upfront.reason : null,
   };
-  const requestId = await storeRequest(deps, viewer, newRow(deps, viewer, admitted, now), money, downgraded);
+  const since = onlineSince(deps);
+  const { requestId, read: possible } = await storeRequest(
+    deps,
+    viewer,
+    newRow(deps, viewer, admitted, now),
+    money,
+    downgraded,
+    (sql, id) => textRequestPossible(sql, id, since, now),
+  );
   // raid mode suppresses the warning, as for images
-  if (!(await textRequestPossible(deps.db, requestId, onlineSince(deps), now)) && !(await hordeModes(deps)).raid) {
+  if (!possible && !(await hordeModes(deps)).raid) {
     warnings.push("NoAvailableWorker: no online worker can serve this request now; it waits until one can");
   }
   return { requestId, kudos, warnings };

@@ -146,7 +146,7 @@ describe("one engine for image, text and alchemy", () => {
       { model: "caption", payload: null },
       { model: "GFPGAN", payload: { facefixer_strength: 0.5 } },
     ];
-    const id = await storeRequest(
+    const { requestId: id } = await storeRequest(
       ctx.t.deps,
       requester,
       row("alchemy", { imageTiles: 4, models: ["caption", "GFPGAN"], jobs: forms }),
@@ -178,7 +178,7 @@ describe("one engine for image, text and alchemy", () => {
   });
 
   it("settles a text job through the ledger and counts its tokens in the worker's and the horde's statistics", async () => {
-    const id = await storeRequest(
+    const { requestId: id } = await storeRequest(
       ctx.t.deps,
       requester,
       row("text", { maxLength: 120, maxContextLength: 1024 }),
