@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { makeJpeg, makePng, makeWebp } from "../modules/requests/test-images.ts";
@@ -8,6 +8,7 @@ import {
   decodeStrictBase64,
   type ImageDecodeResult,
   IN_MEMORY_DECODE_PIXELS,
+  plainPngIsWhole,
   readImageHeader,
   sniffFormat,
 } from "./images.ts";
@@ -185,5 +186,192 @@ describe("decodeBase64Image", () => {
 
   it("refuses oversize base64 before decoding it", async () => {
     expect(codeOf(await decodeBase64Image("A".repeat(4 * 1024 * 1024), LIMITS))).toBe("ImageTooLarge");
+  });
+});
+
+/** A PNG chunk; `badCrc` flips its CRC's last bit. */
+function chunk(type: string, data: Buffer, badCrc = false): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, "latin1");
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE((crc32(Buffer.concat([head.subarray(4), data])) ^ (badCrc ? 1 : 0)) >>> 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+interface PngSpec {
+  width: number;
+  height: number;
+  colourType: number;
+  depth: number;
+  interlace?: number;
+  /** the scanlines before compression (filter bytes 0, pixels varying), to change */
+  raw?: (raw: Buffer) => Buffer;
+  /** the zlib stream, to change */
+  z?: (z: Buffer) => Buffer;
+  /** IDAT chunks the stream is cut into */
+  idats?: number;
+  /** chunks between IHDR and the first IDAT, and between the last IDAT and IEND */
+  before?: Buffer[];
+  after?: Buffer[];
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** A PNG built chunk by chunk, so that any part of it can be made wrong. */
+function buildPng(p: PngSpec): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(p.width, 0);
+  ihdr.writeUInt32BE(p.height, 4);
+  ihdr[8] = p.depth;
+  ihdr[9] = p.colourType;
+  ihdr[12] = p.interlace ?? 0;
+  const rowBytes = 1 + Math.ceil((p.width * (CHANNELS[p.colourType] ?? 1) * p.depth) / 8);
+  let raw: Buffer = Buffer.alloc(rowBytes * p.height);
+  for (let i = 0; i < raw.length; i++) raw[i] = i % rowBytes === 0 ? 0 : (i * 7) & 0xff;
+  if (p.raw) raw = p.raw(raw);
+  let z: Buffer = deflateSync(raw);
+  if (p.z) z = p.z(z);
+  const n = p.idats ?? 1;
+  const step = Math.ceil(z.length / n);
+  const idats = Array.from({ length: n }, (_, i) => chunk("IDAT", z.subarray(i * step, (i + 1) * step)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    ...(p.before ?? []),
+    ...idats,
+    ...(p.after ?? []),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/** A copy of `b` with one byte changed. */
+function withByte(b: Buffer, at: number, value: number): Buffer {
+  const copy = Buffer.from(b);
+  copy[at] = value;
+  return copy;
+}
+
+/** libvips' verdict alone, decoded as decodeImage's libvips path does. */
+async function libvipsDecodes(bytes: Buffer): Promise<boolean> {
+  try {
+    await sharp(bytes, { failOn: "warning", sequentialRead: true }).extractChannel(0).raw().toBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("plainPngIsWhole (the plain PNG check that spares libvips)", () => {
+  const text = (key: string, value: string) => chunk("tEXt", Buffer.from(`${key}\0${value}`, "latin1"));
+  const phys = chunk("pHYs", Buffer.from([0, 0, 11, 19, 0, 0, 11, 19, 1]));
+
+  it("takes every plain PNG libvips decodes: each colour type and depth, odd widths, split streams, ancillary chunks", async () => {
+    const specs: PngSpec[] = [];
+    for (const [colourType, depths] of [
+      [0, [1, 2, 4, 8, 16]],
+      [2, [8, 16]],
+      [4, [8, 16]],
+      [6, [8, 16]],
+    ] as const) {
+      for (const depth of depths) for (const width of [1, 3, 13]) specs.push({ width, height: 5, colourType, depth });
+    }
+    specs.push(
+      { width: 40, height: 30, colourType: 6, depth: 8, idats: 4 },
+      { width: 40, height: 30, colourType: 2, depth: 8, before: [phys, text("parameters", "a cat, steps: 20")] },
+      { width: 40, height: 30, colourType: 2, depth: 8, after: [text("Comment", "after the pixels")] },
+    );
+    for (const spec of specs) {
+      const png = buildPng(spec);
+      const name = JSON.stringify({ ...spec, before: spec.before?.length, after: spec.after?.length });
+      expect(await libvipsDecodes(png), name).toBe(true);
+      expect(await plainPngIsWhole(png), name).toBe(true);
+      expect(codeOf(await decodeImage(png, LIMITS)), name).toBe("ok");
+    }
+    // what sharp itself writes (pHYs before the pixels), small and large (the stream inflated in the thread pool)
+    for (const side of [64, 600]) {
+      const png = await sharp({ create: { width: side, height: side, channels: 3, background: "#236" } })
+        .png()
+        .toBuffer();
+      expect(await plainPngIsWhole(png), `sharp ${side}`).toBe(true);
+    }
+  });
+
+  it("leaves every other PNG to libvips, and agrees with it on each", async () => {
+    const base = { width: 16, height: 8, colourType: 6, depth: 8 };
+    const cases: Record<string, PngSpec> = {
+      "a filter type over 4": { ...base, raw: (r) => withByte(r, 65, 5) },
+      "scanlines a few bytes short": { ...base, raw: (r) => r.subarray(0, r.length - 5) },
+      "a scanline short": { ...base, raw: (r) => r.subarray(0, r.length - 65) },
+      "scanlines with bytes to spare": { ...base, raw: (r) => Buffer.concat([r, Buffer.alloc(7)]) },
+      "bytes after the zlib stream": { ...base, z: (z) => Buffer.concat([z, Buffer.from([1, 2, 3])]) },
+      "a wrong zlib checksum": { ...base, z: (z) => withByte(z, z.length - 1, z[z.length - 1]! ^ 1) },
+      "a cut zlib stream": { ...base, z: (z) => z.subarray(0, z.length - 6) },
+      "RGB at 4 bits": { ...base, colourType: 2, depth: 4 },
+      "colour type 1": { ...base, colourType: 1 },
+      "a palette image without its palette": { ...base, colourType: 3 },
+      "interlace method 2": { ...base, interlace: 2 },
+      "interlaced, with the scanlines of a plain image": { ...base, interlace: 1 },
+      "an unknown critical chunk": { ...base, before: [chunk("ABCD", Buffer.alloc(4))] },
+      "a transparency chunk": { ...base, colourType: 2, before: [chunk("tRNS", Buffer.alloc(6))] },
+      "an ancillary chunk with a bad CRC": { ...base, before: [chunk("pHYs", Buffer.alloc(9), true)] },
+      "a text chunk between two IDATs": { ...base, idats: 2, after: [] },
+    };
+    for (const [name, spec] of Object.entries(cases)) {
+      let png = buildPng(spec);
+      if (name === "a text chunk between two IDATs") {
+        const second = png.indexOf("IDAT", png.indexOf("IDAT", 8, "latin1") + 4, "latin1") - 4;
+        png = Buffer.concat([png.subarray(0, second), text("k", "v"), png.subarray(second)]);
+      }
+      expect(await plainPngIsWhole(png), name).toBe(false);
+      expect(codeOf(await decodeImage(png, LIMITS)) === "ok", name).toBe(await libvipsDecodes(png));
+    }
+    // a wrong CRC on IHDR or IDAT
+    for (const type of ["IHDR", "IDAT"]) {
+      const png = Buffer.from(buildPng(base));
+      const at = png.indexOf(type, 8, "latin1") - 4;
+      png[at + 8 + png.readUInt32BE(at) + 3]! ^= 1;
+      expect(await plainPngIsWhole(png), type).toBe(false);
+      expect(codeOf(await decodeImage(png, LIMITS)), type).toBe("InvalidImage");
+    }
+  });
+
+  it("never takes what libvips refuses: 400 scanlines changed at random (filter bytes, lengths, bytes)", async () => {
+    let seed = 12345; // mulberry32: the same sequence on every run
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+    };
+    let taken = 0;
+    let refused = 0;
+    for (let i = 0; i < 400; i++) {
+      const spec: PngSpec = {
+        width: 1 + random(20),
+        height: 1 + random(10),
+        colourType: [0, 2, 4, 6][random(4)]!,
+        depth: 8,
+        raw: (r) => {
+          const out = Buffer.from(r);
+          for (let k = random(3); k > 0; k--) out[random(out.length)] = random(8); // filter-like values
+          const cut = random(3) === 0 ? random(4) : 0;
+          const extra = random(5) === 0 ? Buffer.alloc(random(4)) : Buffer.alloc(0);
+          return Buffer.concat([out.subarray(0, out.length - cut), extra]);
+        },
+      };
+      const png = buildPng(spec);
+      const whole = await plainPngIsWhole(png);
+      const vips = await libvipsDecodes(png);
+      if (!vips) refused++;
+      if (whole) {
+        taken++;
+        expect(vips, JSON.stringify({ i, ...spec })).toBe(true);
+      }
+      expect(codeOf(await decodeImage(png, LIMITS)) === "ok", JSON.stringify({ i, ...spec })).toBe(vips);
+    }
+    // both kinds were there: the check took many itself, and libvips refused many
+    expect(taken).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(50);
   });
 });
