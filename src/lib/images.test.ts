@@ -297,6 +297,13 @@ describe("plainPngIsWhole (the plain PNG check that spares libvips)", () => {
     }
   });
 
+  it("leaves a plain PNG whose scanlines exceed 8 MB to libvips, which holds one channel of them", async () => {
+    const png = makePng(1500, 1500); // RGBA: 9 MB of scanlines
+    expect(await plainPngIsWhole(png)).toBe(false);
+    expect(codeOf(await decodeImage(png, { ...LIMITS, maxBytes: 64 * 1024 * 1024 }))).toBe("ok");
+    expect(await plainPngIsWhole(makePng(1400, 1400))).toBe(true); // 7.5 MB
+  });
+
   it("leaves every other PNG to libvips, and agrees with it on each", async () => {
     const base = { width: 16, height: 8, colourType: 6, depth: 8 };
     const cases: Record<string, PngSpec> = {

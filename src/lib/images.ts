@@ -270,6 +270,12 @@ function plainPng(bytes: Buffer): PlainPng | null {
 /** Scanlines up to this many bytes are inflated on the event loop (≈ 0.2 ms); larger ones in the thread pool. */
 const SYNC_INFLATE_BYTES = 256 * 1024;
 
+/**
+ * Larger scanlines are left to libvips: they would be inflated whole into memory, where libvips
+ * holds one channel of the pixels (8 MB is 1024×1024 RGBA at 16 bits, or 1448×1448 RGBA at 8).
+ */
+const PLAIN_PNG_MAX_BYTES = 8 * 1024 * 1024;
+
 const inflateAsync = promisify(inflate) as unknown as (
   b: Buffer,
   o: ZlibOptions & { info: true },
@@ -280,12 +286,14 @@ const inflateAsync = promisify(inflate) as unknown as (
  * used to its last byte, and gives exactly its scanlines, each starting with a filter type
  * (0–4). Those are all the ways libpng can fail on such a file, so true means libvips would
  * decode it. False for anything else, including what libvips tolerates (data after the pixels),
- * so that libvips decides those. Memory: at most the scanlines' size (`maxOutputLength`).
+ * so that libvips decides those. Memory: the scanlines, at most {@link PLAIN_PNG_MAX_BYTES}
+ * (`maxOutputLength` stops a stream that would give more).
  */
 export async function plainPngIsWhole(bytes: Buffer): Promise<boolean> {
   const png = plainPng(bytes);
   if (!png) return false;
   const size = png.rows * png.rowBytes;
+  if (size > PLAIN_PNG_MAX_BYTES) return false;
   const options = { info: true as const, maxOutputLength: size, chunkSize: Math.max(16 * 1024, size) };
   let out: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
