@@ -1,4 +1,4 @@
-import { crc32, deflateSync } from "node:zlib";
+import { crc32, deflateRawSync, deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { makeJpeg, makePng, makeWebp } from "../modules/requests/test-images.ts";
@@ -245,6 +245,19 @@ function buildPng(p: PngSpec): Buffer {
   ]);
 }
 
+/** A zlib stream's trailer: the Adler-32 checksum of what it holds. */
+function adler32(data: Buffer): Buffer {
+  let a = 1;
+  let b = 0;
+  for (const byte of data) {
+    a = (a + byte) % 65_521;
+    b = (b + a) % 65_521;
+  }
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(((b << 16) | a) >>> 0);
+  return out;
+}
+
 /** A copy of `b` with one byte changed. */
 function withByte(b: Buffer, at: number, value: number): Buffer {
   const copy = Buffer.from(b);
@@ -333,6 +346,40 @@ describe("plainPngIsWhole (the plain PNG check that spares libvips)", () => {
       expect(await plainPngIsWhole(png), name).toBe(false);
       expect(codeOf(await decodeImage(png, LIMITS)) === "ok", name).toBe(await libvipsDecodes(png));
     }
+    // a stream whose header declares a 256-byte window, with back-references of 301 bytes:
+    // libpng inflates row by row within that window and fails; Node, at once, would not
+    const rows = 2;
+    const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151) % 251))]);
+    const smallWindow = buildPng({
+      width: 300,
+      height: rows,
+      colourType: 0,
+      depth: 8,
+      raw: () => Buffer.concat(Array.from({ length: rows }, () => row)),
+      z: (z) => Buffer.concat([Buffer.from([0x08, 0xd7]), z.subarray(2)]), // CINFO 0, FCHECK still right
+    });
+    expect(await libvipsDecodes(smallWindow)).toBe(false);
+    expect(await plainPngIsWhole(smallWindow)).toBe(false);
+    expect(codeOf(await decodeImage(smallWindow, LIMITS))).toBe("InvalidImage");
+    // a 4×4 image behind 20,000 empty stored blocks: padding, not inflated here
+    const scanlines = Buffer.alloc(4 * (1 + 4 * 4));
+    const padded = buildPng({
+      width: 4,
+      height: 4,
+      colourType: 6,
+      depth: 8,
+      z: () =>
+        Buffer.concat([
+          Buffer.from([0x78, 0x01]),
+          Buffer.alloc(20_000 * 5).fill(Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff])),
+          deflateRawSync(scanlines),
+          adler32(scanlines),
+        ]),
+    });
+    expect(await plainPngIsWhole(padded)).toBe(false);
+    expect(codeOf(await decodeImage(padded, LIMITS)) === "ok").toBe(await libvipsDecodes(padded));
+    // bytes after IEND (decodeImage refuses those before this check; this check does not rely on it)
+    expect(await plainPngIsWhole(Buffer.concat([buildPng(base), Buffer.from("<html>")]))).toBe(false);
     // a wrong CRC on IHDR or IDAT
     for (const type of ["IHDR", "IDAT"]) {
       const png = Buffer.from(buildPng(base));

@@ -17,10 +17,11 @@
  *    file fails, and so does one whose pixels libvips counts otherwise than the header read in
  *    step 4. A plain PNG (grey or RGB, with or without alpha, not interlaced, no palette or
  *    transparency chunk) is checked here instead when it is whole ({@link plainPngIsWhole}):
- *    every CRC, the zlib stream, the exact size of the scanlines and their filter bytes, which is
- *    all that can make libvips refuse such a file, at a tenth of a libvips pipeline's CPU for a
- *    small image and about half for a large one. Any doubt (a palette, interlacing, a stream that
- *    is not exactly right) leaves the verdict to libvips, so the two cannot disagree.
+ *    every CRC, the zlib stream (its window too), the exact size of the scanlines and their
+ *    filter bytes, which is all that can make libvips refuse such a file, at a tenth of a
+ *    libvips pipeline's CPU for a small image and about 0.7 of it for a large one. Any doubt (a
+ *    palette, interlacing, a stream that is not exactly right) leaves the verdict to libvips, so
+ *    the two cannot disagree.
  * The result keeps the decoded format, width, height and whether it has an alpha channel.
  */
 import { promisify } from "node:util";
@@ -233,41 +234,7 @@ function isPlainAncillary(type: string): boolean {
   return /^[a-z][A-Za-z][A-Z][A-Za-z]$/.test(type) && type !== "tRNS";
 }
 
-/**
- * The compressed scanlines of a plain PNG: IHDR (a colour type without a palette, a bit depth it
- * allows, compression and filter method 0, no interlacing), one run of IDAT, an empty IEND, and
- * otherwise only ancillary chunks ({@link isPlainAncillary}), every CRC right. Null for any
- * other PNG.
- */
-function plainPng(bytes: Buffer): PlainPng | null {
-  const idats: Buffer[] = [];
-  let ihdr: Buffer | null = null;
-  let ended = false;
-  let previous = "";
-  for (const { type, at, end } of pngChunks(bytes)) {
-    const data = bytes.subarray(at + 8, end - 4);
-    if (ended || crc32(bytes.subarray(at + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return null;
-    if (type === "IHDR" && at === 8 && data.length === 13) ihdr = data;
-    else if (type === "IDAT" && ihdr && (idats.length === 0 || previous === "IDAT")) idats.push(data);
-    else if (type === "IEND" && idats.length > 0 && data.length === 0) ended = true;
-    else if (!ihdr || !isPlainAncillary(type)) return null;
-    previous = type;
-  }
-  if (!ihdr || !ended) return null;
-  const width = ihdr.readUInt32BE(0);
-  const height = ihdr.readUInt32BE(4);
-  const [depth, colourType, compression, filter, interlace] = ihdr.subarray(8);
-  const type = PLAIN_PNG_COLOUR_TYPES.get(colourType!);
-  if (!type?.depths.includes(depth!) || compression !== 0 || filter !== 0 || interlace !== 0) return null;
-  if (width === 0 || height === 0) return null;
-  return {
-    deflated: Buffer.concat(idats),
-    rows: height,
-    rowBytes: 1 + Math.ceil((width * type.channels * depth!) / 8),
-  };
-}
-
-/** Scanlines up to this many bytes are inflated on the event loop (≈ 0.2 ms); larger ones in the thread pool. */
+/** Scanlines up to this many bytes (with their stream) are inflated on the event loop (≈ 0.2 ms); larger ones in the thread pool. */
 const SYNC_INFLATE_BYTES = 256 * 1024;
 
 /**
@@ -276,29 +243,89 @@ const SYNC_INFLATE_BYTES = 256 * 1024;
  */
 const PLAIN_PNG_MAX_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The scanlines an IHDR describes, when it is a plain PNG's: a colour type without a palette, a
+ * bit depth it allows, compression and filter method 0, no interlacing, and at most
+ * {@link PLAIN_PNG_MAX_BYTES} of scanlines. Null otherwise.
+ */
+function plainScanlines(ihdr: Buffer): { rows: number; rowBytes: number } | null {
+  const width = ihdr.readUInt32BE(0);
+  const height = ihdr.readUInt32BE(4);
+  const [depth, colourType, compression, filter, interlace] = ihdr.subarray(8);
+  const type = PLAIN_PNG_COLOUR_TYPES.get(colourType!);
+  if (!type?.depths.includes(depth!) || compression !== 0 || filter !== 0 || interlace !== 0) return null;
+  if (width === 0 || height === 0) return null;
+  const rowBytes = 1 + Math.ceil((width * type.channels * depth!) / 8);
+  return height * rowBytes <= PLAIN_PNG_MAX_BYTES ? { rows: height, rowBytes } : null;
+}
+
+/**
+ * The compressed scanlines of a plain PNG: an IHDR {@link plainScanlines} takes, one run of
+ * IDAT, an empty IEND that ends the file, and otherwise only ancillary chunks
+ * ({@link isPlainAncillary}), every CRC right. Null for any other PNG. The IHDR is read first,
+ * so nothing is copied for a file whose scanlines would be too large.
+ */
+function plainPng(bytes: Buffer): PlainPng | null {
+  if (bytes.length < 33 || bytes.readUInt32BE(8) !== 13 || bytes.toString("latin1", 12, 16) !== "IHDR") return null;
+  const scanlines = plainScanlines(bytes.subarray(16, 29));
+  if (!scanlines) return null;
+  const idats: Buffer[] = [];
+  let ended = false;
+  let last = "";
+  let lastEnd = 8;
+  for (const { type, at, end } of pngChunks(bytes)) {
+    const data = bytes.subarray(at + 8, end - 4);
+    if (ended || crc32(bytes.subarray(at + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return null;
+    if (type === "IDAT" && (idats.length === 0 || last === "IDAT")) idats.push(data);
+    else if (type === "IEND" && idats.length > 0 && data.length === 0) ended = true;
+    else if (!(type === "IHDR" && at === 8) && !isPlainAncillary(type)) return null;
+    last = type;
+    lastEnd = end;
+  }
+  if (!ended || lastEnd !== bytes.length) return null;
+  return { deflated: Buffer.concat(idats), ...scanlines };
+}
+
+/**
+ * Whether a zlib stream is one libpng inflates as Node does. Its header must allow back-references
+ * as far as the scanlines reach: libpng inflates row by row within the window the header
+ * declares, and fails on a reference beyond it, where Node, inflating the whole stream at once,
+ * does not look (a 256-byte window over 300-byte rows decodes here and fails there). And it may
+ * be no longer than the scanlines stored plainly plus a flush per row: a longer one is padding
+ * (empty blocks), which would cost inflating time out of proportion to the image.
+ */
+function plainZlib(deflated: Buffer, size: number, rows: number): boolean {
+  if (deflated.length < 2) return false;
+  const windowBits = (deflated[0]! >> 4) + 8;
+  if (windowBits !== 15 && 1 << windowBits < size) return false;
+  const stored = size + 5 * Math.ceil(size / 65_535) + 6;
+  return deflated.length <= stored + 5 * rows;
+}
+
 const inflateAsync = promisify(inflate) as unknown as (
   b: Buffer,
   o: ZlibOptions & { info: true },
 ) => Promise<{ buffer: Buffer; engine: { bytesWritten: number } }>;
 
 /**
- * Whether a plain PNG ({@link plainPng}) is whole: its zlib stream is valid (its checksum too),
- * used to its last byte, and gives exactly its scanlines, each starting with a filter type
- * (0–4). Those are all the ways libpng can fail on such a file, so true means libvips would
- * decode it. False for anything else, including what libvips tolerates (data after the pixels),
- * so that libvips decides those. Memory: the scanlines, at most {@link PLAIN_PNG_MAX_BYTES}
- * (`maxOutputLength` stops a stream that would give more).
+ * Whether a plain PNG ({@link plainPng}) is whole: its zlib stream ({@link plainZlib}) is valid
+ * (its checksum too), used to its last byte, and gives exactly its scanlines, each starting with
+ * a filter type (0–4). libvips can refuse such a file for no other reason, so true means it
+ * would decode it. False for anything else, including what libvips tolerates (data after the
+ * pixels), so that libvips decides those. Memory: the scanlines, at most
+ * {@link PLAIN_PNG_MAX_BYTES}, filled 1 MB at a time (`maxOutputLength` stops a stream that
+ * would give more).
  */
 export async function plainPngIsWhole(bytes: Buffer): Promise<boolean> {
   const png = plainPng(bytes);
   if (!png) return false;
   const size = png.rows * png.rowBytes;
-  if (size > PLAIN_PNG_MAX_BYTES) return false;
-  const options = { info: true as const, maxOutputLength: size, chunkSize: Math.max(16 * 1024, size) };
+  if (!plainZlib(png.deflated, size, png.rows)) return false;
+  const options = { info: true as const, maxOutputLength: size, chunkSize: Math.max(64, Math.min(size, 1 << 20)) };
   let out: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
     out =
-      size <= SYNC_INFLATE_BYTES
+      size + png.deflated.length <= SYNC_INFLATE_BYTES
         ? (inflateSync(png.deflated, options) as unknown as typeof out)
         : await inflateAsync(png.deflated, options);
   } catch {
