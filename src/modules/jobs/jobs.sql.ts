@@ -51,6 +51,12 @@ const SEED = `CASE WHEN r.kind = 'image'
   THEN coalesce(r.params->>'seed', floor(random() * 4294967296)::bigint::text) END`;
 
 /**
+ * The claim's parts that `claim_next_job` (its migrations) holds a copy of, word for word but
+ * for white space; claim-walk.test.ts checks that the function in the database still does.
+ */
+export const CLAIM_SQL_SHARED_WITH_MIGRATION = { CLAIM_SET, REQUEST_FIELDS, SEED } as const;
+
+/**
  * How many requests with waiting jobs the claim walks in queue order before it looks by model:
  * `walk.step < 16` in claim_next_job (its migration); claim-walk.test.ts checks the two agree.
  */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CLAIM_WALK, claimImageJob } from "../../../src/modules/jobs/jobs.sql.ts";
+import { CLAIM_SQL_SHARED_WITH_MIGRATION, CLAIM_WALK, claimImageJob } from "../../../src/modules/jobs/jobs.sql.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -32,6 +32,16 @@ describe("the claim's walk over the queue index", () => {
     );
     expect(fn?.src).toContain(`walk.step < ${CLAIM_WALK} AND walk.found < 4`);
     expect(fn?.config).toEqual(["plan_cache_mode=force_generic_plan"]);
+  });
+
+  it("holds the request fields, the seed and the update of jobs.sql.ts's request-targeted claim, as they are now", async () => {
+    const [fn] = await tdb.db.query<{ src: string }>(
+      "SELECT prosrc AS src FROM pg_proc WHERE proname = 'claim_next_job'",
+    );
+    const words = (sql: string) => sql.replace(/\s+/g, " ").trim();
+    for (const [name, part] of Object.entries(CLAIM_SQL_SHARED_WITH_MIGRATION)) {
+      expect(words(fn!.src), name).toContain(words(part));
+    }
   });
 
   /** `count` requests of 2 jobs, `ageSeconds` old (1 ms apart, oldest first); returns their ids. */
