@@ -378,6 +378,18 @@ describe("plainPngIsWhole (the plain PNG check that spares libvips)", () => {
     });
     expect(await plainPngIsWhole(padded)).toBe(false);
     expect(codeOf(await decodeImage(padded, LIMITS)) === "ok").toBe(await libvipsDecodes(padded));
+    // more chunks than an encoder writes: 2,000 empty IDATs
+    const z = deflateSync(Buffer.alloc(4 * (1 + 4 * 4)));
+    const many = buildPng({ width: 4, height: 4, colourType: 6, depth: 8, idats: 1 });
+    const at = many.indexOf("IDAT", 8, "latin1") - 4;
+    const manyIdats = Buffer.concat([
+      many.subarray(0, at),
+      chunk("IDAT", z),
+      ...Array.from({ length: 2_000 }, () => chunk("IDAT", Buffer.alloc(0))),
+      chunk("IEND", Buffer.alloc(0)),
+    ]);
+    expect(await plainPngIsWhole(manyIdats)).toBe(false);
+    expect(codeOf(await decodeImage(manyIdats, LIMITS)) === "ok").toBe(await libvipsDecodes(manyIdats));
     // bytes after IEND (decodeImage refuses those before this check; this check does not rely on it)
     expect(await plainPngIsWhole(Buffer.concat([buildPng(base), Buffer.from("<html>")]))).toBe(false);
     // a wrong CRC on IHDR or IDAT
