@@ -92,23 +92,40 @@ export function sniffFormat(bytes: Buffer): ImageFormat | null {
   return null;
 }
 
+/** A PNG chunk type's four letters read as one big-endian number, so a walk compares numbers. */
+function chunkType(name: string): number {
+  return Buffer.from(name, "latin1").readUInt32BE(0);
+}
+
+const IHDR = chunkType("IHDR");
+const IDAT = chunkType("IDAT");
+const IEND = chunkType("IEND");
+const TRNS = chunkType("tRNS");
+
 /**
- * A PNG's chunks after its signature, in order: each one's type, where it starts and where it
- * ends. The walk stops at the first chunk that does not lie whole within the file.
+ * Visits a PNG's chunks after its signature, in order: each one's type ({@link chunkType}),
+ * where it starts and where it ends, until `visit` returns a value, which the walk returns. It
+ * stops at the first chunk that does not lie whole within the file. A loop with no object or
+ * string per chunk: 10 MB can hold 873,796 empty chunks, on which a generator of named chunks
+ * held the event loop 140–210 ms and this walk 40–60 ms (both beside a test run).
  */
-function* pngChunks(bytes: Buffer): Generator<{ type: string; at: number; end: number }> {
+function walkPngChunks<T>(
+  bytes: Buffer,
+  visit: (type: number, at: number, end: number) => T | undefined,
+): T | undefined {
   for (let at = 8; at + 12 <= bytes.length; ) {
     const end = at + 12 + bytes.readUInt32BE(at);
-    if (end > bytes.length) return;
-    yield { type: bytes.toString("latin1", at + 4, at + 8), at, end };
+    if (end > bytes.length) return undefined;
+    const result = visit(bytes.readUInt32BE(at + 4), at, end);
+    if (result !== undefined) return result;
     at = end;
   }
+  return undefined;
 }
 
 /** Whether a PNG's chunks run, whole, up to an IEND that is the file's last byte. */
 function pngEndsAtIend(bytes: Buffer): boolean {
-  for (const chunk of pngChunks(bytes)) if (chunk.type === "IEND") return chunk.end === bytes.length;
-  return false;
+  return walkPngChunks(bytes, (type, _at, end) => (type === IEND ? end === bytes.length : undefined)) ?? false;
 }
 
 /** Whether the container ends exactly where the file does (step 3 of the module comment). */
@@ -127,13 +144,9 @@ export interface ImageHeader {
   hasAlpha: boolean;
 }
 
-/** Whether a PNG has a chunk of this type before its pixels (IDAT). */
-function pngHasChunkBeforeIdat(bytes: Buffer, type: string): boolean {
-  for (const chunk of pngChunks(bytes)) {
-    if (chunk.type === type) return true;
-    if (chunk.type === "IDAT") return false;
-  }
-  return false;
+/** Whether a PNG has a chunk of this type ({@link chunkType}) before its pixels (IDAT). */
+function pngHasChunkBeforeIdat(bytes: Buffer, wanted: number): boolean {
+  return walkPngChunks(bytes, (type) => (type === wanted ? true : type === IDAT ? false : undefined)) ?? false;
 }
 
 /**
@@ -143,7 +156,7 @@ function pngHasChunkBeforeIdat(bytes: Buffer, type: string): boolean {
 function pngHeader(bytes: Buffer): ImageHeader | null {
   if (bytes.length < 33 || bytes.readUInt32BE(8) !== 13 || bytes.toString("latin1", 12, 16) !== "IHDR") return null;
   const colourType = bytes[25];
-  const hasAlpha = colourType === 4 || colourType === 6 || pngHasChunkBeforeIdat(bytes, "tRNS");
+  const hasAlpha = colourType === 4 || colourType === 6 || pngHasChunkBeforeIdat(bytes, TRNS);
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), hasAlpha };
 }
 
@@ -230,8 +243,9 @@ interface PlainPng {
  * reserved third one upper case) whose first letter is lower case, but tRNS (transparency).
  * libvips decodes a PNG whatever such chunks hold (a bad pHYs, a text without a keyword…).
  */
-function isPlainAncillary(type: string): boolean {
-  return /^[a-z][A-Za-z][A-Z][A-Za-z]$/.test(type) && type !== "tRNS";
+function isPlainAncillary(type: number): boolean {
+  const name = String.fromCharCode(type >>> 24, (type >>> 16) & 0xff, (type >>> 8) & 0xff, type & 0xff);
+  return /^[a-z][A-Za-z][A-Z][A-Za-z]$/.test(name) && type !== TRNS;
 }
 
 /**
@@ -282,20 +296,20 @@ function plainPng(bytes: Buffer): PlainPng | null {
   if (!scanlines) return null;
   const idats: Buffer[] = [];
   let ended = false;
-  let last = "";
+  let last = 0;
   let lastEnd = 8;
   let count = 0;
-  for (const { type, at, end } of pngChunks(bytes)) {
-    if (++count > PLAIN_PNG_MAX_CHUNKS) return null;
-    const data = bytes.subarray(at + 8, end - 4);
-    if (ended || crc32(bytes.subarray(at + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return null;
-    if (type === "IDAT" && (idats.length === 0 || last === "IDAT")) idats.push(data);
-    else if (type === "IEND" && idats.length > 0 && data.length === 0) ended = true;
-    else if (!(type === "IHDR" && at === 8) && !isPlainAncillary(type)) return null;
+  const refused = walkPngChunks(bytes, (type, at, end) => {
+    if (++count > PLAIN_PNG_MAX_CHUNKS || ended) return true;
+    if (crc32(bytes.subarray(at + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return true;
+    if (type === IDAT && (idats.length === 0 || last === IDAT)) idats.push(bytes.subarray(at + 8, end - 4));
+    else if (type === IEND && idats.length > 0 && end - at === 12) ended = true;
+    else if (!(type === IHDR && at === 8) && !isPlainAncillary(type)) return true;
     last = type;
     lastEnd = end;
-  }
-  if (!ended || lastEnd !== bytes.length) return null;
+    return undefined;
+  });
+  if (refused || !ended || lastEnd !== bytes.length) return null;
   return { deflated: Buffer.concat(idats), ...scanlines };
 }
 
