@@ -154,10 +154,17 @@ function pngHasChunkBeforeIdat(bytes: Buffer, wanted: number): boolean {
  * alpha (4, 6), or a tRNS chunk (palette, grey or RGB transparency).
  */
 function pngHeader(bytes: Buffer): ImageHeader | null {
-  if (bytes.length < 33 || bytes.readUInt32BE(8) !== 13 || bytes.toString("latin1", 12, 16) !== "IHDR") return null;
-  const colourType = bytes[25];
+  const ihdr = pngIhdr(bytes);
+  if (!ihdr) return null;
+  const colourType = ihdr[9];
   const hasAlpha = colourType === 4 || colourType === 6 || pngHasChunkBeforeIdat(bytes, TRNS);
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), hasAlpha };
+  return { width: ihdr.readUInt32BE(0), height: ihdr.readUInt32BE(4), hasAlpha };
+}
+
+/** A PNG's IHDR data (13 bytes), where it must be: the first chunk. Null when it is not there. */
+function pngIhdr(bytes: Buffer): Buffer | null {
+  if (bytes.length < 33 || bytes.readUInt32BE(8) !== 13 || bytes.readUInt32BE(12) !== IHDR) return null;
+  return bytes.subarray(16, 29);
 }
 
 /** Start-of-frame markers: SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC). */
@@ -291,26 +298,23 @@ function plainScanlines(ihdr: Buffer): { rows: number; rowBytes: number } | null
  * so nothing is copied for a file whose scanlines would be too large.
  */
 function plainPng(bytes: Buffer): PlainPng | null {
-  if (bytes.length < 33 || bytes.readUInt32BE(8) !== 13 || bytes.readUInt32BE(12) !== IHDR) return null;
-  const scanlines = plainScanlines(bytes.subarray(16, 29));
+  const ihdr = pngIhdr(bytes);
+  const scanlines = ihdr && plainScanlines(ihdr);
   if (!scanlines) return null;
   const idats: Buffer[] = [];
-  let ended = false;
   let last = 0;
-  let lastEnd = 8;
   let count = 0;
-  const refused = walkPngChunks(bytes, (type, at, end) => {
-    if (++count > PLAIN_PNG_MAX_CHUNKS || ended) return true;
-    if (crc32(bytes.subarray(at + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return true;
+  // true once an empty IEND ends the file; false as soon as anything else is found
+  const plain = walkPngChunks(bytes, (type, at, end) => {
+    if (++count > PLAIN_PNG_MAX_CHUNKS) return false;
+    if (crc32(bytes.subarray(at + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return false;
+    if (type === IEND) return idats.length > 0 && end - at === 12 && end === bytes.length;
     if (type === IDAT && (idats.length === 0 || last === IDAT)) idats.push(bytes.subarray(at + 8, end - 4));
-    else if (type === IEND && idats.length > 0 && end - at === 12) ended = true;
-    else if (!(type === IHDR && at === 8) && !isPlainAncillary(type)) return true;
+    else if (!(type === IHDR && at === 8) && !isPlainAncillary(type)) return false;
     last = type;
-    lastEnd = end;
     return undefined;
   });
-  if (refused || !ended || lastEnd !== bytes.length) return null;
-  return { deflated: Buffer.concat(idats), ...scanlines };
+  return plain ? { deflated: Buffer.concat(idats), ...scanlines } : null;
 }
 
 /**
