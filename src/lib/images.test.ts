@@ -1,7 +1,7 @@
 import { crc32, deflateRawSync, deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { makeJpeg, makePng, makeWebp } from "../modules/requests/test-images.ts";
+import { makeJpeg, makePng, makeWebp, pngChunk } from "../modules/requests/test-images.ts";
 import {
   decodeBase64Image,
   decodeImage,
@@ -189,16 +189,6 @@ describe("decodeBase64Image", () => {
   });
 });
 
-/** A PNG chunk; `badCrc` flips its CRC's last bit. */
-function chunk(type: string, data: Buffer, badCrc = false): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, "latin1");
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE((crc32(Buffer.concat([head.subarray(4), data])) ^ (badCrc ? 1 : 0)) >>> 0);
-  return Buffer.concat([head, data, crc]);
-}
-
 interface PngSpec {
   width: number;
   height: number;
@@ -234,14 +224,14 @@ function buildPng(p: PngSpec): Buffer {
   if (p.z) z = p.z(z);
   const n = p.idats ?? 1;
   const step = Math.ceil(z.length / n);
-  const idats = Array.from({ length: n }, (_, i) => chunk("IDAT", z.subarray(i * step, (i + 1) * step)));
+  const idats = Array.from({ length: n }, (_, i) => pngChunk("IDAT", z.subarray(i * step, (i + 1) * step)));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
+    pngChunk("IHDR", ihdr),
     ...(p.before ?? []),
     ...idats,
     ...(p.after ?? []),
-    chunk("IEND", Buffer.alloc(0)),
+    pngChunk("IEND", Buffer.alloc(0)),
   ]);
 }
 
@@ -265,6 +255,11 @@ function withByte(b: Buffer, at: number, value: number): Buffer {
   return copy;
 }
 
+/** A copy of a chunk with the last bit of its CRC flipped. */
+function withBadCrc(chunk: Buffer): Buffer {
+  return withByte(chunk, chunk.length - 1, chunk[chunk.length - 1]! ^ 1);
+}
+
 /** libvips' verdict alone, decoded as decodeImage's libvips path does. */
 async function libvipsDecodes(bytes: Buffer): Promise<boolean> {
   try {
@@ -276,8 +271,8 @@ async function libvipsDecodes(bytes: Buffer): Promise<boolean> {
 }
 
 describe("plainPngIsWhole (the plain PNG check that spares libvips)", () => {
-  const text = (key: string, value: string) => chunk("tEXt", Buffer.from(`${key}\0${value}`, "latin1"));
-  const phys = chunk("pHYs", Buffer.from([0, 0, 11, 19, 0, 0, 11, 19, 1]));
+  const text = (key: string, value: string) => pngChunk("tEXt", Buffer.from(`${key}\0${value}`, "latin1"));
+  const phys = pngChunk("pHYs", Buffer.from([0, 0, 11, 19, 0, 0, 11, 19, 1]));
 
   it("takes every plain PNG libvips decodes: each colour type and depth, odd widths, split streams, ancillary chunks", async () => {
     const specs: PngSpec[] = [];
@@ -332,9 +327,9 @@ describe("plainPngIsWhole (the plain PNG check that spares libvips)", () => {
       "a palette image without its palette": { ...base, colourType: 3 },
       "interlace method 2": { ...base, interlace: 2 },
       "interlaced, with the scanlines of a plain image": { ...base, interlace: 1 },
-      "an unknown critical chunk": { ...base, before: [chunk("ABCD", Buffer.alloc(4))] },
-      "a transparency chunk": { ...base, colourType: 2, before: [chunk("tRNS", Buffer.alloc(6))] },
-      "an ancillary chunk with a bad CRC": { ...base, before: [chunk("pHYs", Buffer.alloc(9), true)] },
+      "an unknown critical chunk": { ...base, before: [pngChunk("ABCD", Buffer.alloc(4))] },
+      "a transparency chunk": { ...base, colourType: 2, before: [pngChunk("tRNS", Buffer.alloc(6))] },
+      "an ancillary chunk with a bad CRC": { ...base, before: [withBadCrc(pngChunk("pHYs", Buffer.alloc(9)))] },
       "a text chunk between two IDATs": { ...base, idats: 2, after: [] },
     };
     for (const [name, spec] of Object.entries(cases)) {
@@ -384,9 +379,9 @@ describe("plainPngIsWhole (the plain PNG check that spares libvips)", () => {
     const at = many.indexOf("IDAT", 8, "latin1") - 4;
     const manyIdats = Buffer.concat([
       many.subarray(0, at),
-      chunk("IDAT", z),
-      ...Array.from({ length: 2_000 }, () => chunk("IDAT", Buffer.alloc(0))),
-      chunk("IEND", Buffer.alloc(0)),
+      pngChunk("IDAT", z),
+      ...Array.from({ length: 2_000 }, () => pngChunk("IDAT", Buffer.alloc(0))),
+      pngChunk("IEND", Buffer.alloc(0)),
     ]);
     expect(await plainPngIsWhole(manyIdats)).toBe(false);
     expect(codeOf(await decodeImage(manyIdats, LIMITS)) === "ok").toBe(await libvipsDecodes(manyIdats));

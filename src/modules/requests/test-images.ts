@@ -25,7 +25,8 @@ function crc32(bytes: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function pngChunk(type: string, body: Buffer): Buffer {
+/** A PNG chunk: length, type, body and CRC. */
+export function pngChunk(type: string, body: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(body.length);
   const typed = Buffer.concat([Buffer.from(type, "latin1"), body]);
