@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Deps } from "../../deps.ts";
-import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { onlineSince } from "../workers/workers.rules.ts";
 import { BUNDLED_MODELS, indexModels, type ModelInfo, parseModelReference } from "./models.rules.ts";
 import { type ModelFigures, readModelFigures, readTextModels } from "./models.sql.ts";
 
@@ -110,8 +110,8 @@ export async function listModels(
         ? [...catalog.list]
         : [catalog.byName.get(name)].filter((m) => m !== undefined);
   if (known.length === 0) return [];
-  const onlineSince = new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
-  const figures = await readModelFigures(deps.db, { kind, names: known.map((m) => m.name), onlineSince });
+  const since = onlineSince(deps.clock.now());
+  const figures = await readModelFigures(deps.db, { kind, names: known.map((m) => m.name), onlineSince: since });
   const byName = new Map(figures.map((f) => [f.name, f]));
   return known.map((m) => {
     const f = byName.get(m.name);

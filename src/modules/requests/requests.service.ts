@@ -16,7 +16,7 @@ import { jobTtlSeconds, mayCancelRequest } from "../queue/queue.rules.ts";
 import { assertSharedKeyAllows, spendSharedKey } from "../sharedkeys/sharedkeys.service.ts";
 import { requestPriority } from "../trust/priority.rules.ts";
 import type { Viewer } from "../users/users.service.ts";
-import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { onlineSince } from "../workers/workers.rules.ts";
 import { queuedCount, rankingStandings } from "./queue-ranking.ts";
 import { type AdmissionContext, type Admitted, admitImageRequest } from "./requests.admit.ts";
 import { decodeRequestImages } from "./requests.images.ts";
@@ -73,12 +73,12 @@ async function admissionContext(deps: Deps, viewer: Viewer, input: CreateImageRe
   const listed = input.workers ?? [];
   // A list over the limit is refused by admission; it is not looked up.
   const lookup = listed.length <= IMAGE_LIMITS.maxWorkers ? [...new Set(listed.filter(isUuid))] : [];
-  const onlineSince = new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
+  const since = onlineSince(deps.clock.now());
   // The queue's length from the ranking (at most a second old), not a count over the queue.
   const [images, workers, activeThreads, queuedRequests, balance] = await Promise.all([
     decodeRequestImages(input),
     existingWorkerIds(deps.db, lookup),
-    readActiveThreads(deps.db, onlineSince),
+    readActiveThreads(deps.db, since),
     queuedCount(deps.db, deps.clock.now()),
     viewer.anonymous ? null : balanceOf(deps.db, viewer.userId),
   ]);
@@ -267,9 +267,9 @@ export async function createImageRequest(
     const keys = { sourceImageKey: await put(req.sourceImage), sourceMaskKey: await put(req.sourceMask) };
     const row = newRequestRow(deps, viewer, admitted, keys, now);
     const money = { taxCents: price.tax, totalCents: price.total, upfront: admitted.upfront };
-    const onlineSince = new Date(now.getTime() - ONLINE_SECONDS * 1000);
+    const since = onlineSince(now);
     const { requestId, read: queue } = await storeRequest(deps, viewer, row, money, downgraded, (sql, id) =>
-      readOnlineCapacity(sql, id, onlineSince),
+      readOnlineCapacity(sql, id, since),
     );
     // raid mode suppresses the warning, as the AI Horde does (it would tell a raider what is served)
     if (queue && !queue.possible && !(await hordeModes(deps)).raid) {
@@ -336,7 +336,7 @@ export async function queueStandings(deps: Deps, ids: readonly string[]): Promis
   const now = deps.clock.now();
   const [standings, capacities] = await Promise.all([
     rankingStandings(deps.db, ids, now),
-    readOnlineCapacities(deps.db, ids, new Date(now.getTime() - ONLINE_SECONDS * 1000)),
+    readOnlineCapacities(deps.db, ids, onlineSince(now)),
   ]);
   const out = new Map<string, QueueRow>();
   for (const { id, ...capacity } of capacities) {

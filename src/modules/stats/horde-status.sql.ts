@@ -7,7 +7,7 @@
  */
 import type { Sql } from "../../infra/db.ts";
 import { LIVE } from "../queue/queue.rules.ts";
-import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { onlineSince } from "../workers/workers.rules.ts";
 
 /** Job states that mean an image was generated (a censored one too); FAULTED is not one. */
 export const GENERATED_STATES = "('ok', 'censored', 'csam')";
@@ -44,7 +44,7 @@ export interface HordeStatusRow {
 
 /** Reads the live horde status as of `now` (one statement, no locks). */
 export async function readHordeStatus(sql: Sql, now: Date): Promise<HordeStatusRow> {
-  const online = new Date(now.getTime() - ONLINE_SECONDS * 1000);
+  const online = onlineSince(now);
   const minuteAgo = new Date(now.getTime() - 60_000);
   const rows = await sql.query<Omit<HordeStatusRow, "at">>(
     `WITH q AS (

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts"
 import type { Sql } from "../../infra/db.ts";
 import { isUuid } from "../../lib/ids.ts";
 import type { Viewer } from "../users/users.service.ts";
-import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { onlineSince } from "../workers/workers.rules.ts";
 import { checkTeamInfo, checkTeamName, EMPTY_TEAM_STATS, type TeamStats } from "./teams.rules.ts";
 import { deleteTeamRow, insertTeam, lockTeam, teamNameTaken, teamStats, writeTeam } from "./teams.sql.ts";
 
@@ -80,7 +80,7 @@ export async function deleteTeam(deps: Deps, viewer: Viewer, id: string): Promis
 
 /** Statistics of a page of teams, one grouped statement for all of them. */
 export async function statsOfTeams(deps: Deps, ids: readonly string[]): Promise<TeamStats[]> {
-  const since = new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
+  const since = onlineSince(deps.clock.now());
   const rows = await teamStats(deps.db, ids, since);
   const byId = new Map(rows.map((r) => [r.team_id, r]));
   return ids.map((id) => {

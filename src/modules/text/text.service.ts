@@ -14,7 +14,7 @@ import { MIN_JOB_TTL_SECONDS, mayCancelRequest } from "../queue/queue.rules.ts";
 import { storeRequest } from "../requests/requests.service.ts";
 import { assertSharedKeyAllows } from "../sharedkeys/sharedkeys.service.ts";
 import type { Viewer } from "../users/users.service.ts";
-import { ONLINE_SECONDS } from "../workers/workers.rules.ts";
+import { onlineSince } from "../workers/workers.rules.ts";
 import { type AdmittedText, admitTextRequest } from "./text.admit.rules.ts";
 import type { CreateTextRequestInput } from "./text.rules.ts";
 import {
@@ -41,10 +41,6 @@ export interface CreateTextResult {
   warnings: string[];
 }
 
-function onlineSince(deps: Deps): Date {
-  return new Date(deps.clock.now().getTime() - ONLINE_SECONDS * 1000);
-}
-
 /** Everything admission needs to know about the world, read before it runs. */
 async function admissionContext(deps: Deps, viewer: Viewer, input: CreateTextRequestInput) {
   const listed = (input.workers ?? []).map((id) => id.toLowerCase());
@@ -53,7 +49,7 @@ async function admissionContext(deps: Deps, viewer: Viewer, input: CreateTextReq
   const [workers, sizes, capacity, balance] = await Promise.all([
     existingTextWorkerIds(deps.db, lookup),
     readTextModelSizes(deps.db, models),
-    readTextCapacity(deps.db, onlineSince(deps)),
+    readTextCapacity(deps.db, onlineSince(deps.clock.now())),
     viewer.anonymous ? null : balanceOf(deps.db, viewer.userId),
   ]);
   return { knownWorkers: new Set(workers), sizes, capacity, balance };
@@ -135,7 +131,7 @@ export async function createTextRequest(
     totalCents: upfront ? upfront.cents : admitted.price.total,
     upfront: upfront ? upfront.reason : null,
   };
-  const since = onlineSince(deps);
+  const since = onlineSince(deps.clock.now());
   const { requestId, read: possible } = await storeRequest(
     deps,
     viewer,

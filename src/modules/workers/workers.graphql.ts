@@ -4,7 +4,7 @@ import { resultOf } from "../../graphql/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { nameKey } from "../../lib/names.ts";
 import { checkWorkerFilter, type WorkerFilter } from "./workers.filter.rules.ts";
-import { ONLINE_SECONDS } from "./workers.rules.ts";
+import { ONLINE_SECONDS, onlineSince } from "./workers.rules.ts";
 import { setWorkerMaintenance } from "./workers.service.ts";
 
 /** What `WorkerStats` resolves from: the worker's counters, read with the worker's row. */
@@ -180,11 +180,11 @@ const WORKER_ORDERS: Record<WorkerOrder, Prisma.WorkerOrderByWithRelationInput[]
 
 /** A checked filter as a Prisma condition. The name matches as names compare (NFKC, case folded). */
 function workerWhere(f: WorkerFilter, now: Date): Prisma.WorkerWhereInput {
-  const onlineSince = new Date(now.getTime() - ONLINE_SECONDS * 1000);
+  const since = onlineSince(now);
   return {
     ...(f.kind ? { kind: f.kind as "image" | "text" | "alchemy" } : {}),
-    ...(f.online === true ? { lastCheckIn: { gte: onlineSince } } : {}),
-    ...(f.online === false ? { lastCheckIn: { lt: onlineSince } } : {}),
+    ...(f.online === true ? { lastCheckIn: { gte: since } } : {}),
+    ...(f.online === false ? { lastCheckIn: { lt: since } } : {}),
     ...(f.model ? { models: { has: f.model } } : {}),
     // Prisma sends `contains` as a LIKE pattern without escaping it: _ and % must match themselves.
     ...(f.name ? { nameKey: { contains: nameKey(f.name).replace(/[\\%_]/g, "\\$&") } } : {}),

@@ -9,6 +9,11 @@ import { customModelNameProblem } from "../models/models.rules.ts";
 /** A worker is online while it checked in within this many seconds (or holds a live feed). */
 export const ONLINE_SECONDS = 300;
 
+/** The oldest check-in that still counts a worker online at `now` ({@link ONLINE_SECONDS}). */
+export function onlineSince(now: Date): Date {
+  return new Date(now.getTime() - ONLINE_SECONDS * 1000);
+}
+
 /** How many workers an owner may run: untrusted 3, trusted 20 (or their invite count). */
 export function maxWorkers(owner: { trusted: boolean; workerInvited: number }): number {
   return Math.max(owner.trusted ? 20 : 3, owner.workerInvited);
