@@ -6,6 +6,7 @@ import { makePng, makeWebp } from "../../../src/modules/requests/test-images.ts"
 import { type CreateImageRequestInput, MyKudosDocument } from "../../generated/graphql.ts";
 import { useTestApp } from "../../support/app.ts";
 import {
+  CANCEL,
   CREATE,
   count,
   createRequest,
@@ -247,5 +248,34 @@ describe("concurrency", () => {
 
     expect(outcome(await create(user.apiKey, { prompt: "two", params: { n: 2 } }))).toBe("CreateImageRequestPayload");
     expect(outcome(await create(user.apiKey, { prompt: "one more" }))).toBe("TooManyPrompts");
+  });
+
+  it("counts the requester's jobs waiting or in a worker's hands on live requests, and nothing else", async () => {
+    const user = await seedUser(ctx.db, { kudos: 1000, concurrency: 2 });
+    const other = await seedUser(ctx.db, { kudos: 1000, concurrency: 2 });
+    const owner = await seedUser(ctx.db);
+    const full = await createRequest(ctx.t, user.apiKey, { prompt: "two", params: { n: 2, steps: 10 } });
+    // another user's full queue is not this one's
+    await createRequest(ctx.t, other.apiKey, { prompt: "theirs", params: { n: 2, steps: 10 } });
+    // one job in a worker's hands still counts
+    const p = await pop(ctx.t, owner.apiKey, { name: `limit-${owner.id}`, models: SD });
+    expect(p.jobs).toHaveLength(1);
+    const mine = p.jobs[0]!.id;
+    const held = await ctx.db.query<{ request_id: string }>("SELECT request_id FROM jobs WHERE id = $1", [mine]);
+    expect(held).toEqual([{ request_id: full }]);
+    expect(outcome(await create(user.apiKey, { prompt: "more" }))).toBe("TooManyPrompts");
+    // a finished job does not (its request is still live: the other job waits)
+    await submit(ctx.t, owner.apiKey, { id: mine });
+    const next = await createRequest(ctx.t, user.apiKey, { prompt: "one", params: { steps: 10 } });
+    expect(outcome(await create(user.apiKey, { prompt: "more" }))).toBe("TooManyPrompts");
+    // a cancelled request's jobs do not: cancelling the one-job request frees its place
+    const c = await ctx.t.gql(CANCEL, { id: next }, { apikey: user.apiKey });
+    expect(c.errors).toBeUndefined();
+    expect(outcome(await create(user.apiKey, { prompt: "again" }))).toBe("CreateImageRequestPayload");
+    // the jobs carry their requester for the count (copied on insert)
+    const owners = await ctx.db.query<{ user_id: number }>("SELECT DISTINCT user_id FROM jobs WHERE request_id = $1", [
+      full,
+    ]);
+    expect(owners).toEqual([{ user_id: user.id }]);
   });
 });
