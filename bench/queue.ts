@@ -62,12 +62,18 @@ async function setup(poolSize = 20) {
   };
 }
 
-/** Counts the claim statements (they call claim_next_job) sent through `db.query` from now on. */
-function countClaims(db: Db): { n: number } {
-  const counted = { n: 0 };
+/**
+ * Counts the claim statements sent through `db.query` from now on: `n` all of them, `hinted` those
+ * of one request's job (claim_hinted_job, a parked feed woken by a new request), the rest walks
+ * of the queue (claim_next_job).
+ */
+function countClaims(db: Db): { n: number; hinted: number } {
+  const counted = { n: 0, hinted: 0 };
   const query = db.query.bind(db);
   db.query = ((text: string, params?: readonly unknown[], opts?: QueryOptions) => {
-    if (text.includes("claim_next_job(")) counted.n++;
+    const hinted = text.includes("claim_hinted_job(");
+    if (hinted || text.includes("claim_next_job(")) counted.n++;
+    if (hinted) counted.hinted++;
     return query(text, params, opts);
   }) as Db["query"];
   return counted;
@@ -109,7 +115,7 @@ async function latency(count = 1000) {
   const perJob = (s.deps.db.stats.statements - statementsBefore) / count;
   report("pickup latency (commit of a new request → job event at the worker's socket)", sample);
   console.log(
-    `SQL statements per job (create + claim + submit, including BEGIN/COMMIT): ${perJob.toFixed(1)}, of which claims ${(claims.n / count).toFixed(1)} (the feed's claim, and its look after the submit freed its slot)`,
+    `SQL statements per job (create + claim + submit, including BEGIN/COMMIT): ${perJob.toFixed(1)}, of which claims ${(claims.n / count).toFixed(1)}: the feed's claim of the request that woke it (${(claims.hinted / count).toFixed(1)} per job), and its walk of the queue after the submit freed its slot`,
   );
   await client.dispose();
   await s.close();

@@ -1,4 +1,6 @@
+import type { Deps } from "../../src/deps.ts";
 import type { Db } from "../../src/infra/db.ts";
+import { feedHub } from "../../src/modules/jobs/jobs.feed.ts";
 import { makePng } from "../../src/modules/requests/test-images.ts";
 import {
   CancelImageRequestDocument,
@@ -135,6 +137,20 @@ export async function waitFor<T>(check: () => Promise<T> | T, what: string, ms =
     if (left <= 0) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, Math.min(gap, left)));
   }
+}
+
+/** Resolves when `deps`' feed hub next parks a feed (its claim found nothing, or no room). */
+export function nextPark(deps: Pick<Deps, "feeds">): Promise<void> {
+  const hub = feedHub(deps);
+  return new Promise((resolve) => {
+    const park = hub.park.bind(hub);
+    hub.park = (f) => {
+      hub.park = park;
+      const seq = park(f);
+      resolve();
+      return seq;
+    };
+  });
 }
 
 /** The error code of a mutation result, or its payload type name when it succeeded. */

@@ -19,6 +19,11 @@ import { kindOf, type WorkerDeclaration } from "./kinds.ts";
  *   (the kind's guess: models, size, nsfw);
  *   the claim's SQL decides for real. A woken feed that claims nothing hands the wake-up on to
  *   the next candidate, so a job is not stranded by a feed the hint misjudged;
+ * - a feed woken by the first announcement since it parked has one new candidate, that request
+ *   (its last claim found nothing it could take, and anything that came since was announced): it
+ *   tries that request's jobs first, a claim without the walk over the queue, and claims as
+ *   usual if that finds nothing. Announcements are numbered ({@link FeedHub.wake}) so a feed
+ *   knows whether it was the first; the sweep's are never taken as the only one;
  * - a submit or a TTL re-queue frees a slot of that worker's feed;
  * - a slow sweep (tasks/) checks every feed's count of its worker's jobs against the database
  *   (finding a slot freed without a word: an event lost with Redis, a submit on another
@@ -30,12 +35,14 @@ import { kindOf, type WorkerDeclaration } from "./kinds.ts";
  * exactly-once. One hub per instance, built in the composition root (Deps.feeds).
  */
 export class FeedHub {
+  /** Announcements heard so far (new requests, released jobs, the sweep's), numbering them. */
+  private announced = 0;
   private parked = new Set<Feed>();
   private feeds = new Set<Feed>();
   private byWorker = new Map<string, Set<Feed>>();
 
   constructor(private readonly deps: Deps) {
-    deps.bus.subscribe("jobsAvailable", (hint) => this.wake(hint, new Set()));
+    deps.bus.subscribe("jobsAvailable", (hint) => this.wake(hint, new Set(), this.announce()));
     deps.bus.subscribe("workerSlotFreed", ({ workerId, jobIds }) => {
       for (const f of this.byWorker.get(workerId) ?? []) f.release(jobIds);
     });
@@ -68,8 +75,18 @@ export class FeedHub {
     if (set?.size === 0) this.byWorker.delete(f.workerId);
   }
 
-  park(f: Feed): void {
+  /**
+   * Parks a feed until an announcement or a release wakes it, and returns the number of the last
+   * announcement so far: one woken by the next ({@link announce}) knows that nothing else came.
+   */
+  park(f: Feed): number {
     this.parked.add(f);
+    return this.announced;
+  }
+
+  /** Numbers a new announcement. */
+  private announce(): number {
+    return ++this.announced;
   }
 
   unpark(f: Feed): void {
@@ -80,14 +97,16 @@ export class FeedHub {
    * Wakes up to `hint.count` parked feeds that could take the request's jobs, skipping those
    * already tried for this hint. When not enough parked feeds fit, busy feeds that fit are told
    * to look again before they sleep, so a request that arrives during their claim is not missed.
+   * `seq`: the announcement's number (a wake-up handed on keeps it); 0 never counts as the only
+   * announcement since a feed parked.
    */
-  wake(hint: WakeHint, tried: Set<Feed>): void {
+  wake(hint: WakeHint, tried: Set<Feed>, seq: number): void {
     let n = hint.count;
     for (const f of this.parked) {
       if (n <= 0) return;
       if (tried.has(f) || !f.mightTake(hint)) continue;
       this.parked.delete(f);
-      f.poke(hint, tried);
+      f.poke(hint, tried, seq);
       n--;
     }
     if (n <= 0) return;
@@ -118,6 +137,10 @@ export class FeedHub {
     await this.recount();
     if (this.parked.size === 0) return;
     const rows = await requestsWithWaitingJobs(this.deps.db, this.deps.clock.now());
+    // The sweep re-announces what may have been missed: not new requests, so a feed it wakes
+    // walks the queue (seq 0), and one that parked before it no longer takes the next
+    // announcement for the only one.
+    if (rows.length > 0) this.announce();
     for (const r of rows) {
       this.wake(
         {
@@ -130,6 +153,7 @@ export class FeedHub {
           userId: r.user_id,
         },
         new Set(),
+        0,
       );
     }
   }
@@ -167,7 +191,9 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   private ready: ClaimedJob[] = [];
   private closed = false;
   private signalled = true;
-  private hint: { hint: WakeHint; tried: Set<Feed> } | null = null;
+  private hint: { hint: WakeHint; tried: Set<Feed>; seq: number } | null = null;
+  /** The hub's last announcement when this feed parked (FeedHub.park). */
+  private parkedAfter = -1;
   private wakeUp: (() => void) | null = null;
   private failures = 0;
   /** A claim of this feed is in flight. */
@@ -217,8 +243,8 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     return kindOf(this.declaration.kind).mightTake(this.declaration, h);
   }
 
-  poke(hint: WakeHint, tried: Set<Feed>): void {
-    this.hint = { hint, tried };
+  poke(hint: WakeHint, tried: Set<Feed>, seq: number): void {
+    this.hint = { hint, tried, seq };
     this.lookAgain();
   }
 
@@ -268,10 +294,13 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
         const woken = this.hint;
         this.hint = null;
         this.hub.unpark(this);
+        // the first announcement since this feed parked: that request is the one new candidate
+        const only = woken && woken.seq > 0 && woken.seq === this.parkedAfter + 1 ? woken.hint.requestId : undefined;
+        this.parkedAfter = -1;
         let jobs: ClaimedJob[];
         let more: boolean;
         try {
-          ({ jobs, more } = await this.claim());
+          ({ jobs, more } = await this.claim(only));
           this.failures = 0;
         } catch (err) {
           // A database hiccup must not end the worker's subscription: back off and retry.
@@ -294,7 +323,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
         }
         if (woken) {
           woken.tried.add(this);
-          this.hub.wake({ ...woken.hint, count: 1 }, woken.tried);
+          this.hub.wake({ ...woken.hint, count: 1 }, woken.tried, woken.seq);
         }
         // trust (issue 11): a paused worker gets a decoy once the wake went on to the others
         const decoy = this.worker.paused && this.slots > 0 ? await handDecoy(this.deps, this.worker.id) : null;
@@ -307,7 +336,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
       if (this.signalled) continue;
       // A feed whose worker is at its limit (jobs it holds from elsewhere) waits for a release
       // or the sweep, not for requests it could not take.
-      if (this.slots > 0 && !this.atLimit) this.hub.park(this);
+      if (this.slots > 0 && !this.atLimit) this.parkedAfter = this.hub.park(this);
       await new Promise<void>((resolve) => {
         this.wakeUp = resolve;
       });
@@ -324,12 +353,12 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
    * find more; otherwise the feed waits for a wake-up. A feed claims one batch at
    * a time, so none of its own claims is in flight.
    */
-  private async claim(): Promise<{ jobs: ClaimedJob[]; more: boolean }> {
+  private async claim(hint?: string): Promise<{ jobs: ClaimedJob[]; more: boolean }> {
     const slots = this.slots;
     if (slots <= 0) return { jobs: [], more: false };
     this.claiming = true;
     try {
-      const { jobs, room } = await claimFor(this.deps, this.worker, this.declaration, slots);
+      const { jobs, room } = await claimFor(this.deps, this.worker, this.declaration, slots, hint);
       this.atLimit = room <= jobs.length;
       return { jobs, more: jobs.length > 0 && jobs.length < room };
     } finally {

@@ -70,17 +70,17 @@ export async function claimJobs(
   deps: Deps,
   worker: CheckedInWorker,
   d: WorkerDeclaration,
-  a: { want: number; limit: number },
+  a: { want: number; limit: number; hint?: string },
 ): Promise<ClaimResult> {
   const now = deps.clock.now();
   const n = Math.min(a.want, d.amount);
   if (n <= 0) return { jobs: [], room: 0 };
   const result =
     n === 1
-      ? await claimOne(deps.db, worker.id, now, a.limit, d.kind)
+      ? await claimOne(deps.db, worker.id, now, a.limit, d.kind, a.hint)
       : d.kind === "image"
         ? await deps.db.tx((sql) => claimBatch(deps, sql, worker, d as ImageWorkerDeclaration, { ...a, now }))
-        : await claimRepeated(deps.db, worker.id, now, a.limit, d.kind, n);
+        : await claimRepeated(deps.db, worker.id, now, a.limit, d.kind, n, a.hint);
   deps.metrics.claimed(d.kind, result.jobs, now);
   if (worker.extra_slow && result.jobs.length > 0) await keepAliveForExtraSlow(deps.db, result.jobs, now);
   for (const id of new Set(result.jobs.map((j) => j.request_id))) {
@@ -89,8 +89,15 @@ export async function claimJobs(
   return result;
 }
 
-async function claimOne(sql: Sql, workerId: string, now: Date, limit: number, kind: Kind): Promise<ClaimResult> {
-  const { job, room } = await claimNextJob(sql, workerId, now, limit, kind);
+async function claimOne(
+  sql: Sql,
+  workerId: string,
+  now: Date,
+  limit: number,
+  kind: Kind,
+  hint?: string,
+): Promise<ClaimResult> {
+  const { job, room } = await claimNextJob(sql, workerId, now, limit, kind, hint);
   return { jobs: job ? [job] : [], room };
 }
 
@@ -102,8 +109,9 @@ async function claimRepeated(
   limit: number,
   kind: Kind,
   n: number,
+  hint?: string,
 ): Promise<ClaimResult> {
-  const first = await claimOne(sql, workerId, now, limit, kind);
+  const first = await claimOne(sql, workerId, now, limit, kind, hint);
   const jobs = [...first.jobs];
   while (jobs.length > 0 && jobs.length < Math.min(n, first.room)) {
     const { job } = await claimNextJob(sql, workerId, now, limit, kind);
@@ -119,9 +127,9 @@ async function claimBatch(
   sql: Sql,
   worker: CheckedInWorker,
   d: ImageWorkerDeclaration,
-  a: { want: number; limit: number; now: Date },
+  a: { want: number; limit: number; now: Date; hint?: string },
 ): Promise<ClaimResult> {
-  const { job: first, room } = await claimNextJob(sql, worker.id, a.now, a.limit, "image");
+  const { job: first, room } = await claimNextJob(sql, worker.id, a.now, a.limit, "image", a.hint);
   const budget = claimBudget({ want: a.want, amount: d.amount, held: a.limit - room, limit: a.limit });
   if (!first || budget <= 1) return { jobs: first ? [first] : [], room };
   const params = first.params as { postProcessing?: string[] };
@@ -142,15 +150,17 @@ async function claimBatch(
 
 /**
  * The feed's claim: up to `slots` jobs now, and never more than the worker's declared
- * `maxConcurrentJobs` held at once, whatever the feed believes it holds.
+ * `maxConcurrentJobs` held at once, whatever the feed believes it holds. `hint`: the one request
+ * announced since the feed parked, tried before the queue is walked (claimNextJob).
  */
 export function claimFor(
   deps: Deps,
   worker: CheckedInWorker,
   d: WorkerDeclaration,
   slots: number,
+  hint?: string,
 ): Promise<ClaimResult> {
-  return claimJobs(deps, worker, d, { want: slots, limit: heldJobLimit("feed", d) });
+  return claimJobs(deps, worker, d, { want: slots, limit: heldJobLimit("feed", d), hint });
 }
 
 /**

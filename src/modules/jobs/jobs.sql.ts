@@ -76,7 +76,8 @@ export interface Claim {
  * The claim: the best job this worker may take, marked PROCESSING for it, in one statement whose
  * cost does not grow with the queue (issue 9; figures in bench/README.md), and which holds the
  * worker to `cap` jobs held at once. The statement is the SQL function `claim_next_job`
- * (migrations 20261202000002_claim_next_job, 20261202040001_claim_own_lateral), which makes its plan a generic one, planned once
+ * (migrations 20261202000002_claim_next_job, 20261202040001_claim_own_lateral,
+ * 20261202100001_claim_hinted_job), which makes its plan a generic one, planned once
  * per connection: planning it costs more than running it, and as a named statement Postgres
  * re-planned it on every execution whenever its estimates favoured that.
  *
@@ -103,6 +104,11 @@ export interface Claim {
  * LOCKED: concurrent claims never wait for each other's jobs and never take the same job (a job
  * taken since this statement's snapshot fails FOR UPDATE's re-check of `state`). Only the chosen
  * job row is locked. Used by popImageJob and by every worker feed.
+ *
+ * `hint`: a request the caller has reason to believe is the only new candidate (a parked feed
+ * woken by its announcement): its job is tried first, with {@link HINTED_CLAIM}, and the full
+ * claim runs only if that finds nothing while the worker has room. The functions run with
+ * sequential scans off, so that their generic plans probe indexes even when made on a small queue.
  */
 export async function claimNextJob(
   sql: Sql,
@@ -110,12 +116,32 @@ export async function claimNextJob(
   now: Date,
   cap: number,
   kind: Kind = "image",
+  hint?: string,
 ): Promise<Claim> {
-  const rows = await sql.query<Omit<ClaimedJob, "id"> & { room: number | null; id: string | null }>(
-    "SELECT * FROM claim_next_job($1, $2, $3, $4::worker_kind)",
-    [workerId, now, cap, kind],
-    { name: "claim_next_job_fn" },
-  );
+  if (hint) {
+    const hinted = await runClaim(sql, HINTED_CLAIM, [workerId, now, cap, kind, hint]);
+    if (hinted.job || hinted.room <= 0) return hinted;
+  }
+  return runClaim(sql, CLAIM, [workerId, now, cap, kind]);
+}
+
+const CLAIM = { text: "SELECT * FROM claim_next_job($1, $2, $3, $4::worker_kind)", name: "claim_next_job_fn" };
+/**
+ * A claim of one request's job only, for a feed woken by that request's announcement with nothing
+ * else announced since it parked (FeedHub): `claim_hinted_job` (migration
+ * 20261202100001_claim_hinted_job) takes the same locks and applies the same rules as
+ * `claim_next_job`, without the walk. It finds nothing when the request is gone, taken, or not
+ * for this worker; {@link claimNextJob} then runs the full claim.
+ */
+const HINTED_CLAIM = {
+  text: "SELECT * FROM claim_hinted_job($1, $2, $3, $4::worker_kind, $5)",
+  name: "claim_hinted_job_fn",
+};
+
+async function runClaim(sql: Sql, q: { text: string; name: string }, params: unknown[]): Promise<Claim> {
+  const rows = await sql.query<Omit<ClaimedJob, "id"> & { room: number | null; id: string | null }>(q.text, params, {
+    name: q.name,
+  });
   const row = rows[0];
   if (!row) return { job: null, room: 0 };
   const { room, ...job } = row;

@@ -1,5 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CLAIM_SQL_SHARED_WITH_MIGRATION, CLAIM_WALK, claimImageJob } from "../../../src/modules/jobs/jobs.sql.ts";
+import {
+  CLAIM_SQL_SHARED_WITH_MIGRATION,
+  CLAIM_WALK,
+  claimImageJob,
+  claimNextJob,
+  NO_CAP,
+} from "../../../src/modules/jobs/jobs.sql.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
 import { seedUser } from "../../support/seed.ts";
 
@@ -31,18 +38,22 @@ describe("the claim's walk over the queue index", () => {
       "SELECT prosrc AS src, proconfig AS config FROM pg_proc WHERE proname = 'claim_next_job'",
     );
     expect(fn?.src).toContain(`walk.step < ${CLAIM_WALK} AND walk.found < 4`);
-    expect(fn?.config).toEqual(["plan_cache_mode=force_generic_plan"]);
   });
 
-  it("holds the request fields, the seed and the update of jobs.sql.ts's request-targeted claim, as they are now", async () => {
-    const [fn] = await tdb.db.query<{ src: string }>(
-      "SELECT prosrc AS src FROM pg_proc WHERE proname = 'claim_next_job'",
-    );
-    const words = (sql: string) => sql.replace(/\s+/g, " ").trim();
-    for (const [name, part] of Object.entries(CLAIM_SQL_SHARED_WITH_MIGRATION)) {
-      expect(words(fn!.src), name).toContain(words(part));
-    }
-  });
+  it.each(["claim_next_job", "claim_hinted_job"])(
+    "%s holds the request fields, the seed and the update of jobs.sql.ts's request-targeted claim, as they are now",
+    async (proname) => {
+      const [fn] = await tdb.db.query<{ src: string; config: string[] }>(
+        "SELECT prosrc AS src, proconfig AS config FROM pg_proc WHERE proname = $1",
+        [proname],
+      );
+      const words = (sql: string) => sql.replace(/\s+/g, " ").trim();
+      for (const [name, part] of Object.entries(CLAIM_SQL_SHARED_WITH_MIGRATION)) {
+        expect(words(fn!.src), name).toContain(words(part));
+      }
+      expect(fn!.config).toEqual(["plan_cache_mode=force_generic_plan", "enable_seqscan=off"]);
+    },
+  );
 
   /** `count` requests of 2 jobs, `ageSeconds` old (1 ms apart, oldest first); returns their ids. */
   async function queue(
@@ -71,12 +82,12 @@ describe("the claim's walk over the queue index", () => {
     return rows[0]!.id;
   }
 
-  it("copies the request's queue place and models onto every job, a FAULTED job's replacement included", async () => {
+  it("copies the request's queue place, models and requester onto every job, a FAULTED job's replacement included", async () => {
     const [id] = await queue(1, { models: ["a"], ageSeconds: 10 });
     await tdb.db.query("INSERT INTO jobs (request_id, idx) VALUES ($1, 2)", [id]);
     const rows = await tdb.db.query<{ same: boolean }>(
       `SELECT j.queue_rank = 5 * extract(epoch FROM r.created_at) - r.priority
-              AND j.request_created_at = r.created_at AND j.models = r.models AS same
+              AND j.request_created_at = r.created_at AND j.models = r.models AND j.user_id = r.user_id AS same
          FROM jobs j JOIN requests r ON r.id = j.request_id`,
     );
     expect(rows.map((r) => r.same)).toEqual([true, true, true]);
@@ -107,6 +118,44 @@ describe("the claim's walk over the queue index", () => {
     const [own] = await queue(1, { models: [], ageSeconds: 0, userId: owner });
     expect((await claimImageJob(tdb.db, w, new Date()))?.request_id).toBe(own);
   });
+
+  it("a claim hinted at one request takes its job, by the same rules for the model, seed and TTL", async () => {
+    const w = await worker(["m", "n"]);
+    const [head] = await queue(1, { models: [], ageSeconds: 30 });
+    const [hinted] = await queue(1, { models: ["n"], ageSeconds: 10 });
+    await tdb.db.query(`UPDATE requests SET params = '{"seed": "42"}', job_ttl = 77 WHERE id = $1`, [hinted]);
+    const { job, room } = await claimNextJob(tdb.db, w, new Date(), 5, "image", hinted);
+    expect(job).toMatchObject({ request_id: hinted, model: "n", seed: "42", ttl: 77 });
+    expect(room).toBe(5);
+    // with the worker at its cap, it takes nothing and does not walk the queue either
+    expect(await claimNextJob(tdb.db, w, new Date(), 1, "image", head)).toEqual({ job: null, room: 0 });
+    expect(await waitingOf(head)).toBe(2);
+  });
+
+  it("a hinted claim that finds nothing there walks the queue", async () => {
+    const w = await worker(["m"]);
+    const [head] = await queue(1, { models: [], ageSeconds: 30 });
+    const [elsewhere] = await queue(1, { models: ["elsewhere"], ageSeconds: 20 });
+    const [textual] = await queue(1, { models: [], ageSeconds: 10 });
+    await tdb.db.query("UPDATE requests SET kind = 'text' WHERE id = $1", [textual]);
+    await tdb.db.query("UPDATE jobs SET kind = 'text' WHERE request_id = $1", [textual]);
+    // a request this worker cannot serve, one of another kind, one whose jobs are all taken, none
+    const claim = (hint: string) => claimNextJob(tdb.db, w, new Date(), NO_CAP, "image", hint);
+    expect((await claim(elsewhere!)).job?.request_id).toBe(head);
+    expect((await claim(textual!)).job?.request_id).toBe(head);
+    expect((await claim(head!)).job).toBeNull();
+    expect((await claim(randomUUID())).job).toBeNull();
+    expect(await waitingOf(elsewhere)).toBe(2);
+    expect(await waitingOf(textual)).toBe(2);
+  });
+
+  async function waitingOf(requestId: string | undefined): Promise<number> {
+    const [r] = await tdb.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM jobs WHERE request_id = $1 AND state = 'waiting'",
+      [requestId],
+    );
+    return r!.n;
+  }
 
   it("finds nothing, and claims nothing, when no request fits", async () => {
     await queue(CLAIM_WALK + 5, { models: ["common"], ageSeconds: 60 });

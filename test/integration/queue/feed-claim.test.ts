@@ -5,7 +5,7 @@ import { claimFor } from "../../../src/modules/jobs/jobs.service.ts";
 import { authenticate } from "../../../src/modules/users/users.service.ts";
 import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
-import { createRequest, FEED, pop, resetQueue, submit } from "../../support/queue.ts";
+import { createRequest, FEED, nextPark, pop, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -33,8 +33,8 @@ function nextHandOn(): Promise<void> {
   const hub = feedHub(ctx.t.deps);
   return new Promise((resolve) => {
     const wake = hub.wake.bind(hub);
-    hub.wake = (hint, tried) => {
-      wake(hint, tried);
+    hub.wake = (hint, tried, seq) => {
+      wake(hint, tried, seq);
       if (tried.size > 0) {
         hub.wake = wake;
         resolve();
@@ -77,15 +77,7 @@ describe("a feed's claim", () => {
       models: SD,
     });
     const feed = await openFeed(ctx.t.deps, worker, declaration);
-    const hub = feedHub(ctx.t.deps);
-    const parked = new Promise<void>((resolve) => {
-      const park = hub.park.bind(hub);
-      hub.park = (f) => {
-        hub.park = park;
-        park(f);
-        resolve();
-      };
-    });
+    const parked = nextPark(ctx.t.deps);
     const first = feed.next(); // finds nothing, parks
     await parked;
     const id = await quietRequest(requester.apiKey, "wake me");
@@ -116,15 +108,7 @@ describe("a feed's claim", () => {
     const owner = await seedUser(ctx.db);
     const requester = await seedUser(ctx.db, { kudos: 1000 });
     const name = `at-limit-${owner.id}`;
-    const hub = feedHub(ctx.t.deps);
-    const parked = new Promise<void>((resolve) => {
-      const park = hub.park.bind(hub);
-      hub.park = (f) => {
-        hub.park = park;
-        park(f);
-        resolve();
-      };
-    });
+    const parked = nextPark(ctx.t.deps);
     const feed = subscribe(ctx.t.ws(owner.apiKey), FEED, { input: { name, models: SD, maxConcurrentJobs: 1 } });
     await parked;
     // the worker's one slot goes to an HTTP pop its feed hears nothing of

@@ -6,12 +6,12 @@ import { describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { closeDeps, createDeps } from "../../../src/deps.ts";
 import { createLogger } from "../../../src/infra/logger.ts";
-import { feedHub, openFeed } from "../../../src/modules/jobs/jobs.feed.ts";
+import { openFeed } from "../../../src/modules/jobs/jobs.feed.ts";
 import { authenticate } from "../../../src/modules/users/users.service.ts";
 import { checkInImageWorker } from "../../../src/modules/workers/workers.service.ts";
 import { subscribe, useTestApp } from "../../support/app.ts";
 import { onPostgres } from "../../support/db.ts";
-import { createRequest, FEED, pop, resetQueue } from "../../support/queue.ts";
+import { createRequest, FEED, nextPark, pop, resetQueue } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -30,19 +30,6 @@ async function held(workerName: string): Promise<number> {
   return row!.n;
 }
 
-/** Resolves when the instance's hub next parks a feed. */
-function nextPark(): Promise<void> {
-  const hub = feedHub(ctx.t.deps);
-  return new Promise((resolve) => {
-    const park = hub.park.bind(hub);
-    hub.park = (f) => {
-      hub.park = park;
-      park(f);
-      resolve();
-    };
-  });
-}
-
 describe("a worker's feed and its HTTP pops share one limit", () => {
   it("a feed counts the jobs its worker popped over HTTP while it was open", async () => {
     await resetQueue(ctx.db);
@@ -52,7 +39,7 @@ describe("a worker's feed and its HTTP pops share one limit", () => {
     const name = `shared-limit-${owner.id}`;
 
     // the feed is open and idle, allowed two jobs at once
-    const parked = nextPark();
+    const parked = nextPark(ctx.t.deps);
     const feed = subscribe(ctx.t.ws(owner.apiKey), FEED, { input: { name, models: SD, maxConcurrentJobs: 2 } });
     await parked;
     // the same worker pops one job over HTTP: its feed hears nothing of it (the request is

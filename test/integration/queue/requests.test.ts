@@ -252,7 +252,8 @@ describe("concurrency", () => {
 
   it("counts the requester's jobs waiting or in a worker's hands on live requests, and nothing else", async () => {
     const user = await seedUser(ctx.db, { kudos: 1000, concurrency: 2 });
-    const other = await seedUser(ctx.db, { kudos: 1000, concurrency: 2 });
+    // poorer, so its request is behind the user's in the queue
+    const other = await seedUser(ctx.db, { kudos: 100, concurrency: 2 });
     const owner = await seedUser(ctx.db);
     const full = await createRequest(ctx.t, user.apiKey, { prompt: "two", params: { n: 2, steps: 10 } });
     // another user's full queue is not this one's

@@ -55,11 +55,15 @@ function countClaims() {
   const original = db.query;
   const originalTx = db.tx;
   let claims = 0;
+  let hinted = 0;
   const counted = (q: typeof db.query, self: unknown) =>
     ((text: string, params?: readonly unknown[]) => {
-      // the claim (the claim_next_job function) and a batch's further claims (their own SQL)
+      if (text.includes("claim_hinted_job(")) hinted++;
+      // the claim (the claim_next_job function, or claim_hinted_job for a parked feed woken by
+      // one request) and a batch's further claims (their own SQL)
       if (
         text.includes("claim_next_job(") ||
+        text.includes("claim_hinted_job(") ||
         (text.includes("SKIP LOCKED") && text.includes("SET state = 'processing'"))
       )
         claims++;
@@ -76,6 +80,10 @@ function countClaims() {
   return {
     get claims() {
       return claims;
+    },
+    /** Of those, the claims of one request's job (claim_hinted_job). */
+    get hinted() {
+      return hinted;
     },
     restore() {
       db.query = original;
@@ -257,6 +265,41 @@ describe("imageJobAssigned", () => {
     }
   });
 
+  it("a parked feed woken by the first request since it parked claims that request's job without walking the queue", async () => {
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const { feed } = await openFeed(owner.apiKey, { name: `hinted-${owner.id}` });
+    const counter = countClaims();
+    try {
+      const id = await createRequest(ctx.t, requester.apiKey, { prompt: "first" });
+      expect(await requestOf(ctx.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(id);
+      expect([counter.claims, counter.hinted]).toEqual([1, 1]);
+    } finally {
+      counter.restore();
+    }
+  });
+
+  it("a feed woken after other announcements since it parked walks the queue, and takes the best request", async () => {
+    const owner = await seedUser(ctx.db);
+    const rich = await seedUser(ctx.db, { kudos: 10_000 });
+    const poor = await seedUser(ctx.db, { kudos: 10 });
+    const { feed } = await openFeed(owner.apiKey, { name: `walks-${owner.id}`, models: SD });
+    const counter = countClaims();
+    try {
+      // announced, but for a model this feed does not serve: it stays parked
+      await createRequest(ctx.t, rich.apiKey, { prompt: "elsewhere", models: ["Deliberate"] });
+      // not announced at all (a wake-up lost with Redis): only a walk of the queue finds it
+      const best = await quietly(() => createRequest(ctx.t, rich.apiKey, { prompt: "best" }));
+      expect(counter.claims).toBe(0);
+      const woken = await createRequest(ctx.t, poor.apiKey, { prompt: "wakes it" });
+      expect(await requestOf(ctx.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(best);
+      expect(counter.hinted).toBe(0);
+      expect((await status(ctx.t, woken)).processing).toBe(0);
+    } finally {
+      counter.restore();
+    }
+  });
+
   it("a woken feed that cannot take the job after all hands the wake-up on to the next idle feed", async () => {
     const picky = await seedUser(ctx.db);
     const willing = await seedUser(ctx.db);
@@ -269,7 +312,9 @@ describe("imageJobAssigned", () => {
       const id = await createRequest(ctx.t, requester.apiKey, { prompt: "a red barn" });
       expect(await requestOf(ctx.db, (await second.next()).data!.imageJobAssigned.id)).toBe(id);
       expect(first.events).toEqual([]);
-      expect(counter.claims).toBe(2);
+      // picky tries the request it was woken for, then the queue (both find nothing for it);
+      // willing takes the job with the request's claim alone
+      expect(counter.claims).toBe(3);
     } finally {
       counter.restore();
     }

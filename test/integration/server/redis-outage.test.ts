@@ -21,7 +21,7 @@ import { startTasks } from "../../../src/tasks/index.ts";
 import { MeDocument } from "../../generated/graphql.ts";
 import { type ReadableData, subscribe } from "../../support/app.ts";
 import { createTestDb, type TestDb } from "../../support/db.ts";
-import { CREATE, FEED, SUBMIT, WATCH } from "../../support/queue.ts";
+import { CREATE, FEED, nextPark, SUBMIT, WATCH } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /**
@@ -228,19 +228,6 @@ describe.skipIf(!process.env.DATABASE_URL || !hasRedisServer)(
       };
       instances.push(inst);
       return inst;
-    }
-
-    /** Resolves when `deps`' feed hub next parks a feed (nothing left to claim). */
-    function nextPark(deps: Deps): Promise<void> {
-      const hub = feedHub(deps);
-      return new Promise((resolve) => {
-        const park = hub.park.bind(hub);
-        hub.park = (f) => {
-          hub.park = park;
-          park(f);
-          resolve();
-        };
-      });
     }
 
     /** A worker's feed on `on`, parked and waiting: one job at a time (maxConcurrentJobs 1). */

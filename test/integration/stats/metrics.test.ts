@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { feedHub } from "../../../src/modules/jobs/jobs.feed.ts";
 import { auditLedger } from "../../../src/tasks/index.ts";
 import { startTestApp, subscribe, type TestApp, useTestApp } from "../../support/app.ts";
-import { createRequest, FEED, pop, resetQueue, submit } from "../../support/queue.ts";
+import { createRequest, FEED, nextPark, pop, resetQueue, submit } from "../../support/queue.ts";
 import { seedUser } from "../../support/seed.ts";
 
 /** `/metrics`: the Prometheus text format, counted where things happen, per instance. */
@@ -24,19 +23,6 @@ async function scrape(t: TestApp = ctx.t): Promise<Map<string, number>> {
 }
 
 const value = (m: Map<string, number>, key: string) => m.get(key) ?? 0;
-
-/** Resolves when the instance's hub next parks a feed. */
-function nextPark(t: TestApp): Promise<void> {
-  const hub = feedHub(t.deps);
-  return new Promise((resolve) => {
-    const park = hub.park.bind(hub);
-    hub.park = (f) => {
-      hub.park = park;
-      park(f);
-      resolve();
-    };
-  });
-}
 
 describe("/metrics", () => {
   it("follows a job from the queue to its claim and settlement", async () => {
@@ -100,7 +86,7 @@ describe("/metrics", () => {
     await resetQueue(ctx.db);
     const owner = await seedUser(ctx.db);
     const before = await scrape();
-    const parked = nextPark(ctx.t);
+    const parked = nextPark(ctx.t.deps);
     const feed = subscribe(ctx.t.ws(owner.apiKey), FEED, { input: { name: `feed-${owner.id}`, models: SD } });
     await parked;
     const open = await scrape();
