@@ -23,7 +23,10 @@ import { kindOf, type WorkerDeclaration } from "./kinds.ts";
  *   (its last claim found nothing it could take, and anything that came since was announced): it
  *   tries that request's jobs first, a claim without the walk over the queue, and claims as
  *   usual if that finds nothing. Announcements are numbered ({@link FeedHub.wake}) so a feed
- *   knows whether it was the first; the sweep's are never taken as the only one;
+ *   knows whether it was the first; the sweep's are never taken as the only one, and a Redis
+ *   outage counts as one. A change that makes an older request takeable without an
+ *   announcement (the worker unpaused, say) is seen at the feed's next walk: after its submit,
+ *   or the sweep's (docs/PROTOCOL.md, "Which jobs a worker gets");
  * - a submit or a TTL re-queue frees a slot of that worker's feed;
  * - a slow sweep (tasks/) checks every feed's count of its worker's jobs against the database
  *   (finding a slot freed without a word: an event lost with Redis, a submit on another
@@ -37,6 +40,8 @@ import { kindOf, type WorkerDeclaration } from "./kinds.ts";
 export class FeedHub {
   /** Announcements heard so far (new requests, released jobs, the sweep's), numbering them. */
   private announced = 0;
+  /** The bus's outages when last looked at ({@link announce}). */
+  private outagesSeen = 0;
   private parked = new Set<Feed>();
   private feeds = new Set<Feed>();
   private byWorker = new Map<string, Set<Feed>>();
@@ -84,8 +89,17 @@ export class FeedHub {
     return this.announced;
   }
 
-  /** Numbers a new announcement. */
+  /**
+   * Numbers a new announcement. Announcements other instances made while Redis was away were
+   * never heard: an outage since the last one, or a bus that is down now, counts as one more, so
+   * no feed takes the next for the only one since it parked.
+   */
   private announce(): number {
+    const bus = this.deps.bus;
+    if (bus.outages !== this.outagesSeen || !bus.connected) {
+      this.outagesSeen = bus.outages;
+      this.announced++;
+    }
     return ++this.announced;
   }
 

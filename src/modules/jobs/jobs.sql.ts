@@ -1,5 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
-import { LIVE, QUEUE_ORDER } from "../queue/queue.rules.ts";
+import { LIVE, QUEUE_ORDER, REQUEUED_MODEL } from "../queue/queue.rules.ts";
 
 /** The three kinds of work (the `worker_kind` enum). */
 export type Kind = "image" | "text" | "alchemy";
@@ -189,8 +189,6 @@ export async function claimMoreOfRequest(
   );
 }
 
-/** A job back in the queue forgets its model (the next claim picks one), unless it is an alchemy form. */
-const KEPT_MODEL = "CASE WHEN kind = 'alchemy' THEN model END";
 
 /** A job taken back from its worker. */
 export interface ReleasedJob {
@@ -214,7 +212,7 @@ export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Prom
         ORDER BY deadline LIMIT $2 FOR UPDATE SKIP LOCKED
      ),
      rel AS (
-       UPDATE jobs j SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = ${KEPT_MODEL},
+       UPDATE jobs j SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = ${REQUEUED_MODEL},
               seed = NULL, ttl = 0, restarts = restarts + 1, released_from = released_from || stale.worker_id
          FROM stale WHERE j.id = stale.id
        RETURNING j.id, j.kind, j.request_id, stale.worker_id
@@ -228,7 +226,7 @@ export async function requeueExpiredJobs(sql: Sql, now: Date, limit = 500): Prom
 export async function unclaimJobs(sql: Sql, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await sql.query(
-    `UPDATE jobs SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = ${KEPT_MODEL},
+    `UPDATE jobs SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = ${REQUEUED_MODEL},
             seed = NULL, ttl = 0
       WHERE id = ANY($1::uuid[]) AND state = 'processing'`,
     [ids],

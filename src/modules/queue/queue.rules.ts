@@ -154,3 +154,10 @@ export const QUEUE_ORDER = `${QUEUE_KEY} DESC, r.created_at ASC`;
 
 /** A live request can still hand out jobs. */
 export const LIVE = "NOT r.faulted AND NOT r.cancelled AND NOT r.expired";
+
+/**
+ * The model a job keeps when it goes back to the queue (`SET model = …` on jobs): none, the next
+ * claim picks one, except an alchemy job's, which is its form: without it no worker could take
+ * the job again.
+ */
+export const REQUEUED_MODEL = "CASE WHEN kind = 'alchemy' THEN model END";

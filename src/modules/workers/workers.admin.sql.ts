@@ -1,4 +1,5 @@
 import type { Sql } from "../../infra/db.ts";
+import { REQUEUED_MODEL } from "../queue/queue.rules.ts";
 
 /** A worker as its management reads it, locked until the transaction ends. */
 export interface ManagedWorker {
@@ -88,7 +89,7 @@ export async function hasFinishedJobs(sql: Sql, workerId: string): Promise<boole
 
 /**
  * Deletes a worker. Its held jobs go back to the queue as if never claimed (deleting a worker is
- * not its fault, so they do not count as dropped); faulted and withdrawn jobs it held keep it in
+ * not its fault, so they do not count as dropped; an alchemy job keeps its form); faulted and withdrawn jobs it held keep it in
  * their `released_from`, so a request's count of workers that failed it does not change. Its
  * suspicion rows and messages go with it (ON DELETE CASCADE). Returns the requests of the
  * jobs put back.
@@ -96,7 +97,7 @@ export async function hasFinishedJobs(sql: Sql, workerId: string): Promise<boole
 export async function deleteWorkerRow(sql: Sql, workerId: string): Promise<{ request_id: string; count: number }[]> {
   const back = await sql.query<{ request_id: string; count: number }>(
     `WITH back AS (
-       UPDATE jobs SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = NULL,
+       UPDATE jobs SET state = 'waiting', worker_id = NULL, claimed_at = NULL, deadline = NULL, model = ${REQUEUED_MODEL},
               seed = NULL, ttl = 0
         WHERE worker_id = $1 AND state = 'processing'
        RETURNING request_id

@@ -215,6 +215,23 @@ describe("who may run an alchemist", () => {
     );
   });
 
+  it("keeps a form's job when its worker is deleted: another alchemist takes the same form", async () => {
+    const c = await cast();
+    const id = await request(c.requester.apiKey, ["caption"]);
+    const [job] = await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] });
+    const [w] = await ctx.db.query<{ id: string }>("SELECT id FROM workers WHERE name = $1", [c.name]);
+    const del = await ctx.t.gql(
+      `mutation($id: ID!) { deleteWorker(id: $id) { __typename ... on Error { code } } }`,
+      { id: w!.id },
+      { apikey: c.owner.apiKey },
+    );
+    expect(del.data.deleteWorker.__typename).toBe("DeleteWorkerPayload");
+    const other = await seedUser(ctx.db);
+    const [again] = await jobsOf(other.apiKey, { name: `alchemist-${other.id}`, forms: ["caption"] });
+    expect(again).toMatchObject({ id: job!.id, form: "caption" });
+    expect((await read(id)).forms[0]).toMatchObject({ state: "PROCESSING" });
+  });
+
   it("gives a paused alchemist nothing", async () => {
     const c = await cast();
     await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] });
