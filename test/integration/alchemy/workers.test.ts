@@ -232,6 +232,29 @@ describe("who may run an alchemist", () => {
     expect((await read(id)).forms[0]).toMatchObject({ state: "PROCESSING" });
   });
 
+  it("reaches a form it does behind requests whose only waiting forms it does not do", async () => {
+    const c = await cast();
+    const ids: string[] = [];
+    // the rival registers (and takes nothing: nothing waits yet)
+    const rival = await seedUser(ctx.db);
+    expect(await jobsOf(rival.apiKey, { name: `rival-${rival.id}`, forms: ["nsfw"] })).toEqual([]);
+    for (let i = 0; i < 5; i++) {
+      ids.push(await request(c.requester.apiKey, ["caption", "nsfw"]));
+      clock.advance(1000); // queue order: oldest first
+    }
+    // the first four requests' captions are in other hands: only their nsfw forms wait
+    await ctx.db.query(
+      `UPDATE jobs SET state = 'processing', claimed_at = now(), deadline = now() + interval '1 hour',
+              worker_id = (SELECT id FROM workers WHERE name = $2)
+        WHERE request_id = ANY ($1) AND model = 'caption' AND state = 'waiting'`,
+      [ids.slice(0, 4), `rival-${rival.id}`],
+    );
+    const [job] = await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] });
+    expect(job).toMatchObject({ form: "caption" });
+    const [mine] = await ctx.db.query<{ request_id: string }>("SELECT request_id FROM jobs WHERE id = $1", [job!.id]);
+    expect(mine!.request_id).toBe(ids[4]);
+  });
+
   it("gives a paused alchemist nothing", async () => {
     const c = await cast();
     await jobsOf(c.owner.apiKey, { name: c.name, forms: ["caption"] });
