@@ -13,6 +13,11 @@ export interface Channels {
   jobsAvailable: WakeHint;
   /** A worker's outstanding job was settled or taken back, so its feed has a free slot. */
   workerSlotFreed: { workerId: string; jobIds: string[] };
+  /**
+   * What a user's workers may take changed without a request being announced (maintenance, a
+   * pause, the owner's roles): their feeds re-read their workers and look again.
+   */
+  workersChanged: { userId: number };
 }
 
 /** What a feed needs to decide cheaply whether a wake-up could concern it; SQL decides for real. */
@@ -35,6 +40,7 @@ export const CHANNEL_NAMES = Object.keys({
   requestChanged: true,
   jobsAvailable: true,
   workerSlotFreed: true,
+  workersChanged: true,
 } satisfies Record<ChannelName, true>) as ChannelName[];
 
 /**

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.ts";
 import type { WakeHint } from "../../infra/pubsub.ts";
 import { handDecoy } from "../trust/decoys.service.ts";
-import { markCheckedIn } from "../workers/workers.service.ts";
+import { checkedInWorkers, markCheckedIn } from "../workers/workers.service.ts";
 import type { CheckedInWorker } from "../workers/workers.sql.ts";
 import { heldJobsByWorker } from "./jobs.feed.sql.ts";
 import { claimFor } from "./jobs.service.ts";
@@ -24,9 +24,9 @@ import { kindOf, type WorkerDeclaration } from "./kinds.ts";
  *   tries that request's jobs first, a claim without the walk over the queue, and claims as
  *   usual if that finds nothing. Announcements are numbered ({@link FeedHub.wake}) so a feed
  *   knows whether it was the first; the sweep's are never taken as the only one, and a Redis
- *   outage counts as one. A change that makes an older request takeable without an
- *   announcement (the worker unpaused, say) is seen at the feed's next walk: after its submit,
- *   or the sweep's (docs/PROTOCOL.md, "Which jobs a worker gets");
+ *   outage counts as one (docs/PROTOCOL.md, "Which jobs a worker gets");
+ * - a change to what a user's workers may take (maintenance, a moderator's pause, the owner's
+ *   roles: `workersChanged`) makes their feeds re-read their workers and walk the queue;
  * - a submit or a TTL re-queue frees a slot of that worker's feed;
  * - a slow sweep (tasks/) checks every feed's count of its worker's jobs against the database
  *   (finding a slot freed without a word: an event lost with Redis, a submit on another
@@ -51,6 +51,28 @@ export class FeedHub {
     deps.bus.subscribe("workerSlotFreed", ({ workerId, jobIds }) => {
       for (const f of this.byWorker.get(workerId) ?? []) f.release(jobIds);
     });
+    deps.bus.subscribe("workersChanged", ({ userId }) => void this.refreshWorkersOf(userId));
+  }
+
+  /**
+   * A user's workers changed what they may take (maintenance, a pause, the owner's roles): their
+   * feeds here re-read their workers (the cheap guesses and the decoy decision read them) and
+   * walk the queue, which may hold requests no announcement will bring them.
+   */
+  private async refreshWorkersOf(userId: number): Promise<void> {
+    const ids = [...this.byWorker]
+      .filter(([, feeds]) => [...feeds].some((f) => f.ownerId === userId))
+      .map(([id]) => id);
+    if (ids.length === 0) return;
+    let rows: CheckedInWorker[];
+    try {
+      rows = await checkedInWorkers(this.deps, ids);
+    } catch (err) {
+      // the sweep's walks still find their jobs; the guesses stay as they were until the next change
+      this.deps.logger.warn({ err: (err as Error).message, userId }, "feeds: could not re-read changed workers");
+      return;
+    }
+    for (const w of rows) for (const f of this.byWorker.get(w.id) ?? []) f.refresh(w);
   }
 
   /** Live feeds on this instance. */
@@ -219,7 +241,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   constructor(
     private readonly deps: Deps,
     private readonly hub: FeedHub,
-    private readonly worker: CheckedInWorker,
+    private worker: CheckedInWorker,
     private readonly declaration: WorkerDeclaration,
     private readonly signal?: AbortSignal,
   ) {
@@ -229,6 +251,18 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
 
   get workerId(): string {
     return this.worker.id;
+  }
+
+  get ownerId(): number {
+    return this.worker.user_id;
+  }
+
+  /** Its worker as the database has it now ({@link FeedHub}'s `workersChanged`): look again. */
+  refresh(w: CheckedInWorker): void {
+    if (this.closed) return;
+    this.worker = w;
+    this.atLimit = false;
+    this.lookAgain();
   }
 
   /**

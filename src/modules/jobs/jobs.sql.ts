@@ -189,7 +189,6 @@ export async function claimMoreOfRequest(
   );
 }
 
-
 /** A job taken back from its worker. */
 export interface ReleasedJob {
   id: string;

@@ -59,6 +59,8 @@ export async function setUserRoles(deps: Deps, viewer: Viewer, input: SetRolesIn
       await recordRoleChanges(sql, { moderatorId: viewer.userId, userId, changes: [change], now });
     }
   });
+  // trust and un-pausing change what the user's workers may take
+  deps.bus.publish("workersChanged", { userId });
   return userId;
 }
 

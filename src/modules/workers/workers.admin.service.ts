@@ -86,7 +86,7 @@ function plannedChanges(input: UpdateWorkerInput): WorkerChanges {
 export async function updateWorker(deps: Deps, viewer: Viewer, input: UpdateWorkerInput): Promise<string> {
   assertManager(viewer);
   const changes = plannedChanges(input);
-  return deps.db.tx(async (sql) => {
+  const w = await deps.db.tx(async (sql) => {
     const w = await lockOwned(sql, viewer, input.id);
     if (changes.maintenance && !changes.maintenance.on && w.owner_flagged) {
       throw new ForbiddenError("WorkerFlaggedMaintenance", "The owner is flagged; the worker stays in maintenance");
@@ -98,18 +98,22 @@ export async function updateWorker(deps: Deps, viewer: Viewer, input: UpdateWork
       throw new NotFoundError("TeamNotFound", "No such team");
     }
     await writeWorkerChanges(sql, w.id, changes);
-    return w.id;
+    return w;
   });
+  if (changes.maintenance) deps.bus.publish("workersChanged", { userId: w.user_id });
+  return w.id;
 }
 
 /** `pauseWorker`: a moderator pauses a worker (it then gets no jobs) or un-pauses it. */
 export async function pauseWorker(deps: Deps, viewer: Viewer, a: { id: string; paused: boolean }): Promise<string> {
   if (!viewer.moderator || viewer.sharedKeyId) throw new ForbiddenError("NotModerator", "Only a moderator may pause");
-  return deps.db.tx(async (sql) => {
+  const w = await deps.db.tx(async (sql) => {
     const w = await lockOwned(sql, viewer, a.id);
     await writePaused(sql, w.id, a.paused);
-    return w.id;
+    return w;
   });
+  deps.bus.publish("workersChanged", { userId: w.user_id });
+  return w.id;
 }
 
 /**

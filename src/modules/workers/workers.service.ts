@@ -26,6 +26,7 @@ import {
   isCustomizer,
   lockWorkerRegistration,
   ownerOfWorker,
+  readCheckedInWorkers,
   readMaintenance,
   recordAbortedJobs,
   setMaintenance,
@@ -192,6 +193,11 @@ export async function assertNotInMaintenance(deps: Deps, workerId: string): Prom
   }
 }
 
+/** The feeds' workers as they are now (a feed re-reads its worker when `workersChanged` says so). */
+export function checkedInWorkers(deps: Deps, workerIds: string[]): Promise<CheckedInWorker[]> {
+  return readCheckedInWorkers(deps.db, workerIds);
+}
+
 /** Marks the workers behind live feeds as checked in (one statement for all of them). */
 export function markCheckedIn(deps: Deps, workerIds: string[]): Promise<void> {
   return touchWorkers(deps.db, workerIds, deps.clock.now());
@@ -246,7 +252,10 @@ export async function setWorkerMaintenance(
     message: input.maintenance ? message.value : null,
     ownerId: viewer.moderator ? null : viewer.userId,
   });
-  if (changed) return changed;
+  if (changed) {
+    deps.bus.publish("workersChanged", { userId: changed.user_id });
+    return changed.id;
+  }
   if ((await ownerOfWorker(deps.db, id)) === null) throw new NotFoundError("WorkerNotFound", "No such worker");
   throw new ForbiddenError("WrongCredentials", "Only the worker's owner or a moderator can change its maintenance");
 }

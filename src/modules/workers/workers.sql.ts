@@ -15,6 +15,12 @@ export interface CheckedInWorker {
 
 const CHECKED_IN = "id, user_id, name, maintenance, maintenance_msg, paused, extra_slow";
 
+/** These workers as a check-in reads them (the feeds' view of their workers); missing ones are gone. */
+export async function readCheckedInWorkers(sql: Sql, ids: string[]): Promise<CheckedInWorker[]> {
+  if (ids.length === 0) return [];
+  return sql.query<CheckedInWorker>(`SELECT ${CHECKED_IN} FROM workers WHERE id = ANY ($1::uuid[])`, [ids]);
+}
+
 /**
  * The statement parts for a check-in's columns: `$5…` placeholders in {@link WORKER_COLUMNS}
  * order (a fixed allowlist: no column name ever comes from input), and their values.
@@ -188,20 +194,20 @@ export async function recordAbortedJobs(
 /**
  * Puts a worker in maintenance (with a message) or takes it out; leaving maintenance starts its
  * dropped-job count over. With `ownerId`, only that owner's worker is changed. Returns the
- * worker's id, or null when no worker matched.
+ * worker's id and owner, or null when no worker matched.
  */
 export async function setMaintenance(
   sql: Sql,
   a: { workerId: string; maintenance: boolean; message: string | null; ownerId: number | null },
-): Promise<string | null> {
-  const rows = await sql.query<{ id: string }>(
+): Promise<{ id: string; user_id: number } | null> {
+  const rows = await sql.query<{ id: string; user_id: number }>(
     `UPDATE workers SET maintenance = $2, maintenance_msg = CASE WHEN $2 THEN $3 ELSE NULL END,
             aborted_jobs = CASE WHEN $2 THEN aborted_jobs ELSE 0 END
       WHERE id = $1 AND ($4::int IS NULL OR user_id = $4)
-     RETURNING id`,
+     RETURNING id, user_id`,
     [a.workerId, a.maintenance, a.message, a.ownerId],
   );
-  return rows[0]?.id ?? null;
+  return rows[0] ?? null;
 }
 
 /** A worker's owner, or null when there is no such worker. */

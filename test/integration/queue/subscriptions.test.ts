@@ -11,6 +11,7 @@ import {
   CANCEL,
   createRequest,
   FEED,
+  nextPark,
   outcome,
   pop,
   requestOf,
@@ -298,6 +299,31 @@ describe("imageJobAssigned", () => {
     } finally {
       counter.restore();
     }
+  });
+
+  it("an idle feed whose worker leaves maintenance takes a request that was waiting for it", async () => {
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const name = `maint-${owner.id}`;
+    const { feed } = await openFeed(owner.apiKey, { name });
+    const id = await workerId(name);
+    const maintenance = async (on: boolean) => {
+      const parked = nextPark(ctx.t.deps);
+      const r = await ctx.t.gql(
+        `mutation($input: SetWorkerMaintenanceInput!) { setWorkerMaintenance(input: $input) { __typename } }`,
+        { input: { id, maintenance: on } },
+        { apikey: owner.apiKey },
+      );
+      expect(r.data.setWorkerMaintenance.__typename).toBe("SetWorkerMaintenancePayload");
+      return parked;
+    };
+    await maintenance(true); // the feed re-reads its worker, finds nothing, parks again
+    const waiting = await createRequest(ctx.t, requester.apiKey, { prompt: "not for a worker in maintenance" });
+    expect((await status(ctx.t, waiting)).waiting).toBe(1);
+    expect(feed.events).toEqual([]);
+    // no request is announced when it leaves maintenance: the feed looks again by itself
+    void maintenance(false);
+    expect(await requestOf(ctx.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(waiting);
   });
 
   it("a woken feed that cannot take the job after all hands the wake-up on to the next idle feed", async () => {

@@ -27,6 +27,7 @@ const SAMPLES: { [K in ChannelName]: Channels[K] } = {
     userId: 42,
   },
   workerSlotFreed: { workerId: "3f1e0a52-7f39-4c1e-b1c4-0f3e7c9a1d22", jobIds: ["a", "b"] },
+  workersChanged: { userId: 42 },
 };
 
 /** Resolves with the next payload on `channel`, or rejects after `ms`. */
