@@ -26,7 +26,8 @@ import { kindOf, type WorkerDeclaration } from "./kinds.ts";
  *   knows whether it was the first; the sweep's are never taken as the only one, and a Redis
  *   outage counts as one (docs/PROTOCOL.md, "Which jobs a worker gets");
  * - a change to what a user's workers may take (maintenance, a moderator's pause, the owner's
- *   roles: `workersChanged`) makes their feeds re-read their workers and walk the queue;
+ *   roles: `workersChanged`) makes their feeds re-read their workers and walk the queue; the
+ *   sweep re-reads every feed's worker too, for the changes with no event;
  * - a submit or a TTL re-queue frees a slot of that worker's feed;
  * - a slow sweep (tasks/) checks every feed's count of its worker's jobs against the database
  *   (finding a slot freed without a word: an event lost with Redis, a submit on another
@@ -42,6 +43,8 @@ export class FeedHub {
   private announced = 0;
   /** The bus's outages when last looked at ({@link announce}). */
   private outagesSeen = 0;
+  /** Reads of feeds' workers started so far ({@link refreshWorkers}). */
+  private reads = 0;
   private parked = new Set<Feed>();
   private feeds = new Set<Feed>();
   private byWorker = new Map<string, Set<Feed>>();
@@ -51,7 +54,9 @@ export class FeedHub {
     deps.bus.subscribe("workerSlotFreed", ({ workerId, jobIds }) => {
       for (const f of this.byWorker.get(workerId) ?? []) f.release(jobIds);
     });
-    deps.bus.subscribe("workersChanged", ({ userId }) => void this.refreshWorkersOf(userId));
+    deps.bus.subscribe("workersChanged", ({ userId }) => {
+      this.refreshWorkersOf(userId).catch(() => {});
+    });
   }
 
   /**
@@ -63,16 +68,31 @@ export class FeedHub {
     const ids = [...this.byWorker]
       .filter(([, feeds]) => [...feeds].some((f) => f.ownerId === userId))
       .map(([id]) => id);
+    await this.refreshWorkers(ids, () => true);
+  }
+
+  /**
+   * Reads these workers and hands each of their feeds here the row, when `changed` says it
+   * differs from the feed's. Reads are numbered: a feed never takes a row read before one it
+   * already has (two changes in a row, read back in the other order), nor one read before the
+   * feed opened. A failed read is logged: the sweep reads again.
+   */
+  private async refreshWorkers(ids: string[], changed: (f: Feed, w: CheckedInWorker) => boolean): Promise<void> {
     if (ids.length === 0) return;
+    const read = ++this.reads;
     let rows: CheckedInWorker[];
     try {
       rows = await checkedInWorkers(this.deps, ids);
     } catch (err) {
-      // the sweep's walks still find their jobs; the guesses stay as they were until the next change
-      this.deps.logger.warn({ err: (err as Error).message, userId }, "feeds: could not re-read changed workers");
+      this.deps.logger.warn({ err: String(err) }, "feeds: could not re-read their workers");
       return;
     }
-    for (const w of rows) for (const f of this.byWorker.get(w.id) ?? []) f.refresh(w);
+    for (const w of rows) for (const f of this.byWorker.get(w.id) ?? []) if (changed(f, w)) f.refresh(w, read);
+  }
+
+  /** Numbers the reads of workers (refreshWorkers): a feed opened now has seen every one so far. */
+  get readsSoFar(): number {
+    return this.reads;
   }
 
   /** Live feeds on this instance. */
@@ -171,6 +191,9 @@ export class FeedHub {
    */
   async sweep(): Promise<void> {
     await this.recount();
+    // a change whose workersChanged was lost (Redis) or never sent (suspicion's pause, the
+    // automatic maintenance of a worker that drops jobs) is seen here
+    await this.refreshWorkers([...this.byWorker.keys()], (f, w) => f.differsFrom(w));
     if (this.parked.size === 0) return;
     const rows = await requestsWithWaitingJobs(this.deps.db, this.deps.clock.now());
     // The sweep re-announces what may have been missed: not new requests, so a feed it wakes
@@ -230,6 +253,8 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
   private hint: { hint: WakeHint; tried: Set<Feed>; seq: number } | null = null;
   /** The hub's last announcement when this feed parked (FeedHub.park). */
   private parkedAfter = -1;
+  /** The read its worker row came from (FeedHub.refreshWorkers); a feed opens with every read so far. */
+  private workerRead: number;
   private wakeUp: (() => void) | null = null;
   private failures = 0;
   /** A claim of this feed is in flight. */
@@ -246,6 +271,7 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     private readonly signal?: AbortSignal,
   ) {
     signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.workerRead = hub.readsSoFar;
     hub.register(this);
   }
 
@@ -257,12 +283,22 @@ export class Feed implements AsyncIterableIterator<ClaimedJob> {
     return this.worker.user_id;
   }
 
-  /** Its worker as the database has it now ({@link FeedHub}'s `workersChanged`): look again. */
-  refresh(w: CheckedInWorker): void {
-    if (this.closed) return;
+  /**
+   * Its worker as the database has it now, from read number `read` ({@link FeedHub}'s
+   * `workersChanged` and sweep): look again. A read older than the row this feed has is dropped.
+   */
+  refresh(w: CheckedInWorker, read: number): void {
+    if (this.closed || read <= this.workerRead) return;
+    this.workerRead = read;
     this.worker = w;
     this.atLimit = false;
     this.lookAgain();
+  }
+
+  /** Whether what its worker may take differs from this feed's row of it. */
+  differsFrom(w: CheckedInWorker): boolean {
+    const mine = this.worker;
+    return mine.maintenance !== w.maintenance || mine.paused !== w.paused || mine.extra_slow !== w.extra_slow;
   }
 
   /**

@@ -91,7 +91,7 @@ export async function checkAutoTrust(deps: Deps, userId: number): Promise<boolea
   const threshold = deps.config.kudosTrustThreshold;
   if (threshold === null || userId === 0) return false;
   const now = deps.clock.now();
-  return deps.db.tx(async (sql) => {
+  const promoted = await deps.db.tx(async (sql) => {
     const f = await lockTrustFacts(sql, userId);
     if (!f) return false;
     const ok = qualifiesForAutoTrust({
@@ -116,4 +116,7 @@ export async function checkAutoTrust(deps: Deps, userId: number): Promise<boolea
     await becomeTrusted(sql, userId, now);
     return true;
   });
+  // trusted, with its workers un-paused: they may take more
+  if (promoted) deps.bus.publish("workersChanged", { userId });
+  return promoted;
 }

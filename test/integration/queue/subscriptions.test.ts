@@ -301,28 +301,51 @@ describe("imageJobAssigned", () => {
     }
   });
 
-  it("an idle feed whose worker leaves maintenance takes a request that was waiting for it", async () => {
+  it("an idle feed whose worker leaves maintenance takes the request that waited, and is woken for new ones", async () => {
     const owner = await seedUser(ctx.db);
     const requester = await seedUser(ctx.db, { kudos: 100 });
     const name = `maint-${owner.id}`;
-    const { feed } = await openFeed(owner.apiKey, { name });
+    await pop(ctx.t, owner.apiKey, { name, models: SD }); // registers the worker
     const id = await workerId(name);
     const maintenance = async (on: boolean) => {
-      const parked = nextPark(ctx.t.deps);
       const r = await ctx.t.gql(
         `mutation($input: SetWorkerMaintenanceInput!) { setWorkerMaintenance(input: $input) { __typename } }`,
         { input: { id, maintenance: on } },
         { apikey: owner.apiKey },
       );
       expect(r.data.setWorkerMaintenance.__typename).toBe("SetWorkerMaintenancePayload");
-      return parked;
     };
-    await maintenance(true); // the feed re-reads its worker, finds nothing, parks again
+    await maintenance(true);
+    clock.advance(31_000); // past the check-in debounce, whose remembered row says no maintenance
+    // the feed opens in maintenance: its guess turns other users' requests away
+    const { feed } = await openFeed(owner.apiKey, { name });
     const waiting = await createRequest(ctx.t, requester.apiKey, { prompt: "not for a worker in maintenance" });
     expect((await status(ctx.t, waiting)).waiting).toBe(1);
-    expect(feed.events).toEqual([]);
-    // no request is announced when it leaves maintenance: the feed looks again by itself
-    void maintenance(false);
+    // no request is announced when it leaves maintenance: the feed re-reads its worker and looks
+    await maintenance(false);
+    const first = (await feed.next()).data!.imageJobAssigned;
+    expect(await requestOf(ctx.db, first.id)).toBe(waiting);
+    const parked = nextPark(ctx.t.deps);
+    await submit(ctx.t, owner.apiKey, { id: first.id });
+    await parked;
+    // and its guess now lets other users' requests wake it
+    const next = await createRequest(ctx.t, requester.apiKey, { prompt: "announced after" });
+    expect(await requestOf(ctx.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(next);
+  });
+
+  it("the sweep gives a feed its worker's row when a change was never announced", async () => {
+    const owner = await seedUser(ctx.db);
+    const requester = await seedUser(ctx.db, { kudos: 100 });
+    const name = `unannounced-${owner.id}`;
+    await pop(ctx.t, owner.apiKey, { name, models: SD });
+    const id = await workerId(name);
+    await ctx.db.query("UPDATE workers SET maintenance = true WHERE id = $1", [id]);
+    clock.advance(31_000); // past the check-in debounce
+    const { feed } = await openFeed(owner.apiKey, { name });
+    const waiting = await createRequest(ctx.t, requester.apiKey, { prompt: "waits for the sweep" });
+    // out of maintenance with no event (as after a lost one): the feed's guess still says maintenance
+    await ctx.db.query("UPDATE workers SET maintenance = false WHERE id = $1", [id]);
+    await feedHub(ctx.t.deps).sweep();
     expect(await requestOf(ctx.db, (await feed.next()).data!.imageJobAssigned.id)).toBe(waiting);
   });
 
