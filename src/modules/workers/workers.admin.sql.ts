@@ -89,10 +89,10 @@ export async function hasFinishedJobs(sql: Sql, workerId: string): Promise<boole
 
 /**
  * Deletes a worker. Its held jobs go back to the queue as if never claimed (deleting a worker is
- * not its fault, so they do not count as dropped; an alchemy job keeps its form); faulted and withdrawn jobs it held keep it in
- * their `released_from`, so a request's count of workers that failed it does not change. Its
- * suspicion rows and messages go with it (ON DELETE CASCADE). Returns the requests of the
- * jobs put back.
+ * not its fault, so they do not count as dropped; an alchemy job keeps its form); faulted and
+ * withdrawn jobs it held keep it in their `released_from`, so a request's count of workers that
+ * failed it does not change. Its suspicion rows and messages go with it (ON DELETE CASCADE).
+ * Returns the requests of the jobs put back.
  */
 export async function deleteWorkerRow(sql: Sql, workerId: string): Promise<{ request_id: string; count: number }[]> {
   const back = await sql.query<{ request_id: string; count: number }>(

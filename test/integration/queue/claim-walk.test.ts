@@ -51,6 +51,15 @@ describe("the claim's walk over the queue index", () => {
       for (const [name, part] of Object.entries(CLAIM_SQL_SHARED_WITH_MIGRATION)) {
         expect(words(fn!.src), name).toContain(words(part));
       }
+      // what only the two functions hold, word for word in each: eligibility, the model, the TTL
+      for (const part of [
+        "claim_eligible(",
+        `SELECT m FROM unnest((me.w).models) m WHERE cardinality(r.models) = 0 OR m = ANY (r.models)
+         ORDER BY random() LIMIT 1`,
+        "r.job_ttl * CASE WHEN (me.w).extra_slow THEN 3 ELSE 1 END",
+      ]) {
+        expect(words(fn!.src)).toContain(words(part));
+      }
       expect(fn!.config).toEqual(["plan_cache_mode=force_generic_plan", "enable_seqscan=off"]);
     },
   );
